@@ -1,0 +1,1 @@
+"""Plain-Python extraction: raw scrape bytes in, structured article out (no Django)."""

@@ -1,0 +1,16 @@
+"""Settings for the test suite: production settings with test-only secrets.
+
+The project has one settings module (newsroom/settings.py), which refuses to
+start without SECRET_KEY and ALLOWED_HOSTS when DEBUG is off. Tests run with
+DEBUG off, as production does, so they supply those two here before importing it.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly is the point in production and a waste in tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
