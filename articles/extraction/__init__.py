@@ -1,1 +1,90 @@
-"""Plain-Python extraction: raw scrape bytes in, structured article out (no Django)."""
+"""Plain-Python extraction: raw file bytes in, a structured article out. No Django.
+
+The pipeline, one module per step::
+
+    decoding.decode_bytes   bytes -> text (encoding detected, NULs and control characters gone)
+    text.parse_text         plain-text scrape -> ParsedPage (furniture dropped, headline, caption...)
+    html.parse_html         saved HTML page   -> ParsedPage (metadata + main content)
+    people.extract_people   body -> [ExtractedPerson]
+    quotes.extract_quotes   body + people -> [ExtractedQuote]
+
+:func:`extract_article` runs them in order. It raises :class:`ExtractionError`
+with a reason an operator can act on when the file cannot be an article.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from .decoding import decode_bytes
+from .html import parse_html
+from .people import extract_people
+from .quotes import extract_quotes
+from .text import headline_from_url, parse_text
+from .types import (
+    ExtractedArticle,
+    ExtractedPerson,
+    ExtractedQuote,
+    ExtractionError,
+    ParsedPage,
+    RelatedLink,
+)
+
+__all__ = [
+    "ExtractedArticle",
+    "ExtractedPerson",
+    "ExtractedQuote",
+    "ExtractionError",
+    "ParsedPage",
+    "RelatedLink",
+    "SUPPORTED_SUFFIXES",
+    "extract_article",
+    "extract_from_text",
+    "is_html",
+]
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text"}
+SUPPORTED_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
+_HTML_SNIFF = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+def is_html(text: str, *, filename: str = "") -> bool:
+    """True when the file is an HTML page: by its suffix, or by how its text starts."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return True
+    return bool(_HTML_SNIFF.match(text[:2000]))
+
+
+def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
+    """Extract an article from already-decoded text (plain scrape or HTML).
+
+    Raises :class:`ExtractionError` when no article text is found.
+    """
+    page: ParsedPage = parse_html(text) if is_html(text, filename=filename) else parse_text(text)
+    if not any(p.strip() for p in page.body):
+        raise ExtractionError("no article text found")
+    if page.headline is None and page.headline_derived is None:
+        derived = headline_from_url(page.original_url or page.page_url or "")
+        if derived:
+            page.headline_derived = derived
+    if page.headline is None and "no_headline" not in page.flags:
+        page.flags.append("no_headline")
+    people = extract_people(page.body)
+    quotes = extract_quotes(page.body, people)
+    return ExtractedArticle(page=page, people=people, quotes=quotes)
+
+
+def extract_article(
+    data: bytes, *, filename: str = "", max_bytes: int | None = None
+) -> ExtractedArticle:
+    """Extract an article from a file's raw bytes.
+
+    ``filename`` (only its suffix is used) tells HTML from plain text; the
+    content is sniffed too. ``max_bytes`` refuses larger files. Raises
+    :class:`ExtractionError` for empty, binary, oversized or article-less input.
+    """
+    text = decode_bytes(data, max_bytes=max_bytes)
+    return extract_from_text(text, filename=filename)

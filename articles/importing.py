@@ -1,0 +1,575 @@
+"""The import service: files in, Articles, Sources, People and Quotes out.
+
+Called by the ``import_articles`` command (and by anything else that imports:
+the admin, tests, benchmarks). Each file is imported in its own transaction,
+so a bad file never leaves half an article behind and never stops the others.
+
+Editors' work is never lost. Every imported row keeps a snapshot of what the
+machine extracted (``extracted``). On a re-import a field is refreshed only
+while its current value still equals that snapshot; a field whose value differs
+was changed by someone (admin, shell, API) and is kept as it is. Quotes an
+editor verified, rejected or corrected are kept even when the extractor no
+longer finds them; quotes the extractor no longer finds and nobody touched go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.extraction import (
+    SUPPORTED_SUFFIXES,
+    ExtractedArticle,
+    ExtractedPerson,
+    ExtractionError,
+    extract_from_text,
+)
+from articles.extraction.decoding import decode_bytes
+from articles.extraction.people import name_key
+from articles.extraction.sources import canonical_org_name, classify_source, domain_of
+from articles.models import Article, Mention, Person, PersonVariant, Quote, Source
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+
+ARTICLE_MACHINE_FIELDS = (
+    "headline",
+    "body",
+    "image_caption",
+    "image_credit",
+    "byline",
+    "url",
+    "published_at",
+    "source_id",
+    "related_links",
+    "flags",
+)
+QUOTE_MACHINE_FIELDS = (
+    "text",
+    "speaker_id",
+    "speaker_organization_id",
+    "kind",
+    "paragraph",
+    "start",
+    "end",
+    "sentence",
+    "said_to",
+)
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    path: str
+    outcome: str
+    article_id: int | None = None
+    headline: str = ""
+    error: str | None = None
+    people_created: int = 0
+    quotes_created: int = 0
+
+
+@dataclass
+class ImportSummary:
+    """Counts over a whole run, and the failures with their reasons."""
+
+    files: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    people_created: int = 0
+    quotes_created: int = 0
+    failures: list[FileResult] = field(default_factory=list)
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        if result.outcome == FAILED:
+            self.failures.append(result)
+        else:
+            setattr(self, result.outcome, getattr(self, result.outcome) + 1)
+        self.people_created += result.people_created
+        self.quotes_created += result.quotes_created
+
+    def add_failure(self, path: str, reason: str) -> None:
+        self.add(FileResult(path=path, outcome=FAILED, error=reason))
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield the importable files under ``paths`` (files as given; folders walked, sorted).
+
+    A folder yields only ``.txt``/``.html``/``.htm`` files, so gold or metadata
+    files beside the scrapes are left alone. A path that does not exist is
+    yielded as it is, and importing it reports the reason.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def read_file(path: Path, *, max_bytes: int) -> bytes:
+    """Read a file, refusing one over ``max_bytes`` before reading it whole."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ExtractionError("no such file") from None
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise ExtractionError("is a folder")
+    if size > max_bytes:
+        raise ExtractionError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+
+
+@dataclass
+class LoadedFile:
+    """One input file, read, decoded and extracted (nothing written yet)."""
+
+    path: Path
+    text: str
+    content_hash: str
+    extracted: ExtractedArticle
+
+
+def load_file(path: Path, *, max_bytes: int | None = None) -> LoadedFile:
+    """Read, decode and extract one file. Raises ExtractionError with the reason."""
+    limit = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
+    data = read_file(path, max_bytes=limit)
+    text = decode_bytes(data, max_bytes=limit)
+    return LoadedFile(
+        path=path,
+        text=text,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        extracted=extract_from_text(text, filename=path.name),
+    )
+
+
+class Importer:
+    """Imports files one transaction each, remembering people and sources between files.
+
+    The caches hold only rows whose transaction committed, so a failed file
+    leaves nothing behind in them either.
+    """
+
+    def __init__(self, *, publish: bool = False, dry_run: bool = False, max_bytes: int | None = None):
+        self.publish = publish
+        self.dry_run = dry_run
+        self.max_bytes = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
+        self._people: dict[str, int] = {}
+        self._sources: dict[str, int] = {}
+
+    def import_path(self, path: Path) -> FileResult:
+        """Import one file; never raises for bad input (the result says why it failed)."""
+        try:
+            loaded = load_file(path, max_bytes=self.max_bytes)
+        except ExtractionError as exc:
+            return FileResult(path=str(path), outcome=FAILED, error=str(exc))
+        return self.import_extracted(
+            loaded.extracted,
+            raw_text=loaded.text,
+            content_hash=loaded.content_hash,
+            source_file=path.name,
+            label=str(path),
+        )
+
+    def import_extracted(
+        self,
+        extracted: ExtractedArticle,
+        *,
+        raw_text: str,
+        content_hash: str,
+        source_file: str,
+        label: str,
+    ) -> FileResult:
+        """Write one extracted article in its own transaction (rolled back on a dry run)."""
+        pending_people: dict[str, int] = {}
+        pending_sources: dict[str, int] = {}
+        try:
+            with transaction.atomic():
+                writer = _ArticleWriter(
+                    importer=self,
+                    extracted=extracted,
+                    raw_text=raw_text,
+                    content_hash=content_hash,
+                    source_file=source_file,
+                    pending_people=pending_people,
+                    pending_sources=pending_sources,
+                )
+                result = writer.write(label=label)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            logger.exception("import of %s failed", label)
+            return FileResult(
+                path=label, outcome=FAILED, error=f"database error: {type(exc).__name__}: {exc}"
+            )
+        if not self.dry_run:
+            self._people.update(pending_people)
+            self._sources.update(pending_sources)
+        return result
+
+
+class _ArticleWriter:
+    """Writes one extracted article and everything hanging off it."""
+
+    def __init__(
+        self,
+        *,
+        importer: Importer,
+        extracted: ExtractedArticle,
+        raw_text: str,
+        content_hash: str,
+        source_file: str,
+        pending_people: dict[str, int],
+        pending_sources: dict[str, int],
+    ):
+        self.importer = importer
+        self.extracted = extracted
+        self.page = extracted.page
+        self.raw_text = raw_text
+        self.content_hash = content_hash
+        self.source_file = source_file
+        self.pending_people = pending_people
+        self.pending_sources = pending_sources
+        self.changed = False
+        self.people_created = 0
+
+    # --- the article -------------------------------------------------------------
+
+    def write(self, *, label: str) -> FileResult:
+        page = self.page
+        url = (page.original_url or page.page_url or "")[:1000]
+        article = self._find_existing(url)
+        machine = {
+            "headline": (page.headline or page.headline_derived or "Untitled")[:500],
+            "body": "\n\n".join(p.strip() for p in page.body if p.strip()),
+            "image_caption": (page.image_caption or "")[:1000],
+            "image_credit": (page.image_credit or "")[:300],
+            "byline": (page.byline or "")[:300],
+            "url": url,
+            "published_at": _midnight(page.published),
+            "source_id": self._publisher_id(url),
+            "related_links": [{"title": r.title, "url": r.url} for r in page.related],
+            "flags": list(page.flags),
+        }
+        created = article is None
+        if created:
+            article = Article(
+                slug=_unique(Article, slugify(machine["headline"])[:180].strip("-") or "article"),
+                status=Article.Status.DRAFT,
+                content_hash=self.content_hash,
+            )
+            for name, value in machine.items():
+                setattr(article, name, value)
+            if self.importer.publish:
+                article.status = Article.Status.PUBLISHED
+                article.published_at = article.published_at or timezone.now()
+        else:
+            self.changed = self._refresh(article, machine)
+        bookkeeping = {
+            "raw_input": self.raw_text,
+            "content_hash": self.content_hash,
+            "source_file": self.source_file[:500],
+        }
+        for name, value in bookkeeping.items():
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                self.changed = True
+        if created:
+            article.extracted = _jsonable(machine)
+        if created or self.changed:
+            article.imported_at = timezone.now()
+            article.save()
+        people = self._sync_people(article)
+        quotes_created = self._sync_quotes(article, people)
+        self._link_related(article)
+        outcome = CREATED if created else (UPDATED if self.changed else UNCHANGED)
+        return FileResult(
+            path=label,
+            outcome=outcome,
+            article_id=article.pk,
+            headline=article.headline,
+            people_created=self.people_created,
+            quotes_created=quotes_created,
+        )
+
+    def _find_existing(self, url: str) -> Article | None:
+        if url:
+            found = Article.objects.filter(url=url).first()
+            if found:
+                return found
+        return Article.objects.filter(content_hash=self.content_hash).order_by("pk").first()
+
+    def _refresh(self, obj, machine: dict) -> bool:
+        """Refresh ``obj`` from ``machine`` values, keeping editors' changes. True if changed.
+
+        A field is refreshed only while it still holds the value last extracted
+        (``obj.extracted``); the new extraction becomes the snapshot.
+        """
+        changed = False
+        snapshot = obj.extracted or {}
+        for name, new in machine.items():
+            current = getattr(obj, name)
+            if name in snapshot and _jsonable_value(current) != snapshot[name]:
+                continue  # changed by an editor since the last import: theirs
+            if current != new:
+                setattr(obj, name, new)
+                changed = True
+        new_snapshot = _jsonable(machine)
+        if snapshot != new_snapshot:
+            obj.extracted = new_snapshot
+            changed = True
+        return changed
+
+    # --- sources -------------------------------------------------------------------
+
+    def _publisher_id(self, url: str) -> int | None:
+        name = self.page.source
+        domain = domain_of(url) or ""
+        if not name and not domain:
+            return None
+        if not name:
+            found = Source.objects.filter(domain=domain).values_list("pk", flat=True).first()
+            if found:
+                return found
+            name = domain
+        return self._source_id(name, kind=Source.Kind.PUBLISHER, domain=domain)
+
+    def _source_id(self, name: str, *, kind: str, domain: str = "") -> int:
+        name = name.strip()[:200]
+        key = name.lower()
+        cached = self.importer._sources.get(key) or self.pending_sources.get(key)
+        if cached:
+            return cached
+        source = Source.objects.filter(name__iexact=name).first()
+        if source is None:
+            source = Source.objects.create(
+                name=name,
+                slug=_unique(Source, slugify(name)[:190] or "source"),
+                kind=kind,
+                domain=domain,
+                homepage=f"https://{domain}/" if domain else "",
+            )
+        elif domain and not source.domain:
+            source.domain = domain
+            source.save(update_fields=["domain", "updated_at"])
+        self.pending_sources[key] = source.pk
+        return source.pk
+
+    # --- people --------------------------------------------------------------------
+
+    def _sync_people(self, article: Article) -> dict[str, int]:
+        """Match or create each person; keep mentions in step. Returns name -> person id."""
+        people = self.extracted.people
+        ids = self._resolve_people(people)
+        existing = {m.person_id: m for m in article.mentions.all()}
+        wanted: dict[int, str] = {}
+        for person in people:
+            wanted.setdefault(ids[person.name], (person.role or "")[:300])
+        new_mentions = []
+        for person_id, role in wanted.items():
+            mention = existing.get(person_id)
+            if mention is None:
+                new_mentions.append(
+                    Mention(article=article, person_id=person_id, role=role, extracted={"role": role})
+                )
+            elif mention.extracted.get("role", mention.role) == mention.role and mention.role != role:
+                mention.role = role
+                mention.extracted = {"role": role}
+                mention.save(update_fields=["role", "extracted"])
+                self.changed = True
+        if new_mentions:
+            Mention.objects.bulk_create(new_mentions)
+            self.changed = True
+        stale = [
+            m.pk
+            for pid, m in existing.items()
+            if pid not in wanted and m.extracted and m.extracted.get("role") == m.role
+        ]
+        if stale:
+            Mention.objects.filter(pk__in=stale).delete()
+            self.changed = True
+        return ids
+
+    def _resolve_people(self, people: list[ExtractedPerson]) -> dict[str, int]:
+        cache = {**self.importer._people, **self.pending_people}
+        keys_of = {p.name: [name_key(n) for n in [p.name, *p.aliases] if name_key(n)] for p in people}
+        unknown = {k for keys in keys_of.values() for k in keys if k not in cache}
+        found = self._lookup_keys(unknown) if unknown else {}
+        ids: dict[str, int] = {}
+        for person in people:
+            keys = keys_of[person.name]
+            full_keys = [k for k in keys if " " in k] or keys
+            pid = next((cache.get(k) or found.get(k) for k in full_keys if cache.get(k) or found.get(k)), None)
+            if pid is None:
+                pid = self._create_person(person)
+                self.people_created += 1
+            else:
+                self._add_variants(pid, person)
+            for k in keys:
+                self.pending_people[k] = pid
+                cache[k] = pid
+            ids[person.name] = pid
+        return ids
+
+    def _lookup_keys(self, keys: set[str]) -> dict[str, int]:
+        """Map name keys to existing people. A one-word key must point to one person only."""
+        hits: dict[str, set[int]] = {}
+        for pid, key in Person.objects.filter(name_key__in=keys).values_list("pk", "name_key"):
+            hits.setdefault(key, set()).add(pid)
+        for pid, key in PersonVariant.objects.filter(name_key__in=keys).values_list(
+            "person_id", "name_key"
+        ):
+            hits.setdefault(key, set()).add(pid)
+        return {
+            key: min(pids) for key, pids in hits.items() if len(pids) == 1 or " " in key
+        }
+
+    def _create_person(self, person: ExtractedPerson) -> int:
+        role = (person.role or "")[:300]
+        row = Person.objects.create(
+            name=person.name[:200],
+            slug=_unique(Person, slugify(person.name)[:190] or "person"),
+            role=role,
+            extracted={"name": person.name, "role": role},
+        )
+        self._add_variants(row.pk, person, known=set())
+        return row.pk
+
+    def _add_variants(self, person_id: int, person: ExtractedPerson, known: set[str] | None = None):
+        if known is None:
+            known = set(
+                PersonVariant.objects.filter(person_id=person_id).values_list("name_key", flat=True)
+            )
+            known |= set(Person.objects.filter(pk=person_id).values_list("name_key", flat=True))
+        else:
+            known = known | {name_key(person.name)}
+        for alias in [person.name, *person.aliases]:
+            key = name_key(alias)
+            if key and key not in known:
+                PersonVariant.objects.create(person_id=person_id, name=alias[:200])
+                known.add(key)
+
+    # --- quotes --------------------------------------------------------------------
+
+    def _sync_quotes(self, article: Article, people: dict[str, int]) -> int:
+        existing = list(article.quotes.all())
+        by_text: dict[str, Quote] = {}
+        for quote in existing:
+            by_text.setdefault(quote.text, quote)
+        places = {(q.paragraph, q.start) for q in existing}
+        seen: set[int] = set()
+        to_create = []
+        for eq in self.extracted.quotes:
+            machine = {
+                "text": eq.text,
+                "speaker_id": None,
+                "speaker_organization_id": None,
+                "kind": eq.kind,
+                "paragraph": eq.paragraph,
+                "start": eq.start,
+                "end": eq.end,
+                "sentence": eq.sentence,
+                "said_to": (eq.said_to or "")[:300],
+            }
+            if eq.speaker and eq.speaker_type == "person":
+                machine["speaker_id"] = people.get(eq.speaker) or self._speaker_id(eq.speaker)
+            elif eq.speaker and eq.speaker_type == "organization":
+                org = canonical_org_name(eq.speaker)
+                machine["speaker_organization_id"] = self._source_id(
+                    org, kind=classify_source(org)
+                )
+            quote = by_text.get(eq.text)
+            if quote is not None and quote.pk not in seen:
+                seen.add(quote.pk)
+                if self._refresh(quote, machine):
+                    quote.save()
+                    self.changed = True
+                continue
+            if (eq.paragraph, eq.start) in places:
+                continue  # an editor's quote holds this place
+            places.add((eq.paragraph, eq.start))
+            to_create.append(Quote(article=article, extracted=_jsonable(machine), **machine))
+        if to_create:
+            Quote.objects.bulk_create(to_create)
+            self.changed = True
+        stale = [
+            q.pk
+            for q in existing
+            if q.pk not in seen and q.extracted and _untouched(q, QUOTE_MACHINE_FIELDS)
+        ]
+        if stale:
+            Quote.objects.filter(pk__in=stale).delete()
+            self.changed = True
+        return len(to_create)
+
+    def _speaker_id(self, name: str) -> int:
+        """A speaker the people extractor did not list: match or create them too."""
+        ids = self._resolve_people([ExtractedPerson(name=name)])
+        return ids[name]
+
+    # --- related articles ----------------------------------------------------------
+
+    def _link_related(self, article: Article) -> None:
+        urls = [r.url for r in self.page.related if r.url]
+        if not urls:
+            return
+        found = Article.objects.filter(url__in=urls).exclude(pk=article.pk)
+        already = set(article.related.values_list("pk", flat=True))
+        new = [a for a in found if a.pk not in already]
+        if new:
+            article.related.add(*new)
+            self.changed = True
+
+
+def _untouched(quote: Quote, fields: tuple[str, ...]) -> bool:
+    """True when nobody changed the quote since the machine extracted it."""
+    if quote.state != Quote.State.UNREVIEWED:
+        return False
+    return all(_jsonable_value(getattr(quote, f)) == quote.extracted.get(f) for f in fields)
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _jsonable_value(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _jsonable(values: dict) -> dict:
+    return {k: _jsonable_value(v) for k, v in values.items()}
+
+
+def _unique(model, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is free (one query)."""
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+

@@ -1,0 +1,117 @@
+"""``manage.py import_articles PATH...``: import news scrapes (.txt, .html, .htm)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.extraction import ExtractionError
+from articles.importing import FAILED, Importer, ImportSummary, iter_input_files, load_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import news articles from plain-text scrapes and saved HTML pages. PATH may be files or "
+        "folders (folders are searched for .txt, .html and .htm). Each file is imported in its own "
+        "transaction; re-importing refreshes machine-extracted fields and keeps editors' changes. "
+        "Exits non-zero when any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Extract and report, but write nothing."
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="With --dry-run: print one JSON object per file (JSON Lines) on stdout.",
+        )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish newly created articles at once (default: they are drafts).",
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=None,
+            help="Refuse files larger than this (default: NEWSROOM_IMPORT_MAX_BYTES, 10 MB).",
+        )
+
+    def handle(self, *args, **options):
+        if options["json"] and not options["dry_run"]:
+            raise CommandError("--json needs --dry-run (it prints extraction results only).")
+        if options["max_bytes"] is not None and options["max_bytes"] <= 0:
+            raise CommandError("--max-bytes must be a positive number of bytes.")
+        files = list(iter_input_files(options["paths"]))
+        if not files:
+            raise CommandError("No .txt, .html or .htm files found in the given paths.")
+        if options["json"]:
+            summary = self._print_json(files, max_bytes=options["max_bytes"])
+        else:
+            summary = self._import(files, options)
+        self._report(
+            summary,
+            to_stderr=options["json"],
+            dry_run=options["dry_run"],
+            verbosity=options["verbosity"],
+        )
+        if summary.failures:
+            raise CommandError(f"{len(summary.failures)} of {summary.files} files failed.")
+
+    def _progress(self, files, verbosity: int):
+        stream = sys.stderr
+        if verbosity < 1 or not stream.isatty():
+            return files
+        from tqdm import tqdm
+
+        return tqdm(files, unit="file", file=stream, leave=False)
+
+    def _print_json(self, files, *, max_bytes):
+        summary = ImportSummary()
+        for path in self._progress(files, verbosity=1):
+            try:
+                loaded = load_file(path, max_bytes=max_bytes)
+            except ExtractionError as exc:
+                line = {"file": str(path), "error": str(exc)}
+                summary.add_failure(str(path), str(exc))
+            else:
+                line = loaded.extracted.as_json(file=str(path))
+                summary.files += 1
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
+        return summary
+
+    def _import(self, files, options) -> ImportSummary:
+        importer = Importer(
+            publish=options["publish"],
+            dry_run=options["dry_run"],
+            max_bytes=options["max_bytes"],
+        )
+        summary = ImportSummary()
+        verbosity = options["verbosity"]
+        for path in self._progress(files, verbosity):
+            result = importer.import_path(path)
+            summary.add(result)
+            if result.outcome == FAILED:
+                self.stderr.write(f"{result.path}: {result.error}")
+            elif verbosity >= 2:
+                self.stdout.write(f"{result.outcome:9} {result.path}: {result.headline}")
+        return summary
+
+    def _report(self, summary: ImportSummary, *, to_stderr: bool, dry_run: bool, verbosity: int):
+        if verbosity < 1:
+            return
+        out = self.stderr if to_stderr else self.stdout
+        prefix = "Dry run, nothing written. " if dry_run else ""
+        out.write(
+            f"{prefix}{summary.files} files: {summary.created} articles created, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged; "
+            f"{summary.people_created} people and {summary.quotes_created} quotes created; "
+            f"{len(summary.failures)} failed.",
+            style_func=self.style.SUCCESS if not summary.failures else self.style.WARNING,
+        )
+        for failure in summary.failures:
+            out.write(f"  failed: {failure.path}: {failure.error}", style_func=self.style.ERROR)

@@ -1,0 +1,326 @@
+"""Newsroom's domain: sources, people, articles and the quotes in them.
+
+Imported rows keep a snapshot of what the machine extracted (``extracted``).
+A re-import refreshes a field only while its value still equals that snapshot;
+a field whose value differs was changed by an editor (in the admin, the shell or
+the API) and is left alone. See ``articles.importing``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.extraction.people import name_key
+
+
+class Source(models.Model):
+    """An outlet or organisation: a publisher, a news agency, a ministry..."""
+
+    class Kind(models.TextChoices):
+        PUBLISHER = "publisher", "Publisher"
+        AGENCY = "agency", "News agency"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        SOCIAL_NETWORK = "social_network", "Social network"
+        GOVERNMENT = "government", "Government body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    homepage = models.URLField(blank=True, help_text="The outlet's or organisation's own site.")
+    domain = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="Web domain (themoscowtimes.com); imported pages from it are credited here.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_counts(self) -> PersonQuerySet:
+        return self.annotate(
+            quote_count=Count("quotes", distinct=True),
+            article_count=Count("mentions", distinct=True),
+        )
+
+
+class Person(models.Model):
+    """Someone named in the news. Name variants live in :class:`PersonVariant`."""
+
+    name = models.CharField(max_length=200, help_text="The name readers see.")
+    name_key = models.CharField(
+        max_length=200,
+        db_index=True,
+        editable=False,
+        help_text="Normalised name used to match imports (case, accents, transliteration).",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    role = models.CharField(
+        max_length=300, blank=True, help_text="Title or job, as shown beside the name."
+    )
+    extracted = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class PersonVariant(models.Model):
+    """Another form of a person's name: a surname alone, a transliteration.
+
+    The importer matches names against these, so adding one here makes the
+    next import attach that spelling to this person.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name_key"], name="unique_variant_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """What readers may see: published, and its publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.DRAFT)
+
+    def flagged(self) -> ArticleQuerySet:
+        """Imported articles the importer marked for an editor's attention."""
+        return self.exclude(flags=[])
+
+
+class Article(models.Model):
+    """A news article, imported from a scrape and curated by editors."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+        help_text="The outlet that published the original.",
+    )
+    headline = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Part of the public URL.")
+    body = models.TextField(
+        blank=True, help_text="Paragraphs separated by a blank line; shown to readers as written."
+    )
+    image_caption = models.CharField(max_length=1000, blank=True)
+    image_credit = models.CharField(max_length=300, blank=True)
+    byline = models.CharField(max_length=300, blank=True, help_text="Author or agency.")
+    url = models.URLField(
+        "original URL", max_length=1000, blank=True, help_text="Where the original was published."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Readers see a published article from this time on; a future time schedules it.",
+    )
+    people = models.ManyToManyField(
+        Person, through="Mention", related_name="articles", blank=True
+    )
+    related = models.ManyToManyField("self", symmetrical=False, blank=True)
+    related_links = models.JSONField(
+        default=list, blank=True, help_text="Related-article links found in the original."
+    )
+    flags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Importer warnings for editors (for example a headline made from the URL).",
+    )
+    raw_input = models.TextField(blank=True, editable=False)
+    source_file = models.CharField(max_length=500, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    extracted = models.JSONField(default=dict, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="unique_article_url"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+            ),
+        ]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class Mention(models.Model):
+    """A person named in an article, with the role the article gives them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentions")
+    role = models.CharField(max_length=300, blank=True)
+    extracted = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["article", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="unique_mention")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.article}"
+
+
+class QuoteQuerySet(models.QuerySet):
+    def visible(self) -> QuoteQuerySet:
+        """Quotes readers may see: not rejected, in a published article."""
+        return self.exclude(state=Quote.State.REJECTED).filter(
+            article__in=Article.objects.published()
+        )
+
+    def by_person(self, person: Person) -> QuoteQuerySet:
+        return self.filter(speaker=person)
+
+
+class Quote(models.Model):
+    """Words someone said, verbatim, as an article quotes them."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full sentence(s)"
+        PARTIAL = "partial", "Partial (a fragment)"
+
+    class State(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Unreviewed"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    speaker = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="quotes", null=True, blank=True
+    )
+    speaker_organization = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        null=True,
+        blank=True,
+        help_text="For words an organisation said (the Kremlin said...).",
+    )
+    text = models.TextField(help_text="The words inside the quotation marks.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FULL)
+    paragraph = models.PositiveIntegerField(default=0, help_text="Index of the body paragraph.")
+    start = models.PositiveIntegerField(default=0)
+    end = models.PositiveIntegerField(default=0)
+    sentence = models.TextField(blank=True, help_text="The sentence around the quote.")
+    said_to = models.CharField(max_length=300, blank=True, help_text="Told whom, or where.")
+    state = models.CharField(
+        max_length=20,
+        choices=State.choices,
+        default=State.UNREVIEWED,
+        db_index=True,
+        help_text="Rejected quotes are never shown to readers.",
+    )
+    extracted = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "paragraph", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "paragraph", "start"], name="unique_quote_place"
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=True) | Q(speaker_organization__isnull=True),
+                name="quote_has_one_speaker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        words = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return f"“{words}”"
+
+    @property
+    def speaker_type(self) -> str | None:
+        if self.speaker_id:
+            return "person"
+        if self.speaker_organization_id:
+            return "organization"
+        return None
+
+    @property
+    def speaker_name(self) -> str | None:
+        if self.speaker_id:
+            return self.speaker.name
+        if self.speaker_organization_id:
+            return self.speaker_organization.name
+        return None

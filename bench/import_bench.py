@@ -1,0 +1,140 @@
+"""Import benchmark: N generated articles into a fresh database; articles/s and peak memory.
+
+Usage (from the project root, in the virtual environment):
+
+    python bench/import_bench.py                       # the matrix: N = 1,000 and 10,000 on
+                                                       # SQLite and PostgreSQL
+    python bench/import_bench.py --n 1000 --db sqlite  # one run (used by the matrix)
+
+Articles are made by varying the committed seeds and, when ``../shared/eval/polnear``
+is beside the project, the PolNeAR training articles: each gets its own original URL, so every file is a new article. Each run happens in its own
+process against a new database (a temporary SQLite file, or a PostgreSQL
+database ``newsroom_bench`` created afresh at ``--pg-url``), so peak memory
+(``ru_maxrss``) is that run's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POLNEAR = ROOT.parent / "shared" / "eval" / "polnear" / "train"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def base_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))]
+    return texts
+
+
+def generate(folder: Path, n: int) -> None:
+    """Write ``n`` distinct article files into ``folder``."""
+    texts = base_texts()
+    for i in range(n):
+        text = texts[i % len(texts)]
+        day = 1 + i % 28
+        url = f"https://bench.example.org/2024/03/{day:02d}/generated-story-{i}"
+        variant = f"{text.rstrip()}\n\nOriginal url:\n{url}\n"
+        (folder / f"article_{i:06d}.txt").write_text(variant, encoding="utf-8")
+
+
+def fresh_database(db: str, pg_url: str, workdir: Path) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS newsroom_bench")
+        conn.execute("CREATE DATABASE newsroom_bench")
+    return f"{pg_url}/newsroom_bench"
+
+
+def run_one(n: int, db: str, pg_url: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        os.environ["DATABASE_URL"] = fresh_database(db, pg_url, workdir)
+        os.environ.setdefault("SECRET_KEY", "benchmark-only")
+        os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+        os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from articles.importing import Importer, iter_input_files
+        from articles.models import Article, Quote
+
+        call_command("migrate", verbosity=0)
+        files_dir = workdir / "files"
+        files_dir.mkdir()
+        generate(files_dir, n)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        importer = Importer()
+        failed = 0
+        started = time.perf_counter()
+        for path in iter_input_files([files_dir]):
+            failed += importer.import_path(path).outcome == "failed"
+        elapsed = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result = {
+            "n": n,
+            "db": db,
+            "seconds": round(elapsed, 2),
+            "articles_per_s": round(n / elapsed, 1),
+            "peak_rss_mb": round(rss_after / 1024, 1),
+            "rss_growth_during_import_mb": round((rss_after - rss_before) / 1024, 1),
+            "articles": Article.objects.count(),
+            "quotes": Quote.objects.count(),
+            "failed": failed,
+        }
+    if db == "postgresql":
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS newsroom_bench")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, help="articles in one run")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], help="database of one run")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="PostgreSQL server URL")
+    parser.add_argument("--sizes", default="1000,10000", help="matrix sizes, comma-separated")
+    args = parser.parse_args()
+    if args.n and args.db:
+        print(json.dumps(run_one(args.n, args.db, args.pg_url)))
+        return
+    print(f"{'db':<11}{'N':>8}{'seconds':>10}{'articles/s':>12}{'peak MB':>9}{'quotes':>9}{'failed':>8}")
+    for db in ("sqlite", "postgresql"):
+        for n in (int(s) for s in args.sizes.split(",")):
+            out = subprocess.run(
+                [sys.executable, __file__, "--n", str(n), "--db", db, "--pg-url", args.pg_url],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            print(
+                f"{db:<11}{n:>8}{r['seconds']:>10}{r['articles_per_s']:>12}"
+                f"{r['peak_rss_mb']:>9}{r['quotes']:>9}{r['failed']:>8}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

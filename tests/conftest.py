@@ -1,0 +1,31 @@
+"""Shared fixtures: paths to the committed seeds and test data, and an import helper."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture
+def run_import():
+    """Run import_articles; returns (stdout, stderr, error or None)."""
+
+    def run(*args):
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command("import_articles", *map(str, args), stdout=out, stderr=err)
+        except Exception as exc:  # CommandError for failed files: the caller asserts on it
+            return out.getvalue(), err.getvalue(), exc
+        return out.getvalue(), err.getvalue(), None
+
+    return run

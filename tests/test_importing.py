@@ -1,0 +1,214 @@
+"""The import service: database state after importing, re-importing and failing."""
+
+import shutil
+
+import pytest
+from django.db import IntegrityError
+
+from articles.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
+from articles.models import Article, Mention, Person, Quote, Source
+
+pytestmark = pytest.mark.django_db
+
+SEED = "003_7cf8419b6963604b.txt"
+
+
+def import_one(path, **kwargs):
+    return Importer(**kwargs).import_path(path)
+
+
+def test_seeds_import_into_articles_people_quotes_and_sources(seeds_dir):
+    importer = Importer()
+    outcomes = [importer.import_path(p).outcome for p in sorted(seeds_dir.glob("*.txt"))]
+    assert outcomes == [CREATED] * 5
+    assert Article.objects.count() == 5
+    assert Quote.objects.count() == 25
+    # Zelensky (seed 000) and Zelenskiy (seed 004) are one person; Biden and Putin recur.
+    assert Person.objects.count() == 12
+    zelensky = Person.objects.get(name="Volodymyr Zelensky")  # the first spelling seen
+    assert zelensky.articles.count() == 2
+    assert "Volodymyr Zelenskiy" in set(zelensky.variants.values_list("name", flat=True))
+    assert Person.objects.get(name="Vladimir Putin").articles.count() == 3
+    assert Source.objects.get(name__iexact="Kremlin").kind == Source.Kind.GOVERNMENT
+
+
+def test_imported_articles_are_drafts_unless_published(seeds_dir):
+    draft = import_one(seeds_dir / SEED)
+    assert Article.objects.get(pk=draft.article_id).status == Article.Status.DRAFT
+    live = import_one(seeds_dir / "000_a14a31d47b36e4a7.txt", publish=True)
+    article = Article.objects.get(pk=live.article_id)
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_published
+
+
+def test_article_fields_from_a_seed(seeds_dir):
+    article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
+    assert article.url == (
+        "https://www.themoscowtimes.com/2024/07/17/"
+        "kremlin-dismisses-claims-that-kharkiv-offensive-failed-a85742"
+    )
+    assert article.published_at.date().isoformat() == "2024-07-17"
+    assert article.byline == "AFP"
+    assert article.image_credit == "Russian Defense Ministry / TASS"
+    assert "no_headline" in article.flags
+    assert article.headline  # derived from the URL, the body kept whole
+    assert len(article.paragraphs) == 8
+    assert article.raw_input.startswith(" A Russian army serviceman")
+    assert len(article.content_hash) == 64
+    peskov = Person.objects.get(name="Dmitry Peskov")
+    assert Mention.objects.get(article=article, person=peskov).role == "Kremlin spokesman"
+    assert article.quotes.filter(speaker=peskov).count() == 3
+
+
+def test_reimport_creates_nothing_new(seeds_dir):
+    importer = Importer()
+    for path in sorted(seeds_dir.glob("*.txt")):
+        importer.import_path(path)
+    counts = (Article.objects.count(), Person.objects.count(), Quote.objects.count())
+    again = Importer()
+    outcomes = {again.import_path(p).outcome for p in sorted(seeds_dir.glob("*.txt"))}
+    assert outcomes == {UNCHANGED}
+    assert (Article.objects.count(), Person.objects.count(), Quote.objects.count()) == counts
+
+
+def test_reimport_keeps_editors_changes(seeds_dir):
+    article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
+    article.headline = "Kremlin denies Kharkiv offensive failed"
+    article.image_caption = "An editor's caption."
+    article.save()
+    quote = article.quotes.get(text="No, it doesn't.")
+    quote.state = Quote.State.VERIFIED
+    quote.said_to = "reporters in Moscow"
+    quote.save()
+
+    result = import_one(seeds_dir / SEED)
+
+    article.refresh_from_db()
+    quote.refresh_from_db()
+    assert result.outcome == UNCHANGED
+    assert article.headline == "Kremlin denies Kharkiv offensive failed"
+    assert article.image_caption == "An editor's caption."
+    assert quote.state == Quote.State.VERIFIED
+    assert quote.said_to == "reporters in Moscow"
+
+
+def test_reimport_refreshes_fields_nobody_edited(seeds_dir):
+    """A better extractor's output replaces an older extraction an editor never touched."""
+    article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
+    # Pretend an older extractor got the credit wrong and nobody corrected it.
+    article.image_credit = "TASS"
+    article.extracted["image_credit"] = "TASS"
+    article.save()
+
+    assert import_one(seeds_dir / SEED).outcome == UPDATED
+
+    article.refresh_from_db()
+    assert article.image_credit == "Russian Defense Ministry / TASS"
+
+
+def test_reimport_keeps_quotes_editors_touched_and_drops_stale_ones(seeds_dir):
+    article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
+    verified = article.quotes.get(text="No, it doesn't.")
+    verified.state = Quote.State.VERIFIED
+    verified.save()
+    # Two quotes an older extractor found and the current one does not.
+    kept = Quote.objects.create(article=article, text="old but verified", paragraph=7, start=1,
+                                state=Quote.State.VERIFIED, extracted={"text": "old but verified"})
+    stale = Quote.objects.create(article=article, text="old noise", paragraph=7, start=2,
+                                 extracted={"text": "old noise", "speaker_id": None,
+                                            "speaker_organization_id": None, "kind": "full",
+                                            "paragraph": 7, "start": 2, "end": 0, "sentence": "",
+                                            "said_to": ""})
+    handmade = Quote.objects.create(article=article, text="added by an editor", paragraph=7,
+                                    start=3)
+
+    import_one(seeds_dir / SEED)
+
+    remaining = set(article.quotes.values_list("pk", flat=True))
+    assert {verified.pk, kept.pk, handmade.pk} <= remaining
+    assert stale.pk not in remaining
+
+
+def test_people_variants_editors_add_are_matched_by_the_next_import(seeds_dir, tmp_path):
+    sullivan = Person.objects.create(name="Jacob Sullivan", slug="jacob-sullivan")
+    sullivan.variants.create(name="Jake Sullivan")
+    import_one(seeds_dir / "000_a14a31d47b36e4a7.txt")
+    assert not Person.objects.filter(name="Jake Sullivan").exists()
+    assert sullivan.quotes.count() == 4
+
+
+def test_a_failing_file_leaves_nothing_behind(seeds_dir, monkeypatch):
+    def explode(*args, **kwargs):
+        raise IntegrityError("simulated failure while writing quotes")
+
+    monkeypatch.setattr(Quote.objects, "bulk_create", explode)
+    result = import_one(seeds_dir / SEED)
+    assert result.outcome == FAILED
+    assert "simulated failure" in result.error
+    assert Article.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert Source.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary"),
+        (b"   \n\n  \n", "no article text"),
+    ],
+)
+def test_bad_files_fail_with_a_reason(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = import_one(path)
+    assert result.outcome == FAILED
+    assert reason in result.error
+    assert Article.objects.count() == 0
+
+
+def test_oversized_file_is_refused(tmp_path, seeds_dir):
+    path = tmp_path / "big.txt"
+    shutil.copy(seeds_dir / SEED, path)
+    result = import_one(path, max_bytes=100)
+    assert result.outcome == FAILED
+    assert "limit" in result.error
+
+
+def test_missing_file_is_reported(tmp_path):
+    result = import_one(tmp_path / "nope.txt")
+    assert result.outcome == FAILED
+    assert "no such file" in result.error
+
+
+def test_nul_bytes_and_markup_never_reach_the_database(tmp_path):
+    path = tmp_path / "dirty.txt"
+    path.write_bytes(
+        "Minister Says Talks Will Go On\n\n"
+        "Foreign Minister Anna Example said on Monday that talks would continue.\x00\n\n"
+        '"We will keep talking," Example told reporters. <script>alert(1)</script>\n'.encode()
+    )
+    article = Article.objects.get(pk=import_one(path).article_id)
+    assert "\x00" not in article.body and "\x00" not in article.raw_input
+    assert "<script>" in article.body  # kept as text; templates escape it
+
+
+def test_html_page_is_stored_as_text(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<!doctype html><html><head><title>Mayor Opens Bridge | City News</title>"
+        '<meta property="og:site_name" content="City News">'
+        '<link rel="canonical" href="https://city.example.com/2023/05/04/mayor-opens-bridge">'
+        "</head><body><nav>Home News Sport</nav><article><h1>Mayor Opens Bridge</h1>"
+        "<p>The mayor opened the new bridge on Thursday after three years of building work, "
+        "saying the city had waited long enough for a crossing over the river.</p>"
+        "<p>&quot;This bridge belongs to everyone,&quot; Mayor Jane Doe told the crowd at the "
+        "opening ceremony on the east bank of the river.</p></article>"
+        "<footer>Copyright City News</footer></body></html>",
+        encoding="utf-8",
+    )
+    article = Article.objects.get(pk=import_one(path).article_id)
+    assert article.headline == "Mayor Opens Bridge"
+    assert "<p>" not in article.body and "Home News Sport" not in article.body
+    assert article.published_at.date().isoformat() == "2023-05-04"
+    assert article.source.name == "City News"
