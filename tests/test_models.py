@@ -1,5 +1,7 @@
 """Model rules: who sees what, constraints, derived values."""
 
+import datetime as dt
+
 import pytest
 from django.db import IntegrityError
 from django.utils import timezone
@@ -83,6 +85,6 @@ def test_absolute_url_is_dated_and_slugged():
     article = ArticleFactory(
         slug="kremlin-dismisses-claims",
         status=Article.Status.PUBLISHED,
-        published_at=timezone.datetime(2024, 7, 17, 9, tzinfo=timezone.UTC),
+        published_at=dt.datetime(2024, 7, 17, 9, tzinfo=dt.UTC),
     )
     assert article.get_absolute_url() == "/2024/07/17/kremlin-dismisses-claims/"
