@@ -456,18 +456,21 @@ class _ArticleWriter:
         return row.pk
 
     def _add_variants(self, person_id: int, person: ExtractedPerson, known: set[str] | None = None):
+        """Record each spelling of the name this article uses that the person lacks."""
         if known is None:
-            known = set(
-                PersonVariant.objects.filter(person_id=person_id).values_list("name_key", flat=True)
-            )
-            known |= set(Person.objects.filter(pk=person_id).values_list("name_key", flat=True))
+            known = {
+                n.lower()
+                for n in PersonVariant.objects.filter(person_id=person_id).values_list(
+                    "name", flat=True
+                )
+            }
+            known |= {n.lower() for n in Person.objects.filter(pk=person_id).values_list("name", flat=True)}
         else:
-            known = known | {name_key(person.name)}
+            known = known | {person.name.lower()}
         for alias in [person.name, *person.aliases]:
-            key = name_key(alias)
-            if key and key not in known:
+            if alias.strip() and alias.lower() not in known:
                 PersonVariant.objects.create(person_id=person_id, name=alias[:200])
-                known.add(key)
+                known.add(alias.lower())
 
     # --- quotes --------------------------------------------------------------------
 

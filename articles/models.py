@@ -101,7 +101,7 @@ class PersonVariant(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "name_key"], name="unique_variant_per_person")
+            models.UniqueConstraint(fields=["person", "name"], name="unique_variant_per_person")
         ]
 
     def __str__(self) -> str:

@@ -81,6 +81,7 @@ class Command(BaseCommand):
             else:
                 line = loaded.extracted.as_json(file=str(path))
                 summary.files += 1
+            # One line per file as soon as it is ready, so a consumer can stream.
             self.stdout.write(json.dumps(line, ensure_ascii=False))
         return summary
 
@@ -106,11 +107,16 @@ class Command(BaseCommand):
             return
         out = self.stderr if to_stderr else self.stdout
         prefix = "Dry run, nothing written. " if dry_run else ""
+        if to_stderr:
+            counts = f"{summary.files - len(summary.failures)} extracted"
+        else:
+            counts = (
+                f"{summary.created} articles created, {summary.updated} updated, "
+                f"{summary.unchanged} unchanged; {summary.people_created} people and "
+                f"{summary.quotes_created} quotes created"
+            )
         out.write(
-            f"{prefix}{summary.files} files: {summary.created} articles created, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged; "
-            f"{summary.people_created} people and {summary.quotes_created} quotes created; "
-            f"{len(summary.failures)} failed.",
+            f"{prefix}{summary.files} files: {counts}; {len(summary.failures)} failed.",
             style_func=self.style.SUCCESS if not summary.failures else self.style.WARNING,
         )
         for failure in summary.failures:
