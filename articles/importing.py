@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections import ChainMap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -251,6 +253,7 @@ class _ArticleWriter:
         self.pending_people = pending_people
         self.pending_sources = pending_sources
         self.changed = False
+        self.created = False
         self.people_created = 0
 
     # --- the article -------------------------------------------------------------
@@ -271,7 +274,7 @@ class _ArticleWriter:
             "related_links": [{"title": r.title, "url": r.url} for r in page.related],
             "flags": list(page.flags),
         }
-        created = article is None
+        created = self.created = article is None
         if created:
             article = Article(
                 slug=_unique(Article, slugify(machine["headline"])[:180].strip("-") or "article"),
@@ -380,8 +383,8 @@ class _ArticleWriter:
     def _sync_people(self, article: Article) -> dict[str, int]:
         """Match or create each person; keep mentions in step. Returns name -> person id."""
         people = self.extracted.people
-        ids = self._resolve_people(people)
-        existing = {m.person_id: m for m in article.mentions.all()}
+        ids = self._resolve_people(people) if people else {}
+        existing = {} if self.created else {m.person_id: m for m in article.mentions.all()}
         wanted: dict[int, str] = {}
         for person in people:
             wanted.setdefault(ids[person.name], (person.role or "")[:300])
@@ -411,24 +414,35 @@ class _ArticleWriter:
         return ids
 
     def _resolve_people(self, people: list[ExtractedPerson]) -> dict[str, int]:
-        cache = {**self.importer._people, **self.pending_people}
-        keys_of = {p.name: [name_key(n) for n in [p.name, *p.aliases] if name_key(n)] for p in people}
+        """Map each extracted name to a person id, matching or creating people in bulk."""
+        cache = ChainMap(self.pending_people, self.importer._people)
+        keys_of = {
+            p.name: [k for k in dict.fromkeys(name_key(n) for n in [p.name, *p.aliases]) if k]
+            for p in people
+        }
         unknown = {k for keys in keys_of.values() for k in keys if k not in cache}
-        found = self._lookup_keys(unknown) if unknown else {}
+        found = ChainMap(cache, self._lookup_keys(unknown) if unknown else {})
         ids: dict[str, int] = {}
+        to_create: dict[str, ExtractedPerson] = {}
         for person in people:
             keys = keys_of[person.name]
             full_keys = [k for k in keys if " " in k] or keys
-            pid = next((cache.get(k) or found.get(k) for k in full_keys if cache.get(k) or found.get(k)), None)
-            if pid is None:
-                pid = self._create_person(person)
-                self.people_created += 1
+            pid = next((found[k] for k in full_keys if k in found), None)
+            if pid is not None:
+                ids[person.name] = pid
             else:
-                self._add_variants(pid, person)
-            for k in keys:
-                self.pending_people[k] = pid
-                cache[k] = pid
-            ids[person.name] = pid
+                to_create.setdefault(full_keys[0] if full_keys else person.name, person)
+        if to_create:
+            created = self._create_people(list(to_create.values()))
+            for person in people:
+                if person.name not in ids:
+                    keys = keys_of[person.name]
+                    first = ([k for k in keys if " " in k] or keys or [person.name])[0]
+                    ids[person.name] = created[to_create[first].name]
+        self._add_variants(people, ids)
+        for person in people:
+            for key in keys_of[person.name]:
+                self.pending_people[key] = ids[person.name]
         return ids
 
     def _lookup_keys(self, keys: set[str]) -> dict[str, int]:
@@ -440,42 +454,62 @@ class _ArticleWriter:
             "person_id", "name_key"
         ):
             hits.setdefault(key, set()).add(pid)
-        return {
-            key: min(pids) for key, pids in hits.items() if len(pids) == 1 or " " in key
-        }
+        return {key: min(pids) for key, pids in hits.items() if len(pids) == 1 or " " in key}
 
-    def _create_person(self, person: ExtractedPerson) -> int:
-        role = (person.role or "")[:300]
-        row = Person.objects.create(
-            name=person.name[:200],
-            slug=_unique(Person, slugify(person.name)[:190] or "person"),
-            role=role,
-            extracted={"name": person.name, "role": role},
-        )
-        self._add_variants(row.pk, person, known=set())
-        return row.pk
-
-    def _add_variants(self, person_id: int, person: ExtractedPerson, known: set[str] | None = None):
-        """Record each spelling of the name this article uses that the person lacks."""
-        if known is None:
-            known = {
-                n.lower()
-                for n in PersonVariant.objects.filter(person_id=person_id).values_list(
-                    "name", flat=True
+    def _create_people(self, people: list[ExtractedPerson]) -> dict[str, int]:
+        """Create people in one insert, with free slugs. Returns name -> id."""
+        bases = {p.name: slugify(p.name)[:190] or "person" for p in people}
+        taken_filter = Q()
+        for base in set(bases.values()):
+            taken_filter |= Q(slug__startswith=base)
+        taken = set(Person.objects.filter(taken_filter).values_list("slug", flat=True))
+        rows = []
+        for person in people:
+            slug, n = bases[person.name], 2
+            while slug in taken:
+                slug = f"{bases[person.name]}-{n}"
+                n += 1
+            taken.add(slug)
+            role = (person.role or "")[:300]
+            rows.append(
+                Person(
+                    name=person.name[:200],
+                    name_key=name_key(person.name),
+                    slug=slug,
+                    role=role,
+                    extracted={"name": person.name, "role": role},
                 )
-            }
-            known |= {n.lower() for n in Person.objects.filter(pk=person_id).values_list("name", flat=True)}
-        else:
-            known = known | {person.name.lower()}
-        for alias in [person.name, *person.aliases]:
-            if alias.strip() and alias.lower() not in known:
-                PersonVariant.objects.create(person_id=person_id, name=alias[:200])
-                known.add(alias.lower())
+            )
+        Person.objects.bulk_create(rows)
+        self.people_created += len(rows)
+        return {person.name: row.pk for person, row in zip(people, rows, strict=True)}
+
+    def _add_variants(self, people: list[ExtractedPerson], ids: dict[str, int]) -> None:
+        """Record each spelling of a name this article uses that its person lacks (one query)."""
+        person_ids = set(ids.values())
+        known: dict[int, set[str]] = {pid: set() for pid in person_ids}
+        for pid, name in Person.objects.filter(pk__in=person_ids).values_list("pk", "name"):
+            known[pid].add(name.lower())
+        for pid, name in PersonVariant.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "name"
+        ):
+            known[pid].add(name.lower())
+        new = []
+        for person in people:
+            pid = ids[person.name]
+            for alias in [person.name, *person.aliases]:
+                alias = alias.strip()[:200]
+                if alias and alias.lower() not in known[pid]:
+                    known[pid].add(alias.lower())
+                    new.append(PersonVariant(person_id=pid, name=alias, name_key=name_key(alias)))
+        if new:
+            PersonVariant.objects.bulk_create(new)
+            self.changed = True
 
     # --- quotes --------------------------------------------------------------------
 
     def _sync_quotes(self, article: Article, people: dict[str, int]) -> int:
-        existing = list(article.quotes.all())
+        existing = [] if self.created else list(article.quotes.all())
         by_text: dict[str, Quote] = {}
         for quote in existing:
             by_text.setdefault(quote.text, quote)
