@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections import ChainMap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -346,18 +347,34 @@ class _ArticleWriter:
     # --- sources -------------------------------------------------------------------
 
     def _publisher_id(self, url: str) -> int | None:
-        name = self.page.source
+        """The outlet that published the original, by its name and/or its web domain."""
+        name = (self.page.source or "").strip()[:200]
         domain = domain_of(url) or ""
         if not name and not domain:
             return None
-        if not name:
-            found = Source.objects.filter(domain=domain).values_list("pk", flat=True).first()
-            if found:
-                return found
-            name = domain
-        return self._source_id(name, kind=Source.Kind.PUBLISHER, domain=domain)
+        key = f"publisher:{name.lower()}|{domain}"
+        cached = self.importer._sources.get(key) or self.pending_sources.get(key)
+        if cached:
+            return cached
+        source = _find_publisher(name, domain)
+        if source is None:
+            label = name or domain
+            source = Source.objects.create(
+                name=label,
+                slug=_unique(Source, slugify(label)[:190] or "source"),
+                kind=Source.Kind.PUBLISHER,
+                domain=domain,
+                homepage=f"https://{domain}/" if domain else "",
+            )
+        elif domain and not source.domain:
+            source.domain = domain
+            source.homepage = source.homepage or f"https://{domain}/"
+            source.save(update_fields=["domain", "homepage", "updated_at"])
+        self.pending_sources[key] = source.pk
+        return source.pk
 
-    def _source_id(self, name: str, *, kind: str, domain: str = "") -> int:
+    def _source_id(self, name: str, *, kind: str) -> int:
+        """An organisation by name (a speaker such as the Kremlin), created when new."""
         name = name.strip()[:200]
         key = name.lower()
         cached = self.importer._sources.get(key) or self.pending_sources.get(key)
@@ -366,15 +383,8 @@ class _ArticleWriter:
         source = Source.objects.filter(name__iexact=name).first()
         if source is None:
             source = Source.objects.create(
-                name=name,
-                slug=_unique(Source, slugify(name)[:190] or "source"),
-                kind=kind,
-                domain=domain,
-                homepage=f"https://{domain}/" if domain else "",
+                name=name, slug=_unique(Source, slugify(name)[:190] or "source"), kind=kind
             )
-        elif domain and not source.domain:
-            source.domain = domain
-            source.save(update_fields=["domain", "updated_at"])
         self.pending_sources[key] = source.pk
         return source.pk
 
@@ -576,6 +586,34 @@ class _ArticleWriter:
         if new:
             article.related.add(*new)
             self.changed = True
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _find_publisher(name: str, domain: str) -> Source | None:
+    """An existing source for this outlet, by domain, by name, or by one matching the other.
+
+    The same outlet is often seen once by name only ("The Moscow Times", from the
+    page's furniture) and once by domain only (themoscowtimes.com, from a URL): they
+    are one source when the name without spaces and punctuation is the domain's
+    first label.
+    """
+    match = Q(domain=domain) if domain else Q()
+    if name:
+        match |= Q(name__iexact=name)
+    found = Source.objects.filter(match).order_by("-domain", "pk").first()
+    if found:
+        return found
+    if name and not domain:
+        return Source.objects.filter(domain__startswith=f"{_squash(name)}.").first()
+    if domain and not name:
+        label = domain.split(".")[0]
+        for source in Source.objects.filter(kind=Source.Kind.PUBLISHER, domain=""):
+            if _squash(source.name) == label:
+                return source
+    return None
 
 
 def _untouched(quote: Quote, fields: tuple[str, ...]) -> bool:

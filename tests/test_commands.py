@@ -96,3 +96,17 @@ def test_a_folder_without_articles_is_an_error(run_import, tmp_path):
     _, _, error = run_import(tmp_path)
     assert isinstance(error, CommandError)
     assert "No .txt, .html or .htm files" in str(error)
+
+
+@pytest.mark.django_db
+def test_progress_bar_only_on_a_terminal(seeds_dir, capsys, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("import_articles", str(seeds_dir), "--dry-run", stdout=io.StringIO())
+    assert "file/s" not in capsys.readouterr().err
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    call_command("import_articles", str(seeds_dir), "--dry-run", stdout=io.StringIO())
+    assert "5/5" in capsys.readouterr().err  # the bar: "100%|...| 5/5 [00:00, 9.1file/s]"

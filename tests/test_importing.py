@@ -214,3 +214,13 @@ def test_html_page_is_stored_as_text(tmp_path):
     assert "<p>" not in article.body and "Home News Sport" not in article.body
     assert article.published_at.date().isoformat() == "2023-05-04"
     assert article.source.name == "City News"
+
+
+def test_one_outlet_seen_by_name_and_by_domain_is_one_source(seeds_dir):
+    """Seeds name "The Moscow Times" in their furniture; seed 003 has only its URL."""
+    importer = Importer()
+    for path in sorted(seeds_dir.glob("*.txt")):
+        importer.import_path(path)
+    publishers = Source.objects.filter(kind=Source.Kind.PUBLISHER)
+    assert [(s.name, s.domain) for s in publishers] == [("The Moscow Times", "themoscowtimes.com")]
+    assert Article.objects.filter(source=publishers[0]).count() == 5
