@@ -1,0 +1,812 @@
+"""Turn a plain-text news scrape into a :class:`~.types.ParsedPage`. Plain Python, no Django.
+
+A scrape is what a person or a tool copied from a web page: the article, and
+around it the site's furniture (donation banners, newsletter sign-ups, share
+buttons, "Read more" teasers, an appeal to readers at the end). Files may be
+PDF conversions with every paragraph hard-wrapped, may start in the middle of
+the page, or may put one paragraph per line with no blank lines at all.
+
+:func:`parse_text` finds, in this order:
+
+1. **Lines and paragraphs.** Lines are trimmed; blank lines separate blocks.
+   A file whose long lines mostly stop mid-sentence is hard-wrapped
+   (flag ``hard_wrapped``), and its lines are joined back into paragraphs.
+   URLs broken over two lines are rejoined.
+2. **Metadata lines**, which are never body: the ``Original url:`` footer,
+   author-page links (the byline), ``Related article: TITLE`` teasers (matched
+   to a bare URL line with the same slug), bare URLs, date lines.
+3. **The header**: furniture, then the headline (the first short, title-like
+   line), then the photo caption and credit ("Russian serviceman. Alexander
+   Reka / TASS"), a byline or a date. A scrape that starts mid-page has no
+   headline; one is then derived from the URL slug into ``headline_derived``.
+4. **The body**: every remaining paragraph that is not furniture
+   (:func:`is_furniture`), up to an appeal block that addresses the readers
+   ("A Message from ...:", "Dear readers,") and runs to the end of the page
+   (:func:`clean_paragraphs`).
+
+The furniture rules describe how news sites are built, not one outlet's
+sentences: short call-to-action lines (support, subscribe, share, read more),
+reader-addressed paragraphs about donations, newsletters, ads or cookies, lone
+URLs, lines with no words, and the appeal block. A long paragraph that merely
+mentions "support" or a "newsletter" is article text and is kept.
+
+Example::
+
+    >>> page = parse_text(
+    ...     "Support us\\n\\nRain Floods the City\\n\\nA street. Jane Roe / AP\\n\\n"
+    ...     "It rained all day, officials said on Monday, and the river rose.\\n\\nRead more")
+    >>> page.headline, page.image_caption, page.image_credit, page.body
+    ('Rain Floods the City', 'A street.', 'Jane Roe / AP', ['It rained all day, officials \
+said on Monday, and the river rose.'])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from .types import ParsedPage, RelatedLink
+
+__all__ = [
+    "clean_paragraphs",
+    "date_from_url",
+    "headline_from_url",
+    "is_furniture",
+    "parse_text",
+    "split_caption_credit",
+]
+
+# --- patterns ---------------------------------------------------------------------------
+
+_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_URL_ANYWHERE_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_URL_TAIL_RE = re.compile(r"^(?P<text>.*?)[\s:(\[]*(?P<url>(?:https?://|www\.)\S+?)[)\].]?$", re.I)
+_URL_CONTINUATION_RE = re.compile(r"^[\w\-./%?=&#~+:;,@!$'()*]+$")
+_EMAIL_RE = re.compile(r"^\S+@\S+\.\w+$")
+_TERMINAL = ".!?…:;\"”’')]»"
+_ODD_SPACE_RE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_SPACES_RE = re.compile(" {2,}")
+_WORD_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+# Quoted speech (also a quote left open to the end of the paragraph, and the NYT's '').
+_QUOTED_RE = re.compile(
+    r"\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|«[^»]*(?:»|$)|„[^“”]*(?:[“”]|$)|''.*?(?:''|$)"
+)
+# Reported speech: a paragraph that reports what someone said is article text.
+_ATTRIBUTION_RE = re.compile(
+    r"\b(?:said|says|told|added|wrote|according\s+to|asked|explained|stated)\b"
+)
+
+_ORIGINAL_URL_RE = re.compile(
+    r"^(?:original|source|article|canonical|page)?\s*(?:url|link)\s*:\s*(?P<url>\S+)?$", re.I
+)
+_RELATED_RE = re.compile(
+    r"^(?:related(?:\s+(?:article|story|stories|content|news|coverage|reading|link)s?)?"
+    r"|read\s+(?:more|also|next)(?:\s+about)?|see\s+also|more\s+(?:on|about)\s+this"
+    r"|also\s+read|recommended|you\s+may\s+also\s+like|more\s+from\s+\w+)\s*[:\-–—>»]+\s*(?P<title>.*)$",
+    re.I,
+)
+_AUTHOR_PATH_RE = re.compile(
+    r"/(?:authors?|by|profiles?|people|staff|contributors?|journalists?|writers?|reporters?"
+    r"|columnists?)/(?P<slug>[^/?#]+)/?$",
+    re.I,
+)
+# An address to the readers opens an appeal block ("A Message from X:", "Dear readers,").
+_APPEAL_OPENER_RE = re.compile(
+    r"^(?:an?\s+(?:message|note|letter|word|appeal|request)\s+(?:from|to)\s+(?P<org>.{2,60}?)"
+    r"|dear\s+(?:readers?|friends|subscribers?|supporters?|members?|listeners?|viewers?"
+    r"|visitors?|audience|community)(?:\s+and\s+\w+)?)\s*[:,.!—–-]?$",
+    re.I,
+)
+# Phrases that make a short line a call to action or a page widget.
+_CTA_RE = re.compile(
+    r"\b(?:support\s+(?:us|our|independent|quality)|^donate|donate\s+(?:now|today|here|to\s+us)"
+    r"|make\s+a\s+(?:donation|contribution|gift)|^subscribe|subscribe\s+(?:now|today|here|to)"
+    r"|subscription\s+(?:plans?|options?|offers?)|subscribers?\s+agree|sign(?:ed)?[\s-]?(?:up|in)"
+    r"|log[\s-]?(?:in|out)|newsletters?|read\s+(?:more|also|next|the\s+(?:rest|full|whole|original))"
+    r"|(?:continue|keep)\s+reading|share\s+(?:this|on|via)|follow\s+us|privacy\s+policy"
+    r"|(?:use|uses|accept|allow|manage)\s+cookies|cookie\s+(?:policy|settings|preferences)"
+    r"|terms\s+(?:of|and)|advertisement|sponsored\s+content|ad-free|ads-free|remind\s+me|not\s+now"
+    r"|no\s+thanks|maybe\s+later|click\s+here|tap\s+here|download\s+(?:the|our)\s+app|app\s+store"
+    r"|google\s+play|payment\s+methods?|become\s+a\s+(?:member|supporter|patron)|join\s+us"
+    r"|all\s+rights\s+reserved|skip\s+to|back\s+to\s+top|print\s+this|email\s+(?:us|this)"
+    r"|free\s+trial|unlock\s+(?:this|full|unlimited|all)|most\s+(?:read|popular|viewed)|top\s+stories|latest\s+news"
+    r"|listen\s+to\s+(?:this|the)\s+article|\d+\s+min(?:ute)?s?\s+read|photo\s+gallery"
+    r"|show\s+comments|leave\s+a\s+comment|\d+\s+comments|(?:unlimited|full|digital)\s+access"
+    r"|cancel\s+any\s?time|free\s+(?:account|access)|already\s+a\s+(?:subscriber|member))\b",
+    re.I,
+)
+# Widget words: furniture only as the whole of a very short line ("Share", "Print this").
+_WIDGET_RE = re.compile(
+    r"\b(?:support|donate|subscribe|share|tweet|print|e-?mail|comments?|menu|search|close"
+    r"|loading|advertisement|ad|premium|register|login|watch|listen|download|trending"
+    r"|facebook|twitter|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube"
+    r"|next|previous|more|back|home|continue|preview|payments?|methods?)\b",
+    re.I,
+)
+# A call to action is phrased as an imperative.
+_IMPERATIVE_RE = re.compile(
+    r"^(?:read|click|tap|subscribe|sign\s+up|follow|share|download|watch|listen|support|donate"
+    r"|join|learn\s+more|get|continue|see|find\s+out|don[’']t\s+miss|never\s+miss)\b",
+    re.I,
+)
+# Topics of a reader-addressed paragraph that is furniture rather than article text.
+_FURNITURE_TOPIC_RE = re.compile(
+    r"\b(?:support|donat\w*|subscri\w*|newsletters?|inbox|mailbox|sign[\s-]?up|ads|ad-free"
+    r"|advertis\w*|cookies?|privacy|journalism|contribut\w*|member(?:s|ship)?|paywall"
+    r"|reading\s+experience|our\s+(?:work|reporting|newsroom|journalists|website|site|app)"
+    r"|free\s+trial|browser|javascript|notifications?|account)\b",
+    re.I,
+)
+# "we", "our", "you"... in lower case, or capitalised where a sentence starts: "Our
+# Principles PAC" mid-sentence is a name, and "US" is the country.
+_READER_ADDRESS_RE = re.compile(
+    r"\b(?:you|your|yours|we|our|ours|us)\b"
+    r"|(?:^|[.!?:]\s+|[\"“(]\s*)(?:You|Your|Yours|We|Our|Ours)\b"
+)
+_TOPIC_HINTS = (
+    "support", "donat", "subscri", "newsletter", "inbox", "mailbox", "sign", "ads", "ad-free",
+    "advertis", "cookie", "privacy", "journalism", "contribut", "member", "paywall", "reading",
+    "our ", "trial", "browser", "javascript", "notification", "account",
+)  # fmt: skip
+_ADDRESS_HINTS = ("you", "we ", "we,", "our ", " us")
+_SHORT_ADDRESS_RE = re.compile(
+    r"\b(?:you|your|we|our|us|me|my)\b|(?:^|[.!?:]\s+)(?:You|Your|We|Our|Me|My)\b"
+)
+_BYLINE_RE = re.compile(r"^by\s+(?P<name>[A-Z][^\d]{1,120}?)\s*$", re.I)
+_CREDIT_HINT_RE = re.compile(
+    r"/|\b(?:photo|photograph|image|picture|credit|courtesy|via|getty|reuters|ap|afp|epa"
+    r"|tass|ria|shutterstock|alamy|pool|handout|file|sipa|xinhua|anadolu|dpa|ansa|efe)\b",
+    re.I,
+)
+_CREDIT_LABEL_RE = re.compile(
+    r"^\(?(?:photo|photograph|image|picture|credit|foto)s?(?:\s+credit)?\s*[:/]\s*", re.I
+)
+_SMALL_WORDS = frozenset(
+    "a an the of to in on for and or at by with from as vs via but nor per into over".split()
+)
+_NAME_CONNECTORS = frozenset("de da di van von der del la le bin al y and für".split())
+_REPORTING_RE = re.compile(
+    r"\b(?:said|told|added|according\s+to|reported|says\s+that)\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_LINE_RE = re.compile(
+    r"^(?:(?:published|posted|updated|last\s+updated|date)\s*:?\s*)?(?:\w+day,?\s+)?"
+    r"(?:(?P<m1>" + _MONTH_NAMES + r")\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{4})"
+    r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>" + _MONTH_NAMES + r")\.?,?\s+(?P<y2>\d{4})"
+    r"|(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2}))"
+    r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
+    r"\s*(?:\|.*)?$",
+    re.I,
+)
+_URL_DATE_RES = (
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?=/|$|[-_.])"),
+    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d])"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?=/|$|[-_.])"),
+)
+# Furniture that names the publisher: "Support The Moscow Times!", "© 2024 Harbour Gazette."
+_SUPPORT_ORG_RE = re.compile(
+    r"^(?i:support)\s+(?P<org>(?:The\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})\s*[!.]?$"
+)
+_COPYRIGHT_RE = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*"
+    r"(?P<org>[A-Z][^.|]{1,60}?)\.?\s*(?:all rights reserved\.?)?$",
+    re.I,
+)
+_SLUG_ID_RE = re.compile(r"^(?:[a-z]{0,3}\d{4,}[a-z\d]*|[a-f\d]{8,}|\d+|id[a-z\d]{6,})$", re.I)
+_SLUG_EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$", re.I)
+
+
+# --- public helpers ---------------------------------------------------------------------
+
+
+def date_from_url(url: str) -> dt.date | None:
+    """The publication date written in an article URL, or None.
+
+    Understands ``/2024/07/17/``, ``2024-07-17`` and ``/20240717/``::
+
+        >>> date_from_url("https://example.com/2024/07/17/some-story-a85742")
+        datetime.date(2024, 7, 17)
+        >>> date_from_url("https://example.com/news/some-story") is None
+        True
+    """
+    if not url:
+        return None
+    for pattern in _URL_DATE_RES:
+        for match in pattern.finditer(url):
+            try:
+                return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+    return None
+
+
+def headline_from_url(url: str) -> str | None:
+    """A title-cased headline made from the URL's slug, or None when it has none.
+
+    Trailing article ids (``a85742``, ``12345678``, hex hashes) and file
+    extensions are dropped; a slug of fewer than two words gives None::
+
+        >>> headline_from_url("https://www.themoscowtimes.com/2024/07/17/"
+        ...                   "kremlin-dismisses-claims-that-kharkiv-offensive-failed-a85742")
+        'Kremlin Dismisses Claims That Kharkiv Offensive Failed'
+    """
+    if not url:
+        return None
+    path = urlsplit(url.strip()).path if "://" in url else url.strip()
+    for segment in reversed([s for s in unquote(path).split("/") if s]):
+        segment = _SLUG_EXT_RE.sub("", segment)
+        words = [w for w in re.split(r"[-_+\s]+", segment) if w]
+        while words and _SLUG_ID_RE.match(words[-1]) and not _is_year(words[-1]):
+            words.pop()
+        while words and _SLUG_ID_RE.match(words[0]) and not _is_year(words[0]):
+            words.pop(0)
+        if len(words) >= 2 and any(w.isalpha() for w in words):
+            return " ".join(
+                w if (i and w.lower() in _SMALL_WORDS) else w[:1].upper() + w[1:]
+                for i, w in enumerate(w.lower() for w in words)
+            )
+        if words and not all(_SLUG_ID_RE.match(w) for w in words):
+            return None
+    return None
+
+
+def is_furniture(line: str) -> bool:
+    """True when one line (or paragraph) of a scrape is site furniture, not article text.
+
+    Context-free rules, safe to apply to any paragraph of any site:
+
+    * no letters at all ("×", "•••"), a bare URL or e-mail address;
+    * a one-word line with no sentence punctuation ("Once", "Continue", "Share");
+    * a short line (up to 12 words) that is a call to action: it names an
+      action or widget (support, subscribe, share, read more, cookies...) and
+      is not a plain sentence of reporting ("Shares fell 5%." stays);
+    * a label followed by a lone URL ("Read more: https://...");
+    * a reader-addressed paragraph ("we", "our", "you" outside quotation marks)
+      about donations, newsletters, ads, cookies or the outlet's journalism.
+
+    Args:
+        line: one trimmed line or paragraph.
+
+    Returns:
+        True when the line should not be part of an article body.
+    """
+    line = line.strip()
+    if not line or not any(ch.isalpha() for ch in line):
+        return True
+    n_words = line.count(" ") + 1
+    if n_words == 1:
+        return bool(_URL_RE.match(line) or _EMAIL_RE.match(line) or line[-1] not in ".!?\"”'’")
+    last = line.rsplit(" ", 1)[-1].strip("()[]<>")
+    if _URL_RE.match(last) and n_words <= 9:
+        return True  # a label and a lone URL: "Read more: https://..."
+    if n_words <= 40 and (_APPEAL_OPENER_RE.match(line) or _RELATED_RE.match(line)):
+        return True
+    if n_words <= 14 and _DATE_LINE_RE.match(line):
+        return True
+    if n_words > 12:
+        # Long lines: only a reader-addressed appeal is furniture. The substring test
+        # is a cheap filter (most paragraphs never say "we", "our" or "you").
+        lower = line.lower()
+        if not any(word in lower for word in _ADDRESS_HINTS):
+            return False
+        if not any(word in lower for word in _TOPIC_HINTS):
+            return False
+    has_topic = _FURNITURE_TOPIC_RE.search(line)
+    if n_words > 12 and not has_topic:
+        return False
+    unquoted = _QUOTED_RE.sub(" ", line) if _has_quote(line) else line
+    if n_words <= 12:
+        if _CTA_RE.search(unquoted) and (
+            # A short sentence of reporting is article text; a call to action has no
+            # full stop, or speaks to the reader, or is an imperative.
+            line[-1] not in ".:" or _SHORT_ADDRESS_RE.search(unquoted) or _IMPERATIVE_RE.match(line)
+        ):
+            return True
+        if n_words <= 4 and line[-1] not in ".:" and _WIDGET_RE.search(unquoted):
+            return True
+    if has_topic and _FURNITURE_TOPIC_RE.search(unquoted) and not _ATTRIBUTION_RE.search(line):
+        addressed = len(_READER_ADDRESS_RE.findall(unquoted))
+        # One stray "our" in a long news paragraph is not an appeal; several are.
+        if addressed and (n_words <= 60 or addressed >= 3):
+            return True
+    return False
+
+
+def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """Drop furniture from a list of body paragraphs, keeping their order.
+
+    Applies :func:`is_furniture` to each paragraph, and drops everything from an
+    appeal to the readers ("A Message from ...:", "Dear readers,") to the end,
+    since such appeals close the page. An appeal at the very top (before any
+    article text) is dropped only as far as its reader-addressed paragraphs go.
+    Long paragraphs (40+ words) between two kept paragraphs are kept unless
+    they address the reader as "you": mid-article text is rarely furniture.
+
+    Args:
+        paragraphs: trimmed paragraphs in page order.
+
+    Returns:
+        The article paragraphs.
+    """
+    items = [p.strip() for p in paragraphs]
+    keep = [False] * len(items)
+    in_top_appeal = False
+    for i, item in enumerate(items):
+        if not item:
+            continue
+        if _APPEAL_OPENER_RE.match(item):
+            if any(keep[:i]):
+                break
+            in_top_appeal = True
+            continue
+        if in_top_appeal:
+            if _READER_ADDRESS_RE.search(_QUOTED_RE.sub(" ", item)) or is_furniture(item):
+                continue
+            in_top_appeal = False
+        keep[i] = not is_furniture(item)
+    kept_indexes = [i for i, k in enumerate(keep) if k]
+    if kept_indexes:
+        first, last = kept_indexes[0], kept_indexes[-1]
+        for i in range(first + 1, last):
+            if not keep[i] and _is_rescuable(items[i]):
+                keep[i] = True
+    return [item for item, k in zip(items, keep, strict=True) if k]
+
+
+def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
+    """Split a photo caption line into (caption, credit), or None if it is not one.
+
+    The credit is the trailing "Name / Agency" (or an agency alone); the
+    caption is the sentence before it, or None::
+
+        >>> split_caption_credit("Russian serviceman. Alexander Reka / TASS")
+        ('Russian serviceman.', 'Alexander Reka / TASS')
+        >>> split_caption_credit("Alexei Smirnov / Telegram")
+        (None, 'Alexei Smirnov / Telegram')
+        >>> split_caption_credit("The Kremlin said on Monday it would not comment.") is None
+        True
+    """
+    line = line.strip()
+    labelled = _CREDIT_LABEL_RE.match(line)
+    if labelled:
+        credit = line[labelled.end() :].strip(" )")
+        return (None, credit) if credit else None
+    if _is_credit(line, alone=True):
+        return None, line
+    # Try each sentence end, last first, as the border between caption and credit.
+    for match in reversed(list(re.finditer(r"[.!?][\"”’')]?\s+", line))):
+        caption, credit = line[: match.end()].strip(), line[match.end() :].strip()
+        if re.search(r"\b[A-Z]\.$", caption) and len(caption) > 2 and caption[-3] == " ":
+            continue  # "J. Scott Applewhite / AP": an initial, not a sentence end
+        labelled = _CREDIT_LABEL_RE.match(credit)
+        if labelled:
+            return caption, credit[labelled.end() :].strip(" )") or None
+        if _is_credit(credit, alone=False):
+            return caption, credit
+    return None
+
+
+# --- parse_text -------------------------------------------------------------------------
+
+
+def parse_text(text: str) -> ParsedPage:
+    """Parse a plain-text scrape into headline, body, caption, credit and metadata.
+
+    Args:
+        text: the decoded file (see :func:`.decoding.decode_bytes`); any newline
+            convention is accepted.
+
+    Returns:
+        A :class:`ParsedPage`. ``body`` holds the article paragraphs without
+        site furniture (it may be empty when the file holds no article text:
+        the caller decides whether that is an error). ``flags`` notes what was
+        unusual: ``no_headline``, ``no_blank_lines``, ``hard_wrapped``,
+        ``ends_mid_sentence``, ``no_body``.
+
+    Never raises for any ``str`` input.
+    """
+    page = ParsedPage()
+    lines = _normalise_lines(text)
+    nonblank = [line for line in lines if line]
+    if len(nonblank) > 1 and "" not in _strip_edges(lines):
+        page.flags.append("no_blank_lines")
+    width = _wrap_width(nonblank)
+    if width:
+        page.flags.append("hard_wrapped")
+    items: list[str] = []
+    for block in _blocks(lines):
+        items.extend(_unwrap(block, width))
+
+    items = _take_metadata(items, page)
+    body_start = _take_header(items, page)
+    page.body = _take_body(items[body_start:], page)
+
+    if page.published is None:
+        page.published = date_from_url(page.original_url or page.page_url or "")
+    if page.headline is None:
+        page.flags.append("no_headline")
+        page.headline_derived = headline_from_url(page.original_url or page.page_url or "")
+    if not page.body:
+        page.flags.append("no_body")
+    elif page.body[-1][-1] not in _TERMINAL:
+        page.flags.append("ends_mid_sentence")
+    return page
+
+
+# --- steps ------------------------------------------------------------------------------
+
+
+def _normalise_lines(text: str) -> list[str]:
+    """Split into trimmed lines; no-break and other odd spaces become plain spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() or "\t" in text:
+        text = _ODD_SPACE_RE.sub(" ", text)
+    if "  " in text:
+        text = _SPACES_RE.sub(" ", text)
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    return [line.strip() for line in text.split("\n")]
+
+
+def _strip_edges(lines: list[str]) -> list[str]:
+    start = next((i for i, line in enumerate(lines) if line), len(lines))
+    end = len(lines) - next((i for i, line in enumerate(reversed(lines)) if line), len(lines))
+    return lines[start:end]
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def _ends_sentence(line: str) -> bool:
+    return line[-1] in _TERMINAL
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The wrap width when the text is hard-wrapped (PDF conversion), else None.
+
+    Hard-wrapped text has many lines of about the same length that stop in the
+    middle of a sentence; scraped HTML has one paragraph per line, and its long
+    lines end with a full stop.
+    """
+    lengths = sorted(len(line) for line in lines if len(line) >= 20 and not _URL_RE.match(line))
+    if len(lengths) < 4:
+        return None
+    width = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) >= 10 else -1]
+    if width > 160 or width < 30:
+        return None
+    long_lines = [
+        line
+        for line in lines
+        if len(line) >= 0.7 * width and len(line) <= width * 1.15 and not _URL_RE.match(line)
+    ]
+    unfinished = sum(1 for line in long_lines if not _ends_sentence(line))
+    if len(long_lines) >= 3 and unfinished >= 0.5 * len(long_lines):
+        return width
+    return None
+
+
+def _unwrap(block: list[str], width: int | None) -> list[str]:
+    """Join the lines of one block back into paragraphs."""
+    out: list[str] = []
+    for line in block:
+        if not out:
+            out.append(line)
+            continue
+        prev = out[-1]
+        if _URL_RE.match(prev) and " " not in prev and _continues_url(prev, line, width):
+            out[-1] = prev + line
+        elif _joins(prev, line, width):
+            if prev.endswith("\u00ad"):
+                out[-1] = prev[:-1] + line
+            elif prev.endswith("-") and line[:1].islower() and not prev.endswith(" -"):
+                out[-1] = prev + line
+            else:
+                out[-1] = prev + " " + line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues_url(prev: str, line: str, width: int | None) -> bool:
+    if " " in line or _URL_RE.match(line) or not _URL_CONTINUATION_RE.match(line):
+        return False
+    return prev[-1] in "-/_=&?.#%+" or bool(width and len(prev) >= 0.8 * width)
+
+
+def _joins(prev: str, line: str, width: int | None) -> bool:
+    """Whether ``line`` continues the paragraph ending with ``prev`` (same block)."""
+    if _URL_RE.match(line) or _RELATED_RE.match(line) or _ORIGINAL_URL_RE.match(line):
+        return False
+    if _URL_RE.match(prev) or _ORIGINAL_URL_RE.match(prev):
+        return False
+    if ("/" in prev or ":" in prev) and split_caption_credit(prev) is not None:
+        return False  # a photo caption ends with its credit, not mid-sentence
+    starts_lower = line[:1].islower()
+    if width:
+        if not _ends_sentence(prev) and (len(prev) >= 0.55 * width or starts_lower):
+            return True
+        return len(prev) >= 0.9 * width and starts_lower
+    # Not hard-wrapped: only an obvious mid-sentence break joins.
+    return starts_lower and not _ends_sentence(prev) and not prev.endswith("|")
+
+
+def _take_metadata(items: list[str], page: ParsedPage) -> list[str]:
+    """Pull URL footers, author links and related teasers out; return the other items."""
+    rest: list[str] = []
+    related_titles: list[str] = []
+    bare_urls: list[str] = []
+    expect_url = False
+    for item in items:
+        original = _ORIGINAL_URL_RE.match(item)
+        if original:
+            if original["url"] and _URL_RE.match(original["url"]):
+                page.original_url = page.original_url or original["url"]
+            else:
+                expect_url = True
+            continue
+        if _URL_RE.match(item):
+            url = item.rstrip(".,;)")
+            if expect_url:
+                page.original_url = page.original_url or url
+            else:
+                author = _AUTHOR_PATH_RE.search(urlsplit(url).path or "")
+                if author:
+                    page.byline = page.byline or _name_from_slug(author["slug"])
+                else:
+                    bare_urls.append(url)
+            expect_url = False
+            continue
+        expect_url = False
+        related = _RELATED_RE.match(item)
+        if related:
+            title = related["title"].strip() or None
+            url = None
+            if title:
+                url_match = _URL_ANYWHERE_RE.search(title)
+                if url_match:
+                    url = url_match.group().rstrip(".,;)")
+                    title = title[: url_match.start()].strip(" :-–—(") or None
+            if title and not url:
+                related_titles.append(title)
+            page.related.append(RelatedLink(title=title, url=url))
+            continue
+        rest.append(item)
+    # Match teaser titles to bare URLs by slug; an unmatched URL is just furniture.
+    for link in page.related:
+        if link.url or not link.title:
+            continue
+        for url in bare_urls:
+            if _slug_matches(link.title, url):
+                link.url = url
+                bare_urls.remove(url)
+                break
+    page.page_url = page.original_url
+    return rest
+
+
+def _take_header(items: list[str], page: ParsedPage) -> int:
+    """Find headline, caption, credit, byline and date at the top; return the body's start."""
+    i = 0
+    n = len(items)
+    # 1. Furniture and a top-of-page appeal, down to the first real line.
+    title_candidates: list[int] = []
+    first_real = None
+    while i < n:
+        item = items[i]
+        if _APPEAL_OPENER_RE.match(item):
+            _note_source(item, page)
+            i += 1
+            while i < n and (
+                _READER_ADDRESS_RE.search(_QUOTED_RE.sub(" ", items[i])) or is_furniture(items[i])
+            ):
+                i += 1
+            continue
+        _note_source(item, page)
+        if _header_skippable(item):
+            i += 1
+            continue
+        first_real = i
+        break
+    if first_real is None:
+        return n
+    # 2. The headline: a title-like line before the caption or the body. Short section
+    #    labels ("World", "Ukraine War") give way to a longer title right after them.
+    j = first_real
+    while j < n and len(title_candidates) < 3:
+        if _header_skippable(items[j]):
+            j += 1
+            continue
+        if split_caption_credit(items[j]) is not None or not _is_title(items[j], first=j == 0):
+            break
+        title_candidates.append(j)
+        j += 1
+    if title_candidates:
+        long_ones = [k for k in title_candidates if len(_WORD_RE.findall(items[k])) >= 3]
+        chosen = long_ones[0] if long_ones else title_candidates[0]
+        # A second title-like line right after the headline is a standfirst: body text.
+        page.headline = items[chosen].rstrip(" ;")
+        i = chosen + 1
+    # 3. Caption, credit, byline and date lines between the headline and the body.
+    while i < n:
+        item = items[i]
+        if _header_skippable(item) and not _DATE_LINE_RE.match(item):
+            i += 1
+            continue
+        if page.image_credit is None and (split := split_caption_credit(item)) is not None:
+            page.image_caption, page.image_credit = split
+            i += 1
+            continue
+        byline = _BYLINE_RE.match(item)
+        if byline and len(_WORD_RE.findall(item)) <= 12 and not _ends_sentence(item.rstrip(".")):
+            page.byline = page.byline or byline["name"].strip(" ,")
+            i += 1
+            continue
+        date_line = _DATE_LINE_RE.match(item)
+        if date_line:
+            page.published = page.published or _date_from_match(date_line)
+            i += 1
+            continue
+        break
+    return i
+
+
+def _header_skippable(item: str) -> bool:
+    """Furniture that may sit in the header, except what could be a photo credit."""
+    return is_furniture(item) and split_caption_credit(item) is None
+
+
+def _take_body(items: list[str], page: ParsedPage) -> list[str]:
+    for item in items:
+        _note_source(item, page)
+        date_line = _DATE_LINE_RE.match(item)
+        if date_line and page.published is None:
+            page.published = _date_from_match(date_line)
+    body = clean_paragraphs(items)
+    # Teaser titles after the last paragraph of text are links to other articles.
+    while body and _is_title(body[-1], first=False) and not _ends_sentence(body[-1]):
+        body.pop()
+    return body
+
+
+def _note_source(item: str, page: ParsedPage) -> None:
+    """Remember the publisher's name where the furniture states it."""
+    if page.source or len(item) > 100:
+        return
+    opener = _APPEAL_OPENER_RE.match(item)
+    if opener and opener["org"]:
+        page.source = re.sub(r"^the\s+", "", opener["org"].strip(" :"))
+        return
+    support = _SUPPORT_ORG_RE.match(item)
+    if support and support["org"].lower() not in ("us", "our journalism"):
+        page.source = support["org"]
+        return
+    copyright_line = _COPYRIGHT_RE.match(item)
+    if copyright_line:
+        page.source = copyright_line["org"].strip(" ,")
+
+
+# --- small predicates -------------------------------------------------------------------
+
+
+def _has_quote(line: str) -> bool:
+    return '"' in line or "“" in line or "«" in line or "„" in line or "''" in line
+
+
+def _is_year(word: str) -> bool:
+    return word.isdigit() and len(word) == 4 and word[:2] in ("19", "20")
+
+
+def _name_from_slug(slug: str) -> str | None:
+    """ "afp-2" -> "AFP", "jane-doe" -> "Jane Doe" (author-page slugs)."""
+    words = [w for w in re.split(r"[-_+.\s]+", unquote(slug)) if w and not w.isdigit()]
+    if not words:
+        return None
+    if len(words) == 1 and len(words[0]) <= 4:
+        return words[0].upper()
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _slug_matches(title: str, url: str) -> bool:
+    slug_words = set(re.findall(r"[a-z0-9]+", (headline_from_url(url) or "").lower()))
+    title_words = set(re.findall(r"[a-z0-9]+", title.lower()))
+    if not slug_words or not title_words:
+        return False
+    return len(slug_words & title_words) >= 0.8 * min(len(slug_words), len(title_words))
+
+
+def _is_credit(text: str, *, alone: bool) -> bool:
+    """Whether ``text`` is a photo credit: "Alexander Reka / TASS", "TASS", "AP Photo"."""
+    text = text.strip()
+    if not text or len(text) > 80 or text[-1] in '.!?:;,"”' or _URL_ANYWHERE_RE.search(text):
+        return False
+    words = text.replace("/", " / ").split()
+    if len(words) > 10:
+        return False
+    capitalised = [w for w in words if w != "/" and w.lower() not in _NAME_CONNECTORS]
+    if not capitalised or not all(
+        w[:1].isupper() or w[:1].isdigit() or w[:1] in "(@" for w in capitalised
+    ):
+        return False
+    if "/" in text:
+        return all(part.strip() for part in text.split("/"))
+    if _CREDIT_HINT_RE.search(text):
+        return True
+    # An agency alone ("TASS", "AFP"): a short upper-case word, only when standing alone.
+    return alone and len(words) <= 2 and all(w.isupper() and len(w) >= 2 for w in words)
+
+
+def _is_title(item: str, *, first: bool) -> bool:
+    """Whether a line reads like a headline (short, capitalised, no closing full stop).
+
+    A headline ending in a full stop (some archives add one) is accepted only
+    as the first line of the page and when it does not read like reporting
+    ("X said on Monday ...").
+    """
+    words = _WORD_RE.findall(item)
+    if not 2 <= len(words) <= 30 or len(item) > 250:
+        return False
+    if not (item[0].isupper() or item[0].isdigit() or item[0] in "'‘\"“#@"):
+        return False
+    if _URL_ANYWHERE_RE.search(item) or _DATE_LINE_RE.match(item):
+        return False
+    if item[-1] in ",:" or item.endswith(("...", "…")):
+        return False
+    if item[-1] == ";" and not first:
+        return False
+    if item[-1] == "." and not item.endswith(("U.S.", "U.K.", "U.N.", "D.C.")):
+        if not first or item[0] in '"“' or _REPORTING_RE.search(item):
+            return False
+        if len(words) > 22:
+            return False
+    return True
+
+
+def _is_rescuable(item: str) -> bool:
+    """A long paragraph inside the article is text unless it talks to "you" or is a CTA."""
+    words = _WORD_RE.findall(item)
+    if len(words) < 40:
+        return False
+    unquoted = _QUOTED_RE.sub(" ", item)
+    return not re.search(r"\b(?:you|your)\b", unquoted, re.I) and not _URL_TAIL_RE.match(item)
+
+
+def _date_from_match(match: re.Match[str]) -> dt.date | None:
+    try:
+        if match["y1"]:
+            return dt.date(int(match["y1"]), _MONTHS[match["m1"].lower()], int(match["d1"]))
+        if match["y2"]:
+            return dt.date(int(match["y2"]), _MONTHS[match["m2"].lower()], int(match["d2"]))
+        return dt.date(int(match["y3"]), int(match["m3"]), int(match["d3"]))
+    except (ValueError, KeyError):
+        return None
