@@ -329,3 +329,17 @@ def test_date_from_url(url, expected):
 )
 def test_headline_from_url(url, expected):
     assert headline_from_url(url) == expected
+
+
+def test_stray_markup_in_a_text_scrape_is_reduced_to_text():
+    page = parse_text(
+        "Minister Says Talks Will Go On\n\n"
+        "Foreign Minister Anna Example said on Monday that talks would continue.\n\n"
+        '"We will <b>keep</b> talking," Example told reporters. <script>alert(1)</script>\n'
+    )
+    assert page.body[-1] == '"We will keep talking," Example told reporters.'
+
+
+def test_text_that_only_mentions_angle_brackets_is_kept():
+    page = parse_text("Prices Rise\n\nInflation was < 3% in May and > 2% in June, the bank said.\n")
+    assert page.body == ["Inflation was < 3% in May and > 2% in June, the bank said."]

@@ -460,9 +460,24 @@ def parse_text(text: str) -> ParsedPage:
 # --- steps ------------------------------------------------------------------------------
 
 
+_SCRIPT_BLOCK_RE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def strip_markup(text: str) -> str:
+    """Reduce stray HTML in a plain-text scrape to its text.
+
+    Scripts and styles go whole (their content is code, not article text); other
+    tags go and their text stays. Text that merely mentions "<" is left alone.
+    """
+    if "<" not in text:
+        return text
+    return _TAG_RE.sub("", _SCRIPT_BLOCK_RE.sub("", text))
+
+
 def _normalise_lines(text: str) -> list[str]:
-    """Split into trimmed lines; no-break and other odd spaces become plain spaces."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Split into trimmed lines, markup stripped; no-break and odd spaces become spaces."""
+    text = strip_markup(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.isascii() or "\t" in text:
         text = _ODD_SPACE_RE.sub(" ", text)
     if "  " in text:
