@@ -173,7 +173,9 @@ class Importer:
     leaves nothing behind in them either.
     """
 
-    def __init__(self, *, publish: bool = False, dry_run: bool = False, max_bytes: int | None = None):
+    def __init__(
+        self, *, publish: bool = False, dry_run: bool = False, max_bytes: int | None = None
+    ):
         self.publish = publish
         self.dry_run = dry_run
         self.max_bytes = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
@@ -403,9 +405,13 @@ class _ArticleWriter:
             mention = existing.get(person_id)
             if mention is None:
                 new_mentions.append(
-                    Mention(article=article, person_id=person_id, role=role, extracted={"role": role})
+                    Mention(
+                        article=article, person_id=person_id, role=role, extracted={"role": role}
+                    )
                 )
-            elif mention.extracted.get("role", mention.role) == mention.role and mention.role != role:
+            elif (
+                mention.extracted.get("role", mention.role) == mention.role and mention.role != role
+            ):
                 mention.role = role
                 mention.extracted = {"role": role}
                 mention.save(update_fields=["role", "extracted"])
@@ -542,9 +548,7 @@ class _ArticleWriter:
                 machine["speaker_id"] = people.get(eq.speaker) or self._speaker_id(eq.speaker)
             elif eq.speaker and eq.speaker_type == "organization":
                 org = canonical_org_name(eq.speaker)
-                machine["speaker_organization_id"] = self._source_id(
-                    org, kind=classify_source(org)
-                )
+                machine["speaker_organization_id"] = self._source_id(org, kind=classify_source(org))
             quote = by_text.get(eq.text)
             if quote is not None and quote.pk not in seen:
                 seen.add(quote.pk)
@@ -647,4 +651,3 @@ def _unique(model, base: str) -> str:
         slug = f"{base}-{n}"
         n += 1
     return slug
-

@@ -119,7 +119,9 @@ def main() -> None:
     if args.n and args.db:
         print(json.dumps(run_one(args.n, args.db, args.pg_url)))
         return
-    print(f"{'db':<11}{'N':>8}{'seconds':>10}{'articles/s':>12}{'peak MB':>9}{'quotes':>9}{'failed':>8}")
+    print(
+        f"{'db':<11}{'N':>8}{'seconds':>10}{'articles/s':>12}{'peak MB':>9}{'quotes':>9}{'failed':>8}"
+    )
     for db in ("sqlite", "postgresql"):
         for n in (int(s) for s in args.sizes.split(",")):
             out = subprocess.run(

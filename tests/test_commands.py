@@ -15,8 +15,19 @@ SEED_NAMES = [
     "004_5a15858f5304fc93.txt",
 ]
 JSON_KEYS = {
-    "file", "headline", "body", "image_caption", "image_credit", "byline", "original_url",
-    "published", "source", "people", "quotes", "related", "error",
+    "file",
+    "headline",
+    "body",
+    "image_caption",
+    "image_credit",
+    "byline",
+    "original_url",
+    "published",
+    "source",
+    "people",
+    "quotes",
+    "related",
+    "error",
 }
 
 

@@ -112,15 +112,34 @@ def test_reimport_keeps_quotes_editors_touched_and_drops_stale_ones(seeds_dir):
     verified.state = Quote.State.VERIFIED
     verified.save()
     # Two quotes an older extractor found and the current one does not.
-    kept = Quote.objects.create(article=article, text="old but verified", paragraph=7, start=1,
-                                state=Quote.State.VERIFIED, extracted={"text": "old but verified"})
-    stale = Quote.objects.create(article=article, text="old noise", paragraph=7, start=2,
-                                 extracted={"text": "old noise", "speaker_id": None,
-                                            "speaker_organization_id": None, "kind": "full",
-                                            "paragraph": 7, "start": 2, "end": 0, "sentence": "",
-                                            "said_to": ""})
-    handmade = Quote.objects.create(article=article, text="added by an editor", paragraph=7,
-                                    start=3)
+    kept = Quote.objects.create(
+        article=article,
+        text="old but verified",
+        paragraph=7,
+        start=1,
+        state=Quote.State.VERIFIED,
+        extracted={"text": "old but verified"},
+    )
+    stale = Quote.objects.create(
+        article=article,
+        text="old noise",
+        paragraph=7,
+        start=2,
+        extracted={
+            "text": "old noise",
+            "speaker_id": None,
+            "speaker_organization_id": None,
+            "kind": "full",
+            "paragraph": 7,
+            "start": 2,
+            "end": 0,
+            "sentence": "",
+            "said_to": "",
+        },
+    )
+    handmade = Quote.objects.create(
+        article=article, text="added by an editor", paragraph=7, start=3
+    )
 
     import_one(seeds_dir / SEED)
 
@@ -184,9 +203,9 @@ def test_missing_file_is_reported(tmp_path):
 def test_nul_bytes_and_markup_never_reach_the_database(tmp_path):
     path = tmp_path / "dirty.txt"
     path.write_bytes(
-        "Minister Says Talks Will Go On\n\n"
-        "Foreign Minister Anna Example said on Monday that talks would continue.\x00\n\n"
-        '"We will keep talking," Example told reporters. <script>alert(1)</script>\n'.encode()
+        b"Minister Says Talks Will Go On\n\n"
+        b"Foreign Minister Anna Example said on Monday that talks would continue.\x00\n\n"
+        b'"We will keep talking," Example told reporters. <script>alert(1)</script>\n'
     )
     article = Article.objects.get(pk=import_one(path).article_id)
     assert "\x00" not in article.body and "\x00" not in article.raw_input

@@ -15,16 +15,18 @@ pytestmark = pytest.mark.django_db
 def test_published_excludes_drafts_and_future_articles():
     live = ArticleFactory(published=True)
     ArticleFactory()  # draft
-    ArticleFactory(status=Article.Status.PUBLISHED,
-                   published_at=timezone.now() + timezone.timedelta(days=1))
+    ArticleFactory(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() + timezone.timedelta(days=1)
+    )
     ArticleFactory(status=Article.Status.ARCHIVED, published_at=timezone.now())
     assert list(Article.objects.published()) == [live]
 
 
 def test_is_published_mirrors_the_queryset():
     assert ArticleFactory(published=True).is_published
-    scheduled = ArticleFactory(status=Article.Status.PUBLISHED,
-                               published_at=timezone.now() + timezone.timedelta(minutes=5))
+    scheduled = ArticleFactory(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() + timezone.timedelta(minutes=5)
+    )
     assert not scheduled.is_published
     assert not ArticleFactory().is_published
 

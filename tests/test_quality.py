@@ -40,8 +40,15 @@ def score(gold: Path, pred: Path, *args: str) -> str:
 @needs_eval
 def test_polnear_test_split_attribution_reaches_the_bar(tmp_path):
     pred = dry_run_json(EVAL / "polnear" / "test", tmp_path / "pred.jsonl")
-    summary = score(EVAL / "polnear" / "test", pred, "--quotes-only", "--min-attr", "0.75",
-                    "--min-quote-f1", "0.88")
+    summary = score(
+        EVAL / "polnear" / "test",
+        pred,
+        "--quotes-only",
+        "--min-attr",
+        "0.75",
+        "--min-quote-f1",
+        "0.88",
+    )
     assert summary.strip().splitlines()[-1].startswith("OK")
 
 
@@ -49,9 +56,22 @@ def test_polnear_test_split_attribution_reaches_the_bar(tmp_path):
 def test_seeds_score_perfectly_against_gold(tmp_path):
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     pred = dry_run_json(seeds, tmp_path / "pred.jsonl")
-    summary = score(EVAL / "seeds-gold", pred, "--min-quote-f1", "1.0", "--min-attr", "1.0",
-                    "--min-people-f1", "1.0", "--min-body-f1", "1.0", "--min-headline", "1.0",
-                    "--max-leaks", "0")
+    summary = score(
+        EVAL / "seeds-gold",
+        pred,
+        "--min-quote-f1",
+        "1.0",
+        "--min-attr",
+        "1.0",
+        "--min-people-f1",
+        "1.0",
+        "--min-body-f1",
+        "1.0",
+        "--min-headline",
+        "1.0",
+        "--max-leaks",
+        "0",
+    )
     assert "caption 1.000; credit 1.000" in summary
 
 
@@ -68,5 +88,7 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
         [sys.executable, str(EVAL / "score_body.py"), str(pred)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    f1 = next(float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("f1"))
+    f1 = next(
+        float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("f1")
+    )
     assert f1 >= 0.95, result.stdout

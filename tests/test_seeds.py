@@ -28,8 +28,14 @@ def predictions(seeds_dir_module):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("import_articles", str(seeds_dir_module), "--dry-run", "--json", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "import_articles",
+        str(seeds_dir_module),
+        "--dry-run",
+        "--json",
+        stdout=out,
+        stderr=StringIO(),
+    )
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     return {Path(line["file"]).name: line for line in lines}
 
@@ -71,8 +77,12 @@ def test_seed_quotes_speakers_and_kinds_match_gold(predictions, gold_path):
 
     def shape(quotes):
         return sorted(
-            (norm_quote(q["text"]), q["speaker"].removeprefix("the ") if q["speaker"] else None,
-             q["speaker_type"], q["kind"])
+            (
+                norm_quote(q["text"]),
+                q["speaker"].removeprefix("the ") if q["speaker"] else None,
+                q["speaker_type"],
+                q["kind"],
+            )
             for q in quotes
         )
 
