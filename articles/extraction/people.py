@@ -1,0 +1,537 @@
+"""Find the people named in an article body, with their roles and name variants.
+
+Rule-based, plain Python (no Django, no statistical model). A person is a run of
+capitalised words that the text itself marks as a person:
+
+* a title or job noun in front of it ("Kremlin spokesman Dmitry Peskov",
+  "Sen. Tom Carper", "his Chinese counterpart Xi Jinping");
+* a speech verb right next to it ("Jake Sullivan told CBS", "said Sullivan");
+* or its surname used alone elsewhere in the text ("... Sullivan said").
+
+Runs that end in an organisation word (Ministry, House, Party...) or contain a
+place word (Palace, Street, North...) are not people. Variants of one name
+(Biden, Joe Biden, President Biden; Zelensky and Zelenskiy) become one
+:class:`~.types.ExtractedPerson` whose ``name`` is the fullest form.
+
+:func:`tokenize` and :func:`find_mentions` are shared with :mod:`.quotes`,
+which needs the same mentions to resolve "he", "Sullivan" or "the Kremlin".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lexicon as lx
+from .types import ExtractedPerson
+
+QUOTE_MARKS = frozenset('"“”«»„‟')
+
+_TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # U.S., G.K., D.C.
+    r"|[^\W\d_](?:[\w'’\-]*\w)?(?:['’]s\b|s['’](?!\w))?"  # words, Jean-Pierre, O'Neill, Biden's
+    r"|\d(?:[\d,.]*\d)?"
+    r"|''|``"
+    r"|\S"
+)
+_POSSESSIVE_RE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+
+
+@dataclass(slots=True)
+class Token:
+    """A word, number or punctuation mark with its offsets in the paragraph."""
+
+    text: str
+    start: int
+    end: int
+    low: str
+    is_word: bool
+    is_cap: bool
+    possessive: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into :class:`Token` objects.
+
+    Abbreviations keep their full stop ("Sen.", "Mr.", "U.S.", the initial "F."),
+    and a possessive "'s" stays on its word (``possessive`` is then true and
+    ``low`` holds the word without it).
+    """
+    tokens: list[Token] = []
+    taken = 0
+    size = len(text)
+    for m in _TOKEN_RE.finditer(text):
+        if m.start() < taken:  # the full stop already joined to an abbreviation
+            continue
+        word = m.group()
+        start, end = m.start(), m.end()
+        first = word[0]
+        if not first.isalpha():
+            tokens.append(Token(word, start, end, word, False, False))
+            continue
+        possessive = False
+        low = word.lower()
+        if (
+            end < size
+            and text[end] == "."
+            and (low in lx.ABBREVIATIONS or (len(word) == 1 and first.isupper()))
+        ):
+            end += 1
+            taken = end
+            word += "."
+            low += "."
+        elif len(word) > 2 and (low[-1] in "'’" or low[-2] in "'’" and low[-1] == "s"):
+            possessive = True
+            low = low[:-1] if low[-1] in "'’" else low[:-2]
+        tokens.append(Token(word, start, end, low, True, first.isupper(), possessive))
+    return tokens
+
+
+def _bare(low: str) -> str:
+    return low[:-1] if low.endswith(".") else low
+
+
+def is_title(tok: Token) -> bool:
+    """Whether the token is a title or job noun written before a name."""
+    return tok.is_word and (tok.low in lx.TITLES or _bare(tok.low) in lx.TITLES)
+
+
+_HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss sir dame dr dr.".split())
+
+
+@dataclass(slots=True)
+class Mention:
+    """One place where the text names a person or an organisation.
+
+    ``name`` is the surface form without title ("Joe Biden", "Biden");
+    ``kind`` is "person" or "org"; ``tok_start``/``tok_end`` index the
+    paragraph's tokens (:func:`tokenize`), the role included for ``tok_start``.
+    """
+
+    paragraph: int
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    name: str
+    kind: str
+    role: str | None = None
+    possessive: bool = False
+    evidence: bool = False
+    name_parts: list[str] = field(default_factory=list)
+    outer_start: int = -1
+
+
+def _is_name_token(tok: Token) -> bool:
+    if not tok.is_cap:
+        return False
+    low = _bare(tok.low)
+    return not (
+        low in lx.FUNCTION_WORDS
+        or low in lx.NON_NAME_WORDS
+        or low in lx.ORG_HEADS
+        or low in lx.DAYS_AND_MONTHS
+        or low in lx.TITLES
+        or (tok.text.isupper() and len(tok.text) > 1 and "." not in tok.text)
+    )
+
+
+def _is_particle(tok: Token) -> bool:
+    return not tok.is_cap and tok.low in lx.NAME_PARTICLES
+
+
+def _speech_after(tokens: list[Token], i: int) -> bool:
+    """Whether a plain "say" verb follows position ``i`` (auxiliaries allowed between)."""
+    n = len(tokens)
+    while i < n and tokens[i].low in lx.AUXILIARIES:
+        i += 1
+    return i < n and tokens[i].low in lx.SAY_VERBS
+
+
+def _speech_after_appositive(tokens: list[Token], i: int) -> bool:
+    """Whether ``i`` opens an appositive followed by a speech verb: "Name, 67, a farmer, said"."""
+    n = len(tokens)
+    if i >= n or tokens[i].text != ",":
+        return False
+    for j in range(i + 1, min(n, i + 30)):
+        tok = tokens[j]
+        if tok.text in ".!?" or tok.text in QUOTE_MARKS or tok.text in ("''", "``"):
+            return False
+        if tok.text == "," and _speech_after(tokens, j + 1):
+            return True
+    return False
+
+
+def _speech_before(tokens: list[Token], i: int) -> bool:
+    return i >= 0 and tokens[i].low in lx.SAY_VERBS and not tokens[i].is_cap
+
+
+def _role_before(tokens: list[Token], i: int) -> tuple[int, str | None]:
+    """The role written just before token ``i`` ("Kremlin spokesman") and its first index."""
+    if i < 0 or not is_title(tokens[i]) or tokens[i].possessive:
+        return i + 1, None
+    j = i
+    while j - 1 >= 0:
+        tok = tokens[j - 1]
+        if not tok.is_word or tok.possessive:
+            break
+        if tok.is_cap:
+            if tok.low in lx.FUNCTION_WORDS and tok.low not in lx.ROLE_MODIFIERS:
+                break
+        elif tok.low not in lx.ROLE_MODIFIERS and tok.low not in lx.TITLES:
+            break
+        j -= 1
+    while j <= i and tokens[j].low in ("of", "the"):
+        j += 1
+    words = [t.text for t in tokens[j : i + 1] if t.low not in _HONORIFICS]
+    if not words:
+        return i + 1, None
+    return j, " ".join(words)
+
+
+def _scan_paragraph(index: int, text: str, tokens: list[Token]) -> list[Mention]:
+    mentions: list[Mention] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        if not tok.is_cap:
+            i += 1
+            continue
+        # A run of capitalised words (particles and initials allowed inside).
+        j = i
+        while j < n:
+            t = tokens[j]
+            if t.is_cap:
+                j += 1
+                if t.possessive:
+                    break
+            elif j > i and _is_particle(t):
+                k = j
+                while k < n and _is_particle(tokens[k]):
+                    k += 1
+                if k >= n or not tokens[k].is_cap:
+                    break
+                j = k  # "Ursula von der Leyen"
+            else:
+                break
+        run = list(range(i, j))
+        i = j
+        # Leading sentence words ("The", "But", "Says") are not part of a name.
+        while run and (
+            _bare(tokens[run[0]].low) in lx.FUNCTION_WORDS or tokens[run[0]].low in lx.SPEECH_VERBS
+        ):
+            run.pop(0)
+        if not run:
+            continue
+        last = tokens[run[-1]]
+        last_low = _bare(last.low)
+        # Split the run into a prefix (titles, organisations, places) and the name.
+        k = len(run)
+        while k > 0 and (_is_name_token(tokens[run[k - 1]]) or _is_particle(tokens[run[k - 1]])):
+            k -= 1
+        name_idx = run[k:]
+        if not name_idx and len(run) > 1 and tokens[run[-2]].low in _HONORIFICS:
+            name_idx = run[-1:]  # "Mr. King", "Ms. Major": a surname that is also a title
+        before = tokens[run[0] - 1] if run[0] > 0 else None
+        after_the = before is not None and before.low == "the"
+        if not name_idx:
+            if (
+                last_low in lx.ORG_HEADS
+                or last_low in lx.ORG_WORDS
+                or (last.text.isupper() and len(last.text) > 1 and "." not in last.text)
+            ):
+                org = " ".join(tokens[x].text for x in run)
+                if last.possessive:
+                    org = _POSSESSIVE_RE.sub("", org)
+                if after_the:
+                    org = "the " + org
+                first_tok = run[0] - 1 if after_the else run[0]
+                mentions.append(
+                    Mention(
+                        index,
+                        tokens[run[0]].start,
+                        last.end,
+                        first_tok,
+                        run[-1] + 1,
+                        org,
+                        "org",
+                        possessive=last.possessive,
+                        evidence=True,
+                        outer_start=tokens[first_tok].start,
+                    )
+                )
+            continue
+        if len(name_idx) == 1 and _bare(tokens[name_idx[0]].low) in lx.ORG_WORDS:
+            only = tokens[name_idx[0]]
+            org = ("the " if after_the else "") + _POSSESSIVE_RE.sub("", only.text)
+            first_tok = name_idx[0] - 1 if after_the else name_idx[0]
+            mentions.append(
+                Mention(
+                    index,
+                    only.start,
+                    only.end,
+                    first_tok,
+                    name_idx[0] + 1,
+                    org,
+                    "org",
+                    possessive=only.possessive,
+                    evidence=True,
+                    outer_start=tokens[first_tok].start,
+                )
+            )
+            continue
+        while name_idx and _is_particle(tokens[name_idx[0]]):
+            name_idx.pop(0)
+        if not name_idx:
+            continue
+        first = name_idx[0]
+        role_start, role = _role_before(tokens, first - 1)
+        parts = [tokens[x].text for x in name_idx]
+        if tokens[name_idx[-1]].possessive:
+            parts[-1] = _POSSESSIVE_RE.sub("", parts[-1])
+        honorific = first > 0 and tokens[first - 1].low in _HONORIFICS
+        evidence = role is not None or honorific
+        prev = first - 1
+        if k > 0 and not role and not honorific:
+            # An unexplained capitalised prefix ("Elysee", "Western"): weak.
+            evidence = False
+        if not evidence and not tokens[name_idx[-1]].possessive:
+            nxt = name_idx[-1] + 1
+            evidence = (
+                _speech_after(tokens, nxt)
+                or (_speech_before(tokens, prev) and (nxt >= n or not tokens[nxt].is_word))
+                or _speech_after_appositive(tokens, nxt)
+            )
+        mentions.append(
+            Mention(
+                index,
+                tokens[first].start,
+                tokens[name_idx[-1]].end,
+                role_start,
+                name_idx[-1] + 1,
+                " ".join(parts),
+                "person",
+                role=role,
+                possessive=tokens[name_idx[-1]].possessive,
+                evidence=evidence,
+                name_parts=parts,
+                outer_start=tokens[role_start].start,
+            )
+        )
+    return mentions
+
+
+# ---------------------------------------------------------------------------
+# Name keys
+
+
+_FOLDS = (
+    (re.compile(r"(?:ij|iy|yy|yi|ii|yj|ey|ei|ie)$"), "y"),
+    (re.compile(r"i$"), "y"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"j(?=[aeiou])"), "y"),
+    (re.compile(r"(\w)\1+"), r"\1"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _fold_word(word: str) -> str:
+    for pattern, repl in _FOLDS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+@lru_cache(maxsize=8192)
+def name_key(name: str) -> str:
+    """Return a key under which spellings of one name compare equal.
+
+    Case, accents, punctuation and common transliteration differences are
+    folded: ``name_key("Zelensky") == name_key("Zelenskiy") == name_key("Zelenskyy")``,
+    ``name_key("José Martí") == name_key("jose marti")``. Words stay in order
+    and are joined by one space; the empty string comes back for a name with
+    no letters.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"[^\W\d_]+", plain.replace("'", "").replace("’", ""))
+    return " ".join(_fold_word(w) for w in words)
+
+
+# ---------------------------------------------------------------------------
+# Grouping mentions into people
+
+
+@dataclass
+class _Person:
+    parts: list[str]
+    role: str | None
+    forms: list[str]
+    keys: set[str]
+
+    @property
+    def surname_key(self) -> str:
+        return name_key(self.parts[-1])
+
+    @property
+    def first_key(self) -> str:
+        return name_key(self.parts[0])
+
+
+def _compatible(a: list[str], b: list[str]) -> bool:
+    """Whether two multi-word names can be one person (same surname, same first name)."""
+    if name_key(a[-1]) != name_key(b[-1]):
+        return False
+    fa, fb = name_key(a[0]), name_key(b[0])
+    initial = len(a[0].rstrip(".")) == 1 or len(b[0].rstrip(".")) == 1
+    return fa == fb or (fa[:1] == fb[:1] and initial)
+
+
+def _group(mentions: list[Mention]) -> tuple[list[_Person], dict[int, _Person]]:
+    """Group person mentions; returns the people and a map from mention id to person."""
+    people: list[_Person] = []
+    owner: dict[int, _Person] = {}
+    multi = [m for m in mentions if m.kind == "person" and len(m.name_parts) > 1]
+    singles = [m for m in mentions if m.kind == "person" and len(m.name_parts) == 1]
+    single_keys = {name_key(m.name) for m in singles}
+    for m in multi:
+        if not m.evidence and name_key(m.name_parts[-1]) not in single_keys:
+            continue
+        for p in people:
+            if _compatible(p.parts, m.name_parts):
+                break
+        else:
+            p = _Person(list(m.name_parts), None, [], set())
+            people.append(p)
+        owner[id(m)] = p
+    for m in singles:
+        key = name_key(m.name)
+        match = [p for p in people if p.surname_key == key and len(p.parts) > 1]
+        if not match:
+            match = [p for p in people if p.first_key == key and len(p.parts) > 1]
+            if len(match) > 1:
+                match = []
+        if not match:
+            match = [p for p in people if len(p.parts) == 1 and p.surname_key == key]
+        if match:
+            owner[id(m)] = match[0]
+        elif m.evidence:
+            p = _Person(list(m.name_parts), None, [], set())
+            people.append(p)
+            owner[id(m)] = p
+    for m in mentions:
+        p = owner.get(id(m))
+        if p is None:
+            continue
+        if len(m.name_parts) > len(p.parts):
+            p.parts = list(m.name_parts)
+        if m.name not in p.forms:
+            p.forms.append(m.name)
+        if p.role is None and m.role:
+            p.role = m.role
+    return people, owner
+
+
+def _bind_descriptions(
+    paragraphs_tokens: list[list[Token]], mentions: list[Mention], owner: dict[int, _Person]
+) -> None:
+    """Give a role to a person first described and named only later.
+
+    News ledes often say "Biden's national security advisor said ..." and name
+    him in the next paragraph ("Jake Sullivan told CBS"). The description is
+    bound to the first role-less person who then speaks, within two paragraphs.
+    """
+    for m in mentions:
+        if not m.possessive:
+            continue
+        tokens = paragraphs_tokens[m.paragraph]
+        role, end = description_after(tokens, m.tok_end)
+        if role is None or not _speech_after(tokens, end):
+            continue
+        for other in mentions:
+            if other.paragraph <= m.paragraph or other.paragraph > m.paragraph + 2:
+                continue
+            person = owner.get(id(other))
+            if person is None or person is owner.get(id(m)):
+                continue
+            other_tokens = paragraphs_tokens[other.paragraph]
+            if person.role is None and _speech_after(other_tokens, other.tok_end):
+                person.role = role
+                break
+
+
+def description_after(tokens: list[Token], i: int) -> tuple[str | None, int]:
+    """A lower-case job description starting at token ``i`` ("national security advisor").
+
+    Returns the description and the index after it, or ``(None, i)``.
+    """
+    j = i
+    while (
+        j < len(tokens)
+        and tokens[j].is_word
+        and not tokens[j].is_cap
+        and (tokens[j].low in lx.ROLE_MODIFIERS or tokens[j].low in lx.TITLES)
+    ):
+        j += 1
+    while j > i and not is_title(tokens[j - 1]):
+        j -= 1
+    if j == i:
+        return None, i
+    return " ".join(t.text for t in tokens[i:j]), j
+
+
+@dataclass
+class Scan:
+    """Everything :func:`scan` found: tokens per paragraph, mentions and people."""
+
+    tokens: list[list[Token]]
+    mentions: list[Mention]
+    people: list[ExtractedPerson]
+    mention_person: dict[int, str]
+
+
+@lru_cache(maxsize=8)
+def _scan_cached(paragraphs: tuple[str, ...]) -> Scan:
+    tokens = [tokenize(p) for p in paragraphs]
+    mentions: list[Mention] = []
+    for index, (text, toks) in enumerate(zip(paragraphs, tokens, strict=True)):
+        mentions.extend(_scan_paragraph(index, text, toks))
+    grouped, owner = _group(mentions)
+    _bind_descriptions(tokens, mentions, owner)
+    people = []
+    canonical: dict[int, str] = {}
+    for p in grouped:
+        name = " ".join(p.parts)
+        aliases = [f for f in p.forms if f != name]
+        people.append(ExtractedPerson(name=name, role=p.role, aliases=aliases))
+    names = {id(p): " ".join(p.parts) for p in grouped}
+    for m in mentions:
+        p = owner.get(id(m))
+        if p is not None:
+            canonical[id(m)] = names[id(p)]
+    return Scan(tokens, mentions, people, canonical)
+
+
+def scan(paragraphs: list[str]) -> Scan:
+    """Tokenize the body and find its mentions and people (cached for the last few bodies)."""
+    return _scan_cached(tuple(paragraphs))
+
+
+def extract_people(paragraphs: list[str]) -> list[ExtractedPerson]:
+    """Return every person named in the article body, in order of first mention.
+
+    ``paragraphs`` is the body (no headline). Each person appears once, under
+    the fullest form of the name the text uses; the other forms are in
+    ``aliases`` and the first title or job the text gives is ``role``.
+    Organisations and places are not returned. Pure function.
+    """
+    return [
+        ExtractedPerson(name=p.name, role=p.role, aliases=list(p.aliases))
+        for p in scan(paragraphs).people
+    ]

@@ -1,0 +1,670 @@
+"""Find attributed quotations in an article body and say who said them.
+
+Rule-based, plain Python (no Django, no statistical model). The steps:
+
+1. **Quoted stretches** (:func:`find_quoted_spans`): double quotation marks of
+   every kind are paired within a paragraph: straight ``"``, curly ``“ ”``,
+   guillemets ``« »``, low ``„`` and the doubled apostrophes of some archives
+   (``''…''`` and ````…''``). Whether a mark opens or closes is read from the
+   characters around it, so reversed curly marks still pair. A quote left open
+   at the end of a paragraph ends there (the usual way of continuing a quote
+   into the next paragraph). Single marks ``‘ ’`` are not quotations: they are
+   headline style, scare quotes and apostrophes.
+2. **Attribution** within the sentence: a speech verb right after the quote
+   (``"…," Sullivan said`` / ``"…," said Sullivan`` / ``"…," he told CBS``), else
+   the nearest speech verb before it (``Peskov said: "…"``, ``Biden said Putin
+   would "not stop"``), else one later in the sentence (``"common sense"
+   actions…, Jean-Pierre added``). The verb's subject is a person or
+   organisation mention from :mod:`.people`, a pronoun (resolved to the last
+   person who was a subject or a speaker), or a description.
+3. **Carry-over**: an unattributed whole-sentence quote belongs to the speaker
+   of the quote before it in the same paragraph (a quote broken by its
+   attribution), or of the previous paragraph when the quote opens its own
+   paragraph (a quote running over several paragraphs).
+4. **Labels are dropped**: a fragment in quotation marks with no speech verb
+   and no speaker (``designated an "undesirable" organization``) is a scare
+   quote or a title, not a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .people import Mention, Token, description_after, is_title, name_key, scan
+from .types import ExtractedPerson, ExtractedQuote
+
+_MARK_RE = re.compile(r"``|''|[\"“”«»„‟]")
+_OPENERS = frozenset("“«„‟") | {"``"}
+_CLOSERS = frozenset("”»")
+_OPEN_BEFORE = frozenset(" \t\n([{—–-/“«\"'‘")
+_CLOSE_AFTER = frozenset(" \t\n.,;:!?)]}—–-…”»\"'’")
+_TRAILING = ",;: \t\n"
+_SENTENCE_END = frozenset(".!?…")
+_QUOTE = "\x00q"
+_PREPOSITIONS = frozenset(
+    "on in at of by for with to from after about against into over under than like as "
+    "between among without within toward towards upon via behind".split()
+)
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those one".split())
+_SUBJECT_SKIP = (
+    lx.AUXILIARIES
+    | lx.DAYS_AND_MONTHS
+    | frozenset("on last this week month year morning afternoon evening night earlier late".split())
+)
+_AUDIENCE_STOP = (
+    _PREPOSITIONS
+    | lx.SPEECH_VERBS
+    | lx.DAYS_AND_MONTHS
+    | frozenset(
+        "that when while where after before as if because during alongside and but or who which "
+        "last this".split()
+    )
+)
+_BRIDGE = frozenset("that a an the it this them him her its his their".split())
+_CAP_START = re.compile(r"\W*[A-Z0-9]")
+
+
+@dataclass(slots=True)
+class QuotedSpan:
+    """One quoted stretch: ``start``/``end`` of the words, the marks' outer bounds."""
+
+    start: int
+    end: int
+    outer_start: int
+    outer_end: int
+    runs_to_end: bool
+
+
+def _mark_role(text: str, start: int, end: int) -> str:
+    mark = text[start:end]
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    can_open = before in _OPEN_BEFORE
+    can_close = after in _CLOSE_AFTER
+    if mark in _OPENERS:
+        return "close" if (can_close and not can_open) else "open"
+    if mark in _CLOSERS:
+        return "open" if (can_open and not can_close) else "close"
+    if can_open and not can_close:
+        return "open"
+    if can_close and not can_open:
+        return "close"
+    return "either"
+
+
+def find_quoted_spans(text: str) -> list[QuotedSpan]:
+    """Return the top-level quoted stretches of one paragraph, in order.
+
+    ``start``/``end`` delimit the quoted words with surrounding blanks and a
+    trailing comma, semicolon or colon trimmed (a full stop stays). Stretches
+    without a letter or digit are skipped.
+    """
+    spans: list[QuotedSpan] = []
+    open_at: tuple[int, int] | None = None
+    depth = 0
+    for m in _MARK_RE.finditer(text):
+        role = _mark_role(text, m.start(), m.end())
+        if open_at is None:
+            if role != "close":
+                open_at = (m.start(), m.end())
+            continue
+        if role == "open":
+            depth += 1
+            continue
+        if depth:
+            depth -= 1
+            continue
+        _add_span(spans, text, open_at, m.start(), m.end(), runs_to_end=False)
+        open_at = None
+    if open_at is not None:
+        _add_span(spans, text, open_at, len(text), len(text), runs_to_end=True)
+    return spans
+
+
+def _add_span(
+    spans: list[QuotedSpan],
+    text: str,
+    opener: tuple[int, int],
+    close: int,
+    outer_end: int,
+    *,
+    runs_to_end: bool,
+) -> None:
+    start, end = opener[1], close
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    if any(c.isalnum() for c in text[start:end]):
+        spans.append(QuotedSpan(start, end, opener[0], outer_end, runs_to_end))
+
+
+# ---------------------------------------------------------------------------
+# Frames: a paragraph's tokens with each quotation replaced by one token
+
+
+@dataclass
+class _Frame:
+    text: str
+    tokens: list[Token]
+    quote_at: dict[int, int]  # token index -> span index
+    spans: list[QuotedSpan]
+    sentences: list[tuple[int, int]]  # token ranges
+    mention_end: dict[int, Mention]
+    mention_start: dict[int, Mention]
+
+
+def _frame(text: str, all_tokens: list[Token], mentions: list[Mention]) -> _Frame:
+    spans = find_quoted_spans(text)
+    tokens: list[Token] = []
+    quote_at: dict[int, int] = {}
+    k = 0
+    for i, span in enumerate(spans):
+        while k < len(all_tokens) and all_tokens[k].start < span.outer_start:
+            tokens.append(all_tokens[k])
+            k += 1
+        quote_at[len(tokens)] = i
+        tokens.append(
+            Token(
+                text[span.start : span.end], span.outer_start, span.outer_end, _QUOTE, False, False
+            )
+        )
+        while k < len(all_tokens) and all_tokens[k].start < span.outer_end:
+            k += 1
+    tokens.extend(all_tokens[k:])
+    inside = [(s.outer_start, s.outer_end) for s in spans]
+    mention_end: dict[int, Mention] = {}
+    mention_start: dict[int, Mention] = {}
+    for m in mentions:
+        if any(a <= m.start < b for a, b in inside):
+            continue
+        mention_end[m.end] = m
+        mention_start[m.outer_start] = m
+        mention_start.setdefault(m.start, m)
+    return _Frame(text, tokens, quote_at, spans, _sentences(tokens), mention_end, mention_start)
+
+
+def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    out = []
+    begin = 0
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if i + 1 >= n:
+            break
+        nxt = tokens[i + 1]
+        if tok.low == _QUOTE:
+            ends = tok.text.rstrip()[-1:] in _SENTENCE_END
+        else:
+            ends = tok.text in _SENTENCE_END
+        if ends and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit()):
+            out.append((begin, i + 1))
+            begin = i + 1
+    out.append((begin, n))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Speakers
+
+
+@dataclass
+class _Speaker:
+    name: str | None
+    kind: str | None  # "person", "organization" or None
+
+
+_NOBODY = _Speaker(None, None)
+
+
+class _Resolver:
+    """Maps surface names to the canonical people and tracks who spoke last."""
+
+    def __init__(self, people: list[ExtractedPerson]) -> None:
+        self.by_key: dict[str, str] = {}
+        self.by_surname: dict[str, list[str]] = {}
+        self.roles: dict[str, str] = {}
+        for p in people:
+            for form in [p.name, *p.aliases]:
+                self.by_key.setdefault(name_key(form), p.name)
+            parts = p.name.split()
+            if parts:
+                self.by_surname.setdefault(name_key(parts[-1]), []).append(p.name)
+            if p.role:
+                self.roles.setdefault(p.role.lower(), p.name)
+        self.last_subject: str | None = None
+        self.last_person: str | None = None
+
+    def person(self, surface: str) -> str:
+        key = name_key(surface)
+        if key in self.by_key:
+            return self.by_key[key]
+        parts = key.split()
+        if parts:
+            named = self.by_surname.get(parts[-1], [])
+            if len(named) == 1 or (named and len(parts) == 1):
+                if self.last_person in named:
+                    return self.last_person
+                return named[0]
+        return surface
+
+    def usable(self, m: Mention) -> bool:
+        """Whether a mention can be a speaker: an organisation, or a name the text vouches for."""
+        if m.kind == "org" or m.evidence or len(m.name_parts) > 1:
+            return True
+        key = name_key(m.name)
+        return key in self.by_key or key in self.by_surname
+
+    def pronoun(self) -> _Speaker:
+        name = self.last_subject or self.last_person
+        return _Speaker(name, "person") if name else _NOBODY
+
+
+class _Attributor:
+    def __init__(self, paragraphs: list[str], people: list[ExtractedPerson]) -> None:
+        found = scan(paragraphs)
+        self.resolver = _Resolver(people)
+        by_par: dict[int, list[Mention]] = {}
+        for m in found.mentions:
+            if self.resolver.usable(m):
+                by_par.setdefault(m.paragraph, []).append(m)
+        self.frames = [
+            _frame(text, found.tokens[i], by_par.get(i, [])) for i, text in enumerate(paragraphs)
+        ]
+
+    # -- noun phrases -----------------------------------------------------
+
+    def mention_speaker(self, m: Mention) -> _Speaker:
+        if m.kind == "org":
+            return _Speaker(
+                m.name[0].lower() + m.name[1:] if m.name.startswith("The ") else m.name,
+                "organization",
+            )
+        return _Speaker(self.resolver.person(m.name), "person")
+
+    def np_left(self, frame: _Frame, v: int, lo: int) -> _Speaker | None:
+        """The subject just before token ``v``; None when there is no noun phrase there."""
+        tokens = frame.tokens
+        j = v - 1
+        while j >= lo and (tokens[j].low in _SUBJECT_SKIP or tokens[j].low in lx.DAYS_AND_MONTHS):
+            j -= 1
+        if j < lo:
+            return None
+        tok = tokens[j]
+        if tok.text == ",":
+            # "Putin, who is visiting France, said" / "John Podesta, Clinton's chairman, said"
+            k = j - 1
+            while k >= lo and tokens[k].text != "," and tokens[k].low != _QUOTE:
+                k -= 1
+            if k >= lo and tokens[k].text == "," and k - 1 >= lo:
+                before = self._np_ending_at(frame, k - 1, lo)
+                if before is not None and before.name is not None:
+                    return before
+                inner = self._np_ending_at(frame, j - 1, k + 1)
+                if inner is not None:
+                    return inner
+                return before
+            return None
+        # "Katie Packer, who is chairman of Our Principles PAC said"
+        for w in range(j - 1, max(lo, j - 15), -1):
+            tok = tokens[w]
+            if tok.text == "," or tok.low == _QUOTE:
+                break
+            if tok.low == "who" and w - 2 >= lo and tokens[w - 1].text == ",":
+                outer = self._np_ending_at(frame, w - 2, lo)
+                if outer is not None and outer.kind == "person":
+                    return outer
+                break
+        return self._np_ending_at(frame, j, lo)
+
+    def _np_ending_at(self, frame: _Frame, j: int, lo: int) -> _Speaker | None:
+        tokens = frame.tokens
+        if j < lo:
+            return None
+        tok = tokens[j]
+        m = frame.mention_end.get(tok.end)
+        if m is not None and not m.possessive:
+            return self.mention_speaker(m)
+        if tok.low in lx.PRONOUNS_PERSON:
+            return self.resolver.pronoun()
+        if tok.low in lx.PRONOUNS_OTHER:
+            return _NOBODY
+        if (
+            not tok.is_word
+            or tok.is_cap
+            or not (tok.low in lx.TITLES or tok.low in lx.ORG_HEADS or tok.low in lx.PEOPLE_NOUNS)
+        ):
+            return None
+        # A description: "the judge", "Biden's national security advisor", "the Trump campaign".
+        k = j
+        while (
+            k - 1 >= lo
+            and tokens[k - 1].is_word
+            and not tokens[k - 1].possessive
+            and (not tokens[k - 1].is_cap or tokens[k - 1].low not in lx.FUNCTION_WORDS)
+            and tokens[k - 1].low not in _DETERMINERS
+            and tokens[k - 1].low not in _PREPOSITIONS
+            and tokens[k - 1].low not in lx.SPEECH_VERBS
+        ):
+            k -= 1
+        if k - 1 >= lo and tokens[k - 1].possessive:
+            role, end = description_after(tokens, k)
+            if role is not None and end == j + 1:
+                name = self.resolver.roles.get(role.lower())
+                return _Speaker(name, "person") if name else _NOBODY
+            return _NOBODY
+        if k - 1 >= lo and tokens[k - 1].low in _DETERMINERS:
+            if tok.low in lx.ORG_HEADS and any(t.is_cap for t in tokens[k:j]):
+                words = " ".join(t.text for t in tokens[k - 1 : j + 1])
+                return _Speaker(words[0].lower() + words[1:], "organization")
+            return _NOBODY  # "the judge", "one official": said by someone unnamed
+        if is_title(tok) and (k == j or all(not t.is_cap for t in tokens[k:j])):
+            return _NOBODY
+        return None
+
+    def np_right(self, frame: _Frame, v: int, hi: int) -> _Speaker | None:
+        """The subject just after an inverted verb: "said Sullivan", "according to the Kremlin"."""
+        tokens = frame.tokens
+        j = v + 1
+        if j < hi and tokens[j].low == "to" and tokens[v].low == "according":
+            j += 1
+        if j >= hi:
+            return None
+        tok = tokens[j]
+        for k in range(j, min(hi, j + 8)):
+            m = frame.mention_start.get(tokens[k].start)
+            if m is not None:
+                return None if m.possessive else self.mention_speaker(m)
+            if not (is_title(tokens[k]) or tokens[k].is_cap or tokens[k].low in lx.ROLE_MODIFIERS):
+                break
+        if tok.low in lx.PRONOUNS_PERSON:
+            return self.resolver.pronoun()
+        if tok.low in _DETERMINERS:
+            # "said one official", but not 'said its "special operation"'
+            for t in tokens[j + 1 : min(hi, j + 5)]:
+                if not t.is_word:
+                    break
+                if t.low in lx.PEOPLE_NOUNS or is_title(t):
+                    return _NOBODY
+        return None
+
+    def speaker_of_verb(self, frame: _Frame, v: int, lo: int, hi: int) -> _Speaker | None:
+        left = self.np_left(frame, v, lo)
+        if left is not None:
+            return left
+        return self.np_right(frame, v, hi)
+
+    def clause_subject(self, frame: _Frame, lo: int, v: int) -> _Speaker | None:
+        """The first subject-like mention of a sentence, for "X did this and said "..."."""
+        tokens = frame.tokens
+        for j in range(lo, v):
+            tok = tokens[j]
+            if tok.low == _QUOTE:
+                return None
+            m = frame.mention_start.get(tok.start)
+            if m is None:
+                if tok.low in lx.PRONOUNS_PERSON and (j == lo or tokens[j - 1].text == ","):
+                    return self.resolver.pronoun()
+                continue
+            prev = tokens[j - 1].low if j > lo else ""
+            if prev in _PREPOSITIONS or m.possessive:
+                continue
+            return self.mention_speaker(m)
+        return None
+
+    # -- verbs -------------------------------------------------------------
+
+    @staticmethod
+    def _is_verb(tok: Token, adjacent: bool) -> bool:
+        if tok.low not in lx.SPEECH_VERBS or tok.is_cap and tok.low not in ("said", "says"):
+            return False
+        return adjacent or tok.low not in lx.ADJACENT_ONLY_VERBS
+
+    def attribute(self, frame: _Frame, q: int, lo: int, hi: int) -> tuple[_Speaker | None, int]:
+        """Speaker of the quote token ``q`` in sentence ``[lo, hi)`` and the verb index (or -1)."""
+        tokens = frame.tokens
+        # 1. A verb right after the quotation, even past a "?" or "!" that ends
+        # the quoted words: '"Why?" Obama asked.'
+        if q == hi - 1:
+            hi = next((b for a, b in frame.sentences if a == hi), hi)
+        j = q + 1
+        while j < hi and tokens[j].text in ",—–-:":
+            j += 1
+        for v in range(j, min(hi, j + 9)):
+            tok = tokens[v]
+            if tok.low == _QUOTE:
+                break
+            if self._is_verb(tok, adjacent=True) or (
+                tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to"
+            ):
+                speaker = self.speaker_of_verb(frame, v, j, hi)
+                if speaker is not None:
+                    return speaker, v
+                break
+            if (
+                not tok.is_word
+                and tok.text not in ",.()"
+                or (
+                    not tok.is_cap
+                    and tok.low not in lx.AUXILIARIES
+                    and tok.low not in _DETERMINERS
+                    and tok.low not in lx.TITLES
+                    and tok.low not in lx.ROLE_MODIFIERS
+                    and tok.low not in lx.PRONOUNS_PERSON
+                    and tok.low not in _SUBJECT_SKIP
+                    and tok.low not in lx.NAME_PARTICLES
+                    and tok.low not in ("who", "which")
+                )
+            ):
+                break
+        # 2. The nearest verb before it in the sentence.
+        for v in range(q - 1, lo - 1, -1):
+            tok = tokens[v]
+            between = tokens[v + 1 : q]
+            adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
+            if self._is_verb(tok, adjacent):
+                speaker = self.np_left(frame, v, lo)
+                if speaker is None:
+                    speaker = self.np_right(frame, v, q)
+                if speaker is None:
+                    speaker = self.clause_subject(frame, lo, v)
+                if speaker is not None:
+                    return speaker, v
+                # '"…," Trump said, adding later, "…"': the main verb's subject.
+        # A signature after a dash: '"…" ― Carla Sanchez'
+        if q + 2 < len(tokens) and tokens[q + 1].text in "―—–-":
+            m = frame.mention_start.get(tokens[q + 2].start)
+            if m is not None and m.kind == "person":
+                return self.mention_speaker(m), -1
+        # 3. A name and a colon: 'Frank Newport and Jim Harter: "We found..."'
+        if q - 1 >= lo and tokens[q - 1].text == ":":
+            speaker = self._np_ending_at(frame, q - 2, lo)
+            if speaker is None:
+                speaker = self.clause_subject(frame, lo, q - 1)
+            if speaker is not None:
+                return speaker, -1
+        # 4. A verb later in the sentence: '"common sense" actions ..., Jean-Pierre added.'
+        for v in range(q + 1, hi):
+            tok = tokens[v]
+            if tok.low == _QUOTE:
+                continue
+            if self._is_verb(tok, adjacent=False):
+                speaker = self.speaker_of_verb(frame, v, q + 1, hi)
+                if speaker is not None:
+                    return speaker, v
+        return None, -1
+
+    def introducer(self, frame: _Frame) -> _Speaker | None:
+        """The speaker a paragraph ending in a colon introduces ('Dr. Ward stated:')."""
+        tokens = frame.tokens
+        if not tokens or tokens[-1].text != ":" or frame.spans and frame.spans[-1].runs_to_end:
+            return None
+        lo, hi = frame.sentences[-1]
+        if any(t.low == _QUOTE for t in tokens[lo:hi]):
+            return None
+        for v in range(hi - 2, lo - 1, -1):
+            if self._is_verb(tokens[v], adjacent=True):
+                return self.speaker_of_verb(frame, v, lo, hi)
+        return self._np_ending_at(frame, hi - 2, lo)
+
+    def said_to(self, frame: _Frame, v: int, hi: int) -> str | None:
+        tokens = frame.tokens
+        if v < 0 or tokens[v].low not in lx.AUDIENCE_VERBS:
+            return None
+        words = []
+        for tok in tokens[v + 1 : hi]:
+            if not tok.is_word or tok.low in _AUDIENCE_STOP or len(words) >= 5:
+                break
+            words.append(tok.text)
+            if tok.possessive:
+                words[-1] = tok.text[:-2] if tok.text[-2] in "'’" else tok.text[:-1]
+                break
+        if not words or words[-1].lower() in _DETERMINERS:
+            return None
+        return " ".join(words)
+
+    def note_subjects(self, frame: _Frame, lo: int, hi: int) -> None:
+        """Remember the people this sentence is about, for later pronouns."""
+        tokens = frame.tokens
+        for j in range(lo, hi):
+            m = frame.mention_start.get(tokens[j].start)
+            if m is None or m.kind != "person" or m.outer_start != tokens[j].start:
+                continue
+            name = self.resolver.person(m.name)
+            self.resolver.last_person = name
+            prev = tokens[j - 1].low if j > lo else ""
+            if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
+                if self.resolver.last_subject is None or j == lo or _first_np(tokens, lo, j):
+                    self.resolver.last_subject = name
+
+
+def _first_np(tokens: list[Token], lo: int, j: int) -> bool:
+    """Whether nothing but an introductory phrase and a comma comes before token ``j``."""
+    return any(t.text == "," for t in tokens[lo:j]) and not any(
+        t.is_cap and t.low not in lx.FUNCTION_WORDS for t in tokens[lo:j] if t.is_word
+    )
+
+
+_SMALL_WORDS = frozenset("a an the and or but of in on at to for by with from as vs".split())
+
+
+def _is_title_case(text: str) -> bool:
+    """Whether quoted words look like a title ("Meet the Press") rather than speech."""
+    words = text.rstrip(".!?").split()
+    if not 2 <= len(words) <= 8:
+        return False
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words)
+
+
+def _kind(text: str, frame: _Frame, span_index: int, same_speaker_next: bool) -> str:
+    span = frame.spans[span_index]
+    words = text.strip()
+    if not words or not _CAP_START.match(words) or words.startswith(("...", "…")):
+        return "partial"
+    full_text = frame.text
+    inside_end = full_text[span.start : span.outer_end].rstrip("\"”»'` \t")
+    after = full_text[span.outer_end : span.outer_end + 1]
+    last = inside_end[-1:] if inside_end else ""
+    if last in _SENTENCE_END or after in _SENTENCE_END:
+        return "full"
+    if span.runs_to_end or not full_text[span.outer_end :].strip():
+        return "full"
+    if last in ",:;—–-" or after in ",:;—–-":
+        before = full_text[: span.outer_start].rstrip()
+        starts_sentence = not before or before[-1] in '.!?:"”»' or before.endswith("''")
+        if starts_sentence and not same_speaker_next:
+            return "full"
+    return "partial"
+
+
+def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list[ExtractedQuote]:
+    """Return the attributed quotations of an article body, in reading order.
+
+    ``paragraphs`` is the body (no headline); ``people`` is what
+    :func:`.people.extract_people` returned for it, used to give every speaker
+    its canonical name. A quote's ``speaker`` is a person's canonical name, an
+    organisation ("the Kremlin") or None when the text does not say; quoted
+    labels and scare quotes with no speaker are left out. Pure function.
+    """
+    attributor = _Attributor(paragraphs, people)
+    results: list[ExtractedQuote] = []
+    prev_par_speaker: _Speaker | None = None
+    prev_par_open = False
+    prev_intro: _Speaker | None = None
+    for p, frame in enumerate(attributor.frames):
+        found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
+        for lo, hi in frame.sentences:
+            for q in range(lo, hi):
+                if q in frame.quote_at:
+                    speaker, verb = attributor.attribute(frame, q, lo, hi)
+                    found.append((q, speaker, verb, (lo, hi)))
+            attributor.note_subjects(frame, lo, hi)
+            for q, speaker, _verb, _ in found:
+                if lo <= q < hi and speaker is not None and speaker.kind == "person":
+                    attributor.resolver.last_subject = speaker.name
+                    attributor.resolver.last_person = speaker.name
+        # Carry speakers to unattributed whole sentences in the same paragraph.
+        speakers: list[_Speaker | None] = [s for _, s, _, _ in found]
+        for i, (q, speaker, _verb, (lo, _hi)) in enumerate(found):
+            if speaker is not None:
+                continue
+            span = frame.spans[frame.quote_at[q]]
+            text = frame.text[span.start : span.end]
+            whole = bool(_CAP_START.match(text)) and q == lo
+            if not whole:
+                continue
+            earlier = [s for s in speakers[:i] if s is not None]
+            later = [s for s in speakers[i + 1 :] if s is not None]
+            if earlier:
+                speakers[i] = earlier[-1]
+            elif q == 0 and prev_intro is not None:
+                speakers[i] = prev_intro
+            elif (
+                q == 0
+                and prev_par_speaker is not None
+                and (prev_par_open or frame.tokens[0].low == _QUOTE)
+            ):
+                speakers[i] = prev_par_speaker
+            elif later:
+                speakers[i] = later[0]
+        for i, (q, _speaker, verb, (lo, hi)) in enumerate(found):
+            speaker = speakers[i]
+            if speaker is None:
+                continue
+            index = frame.quote_at[q]
+            span = frame.spans[index]
+            text = frame.text[span.start : span.end]
+            if verb < q and _is_title_case(text):
+                continue  # 'told "Meet the Press"', 'his book "Doomed to Succeed"'
+
+            nxt = found[i + 1] if i + 1 < len(found) else None
+            same_next = bool(
+                nxt is not None
+                and speakers[i + 1] is speaker
+                and nxt[3] == (lo, hi)
+                and frame.text[frame.spans[frame.quote_at[nxt[0]]].start :][:1].islower()
+            )
+            sent_start = frame.tokens[lo].start
+            sent_end = frame.tokens[hi - 1].end
+            results.append(
+                ExtractedQuote(
+                    text=text,
+                    speaker=speaker.name,
+                    speaker_type=speaker.kind if speaker.name else None,
+                    kind=_kind(text, frame, index, same_next),
+                    paragraph=p,
+                    start=span.start,
+                    end=span.end,
+                    sentence=frame.text[sent_start:sent_end],
+                    said_to=attributor.said_to(frame, verb, hi),
+                )
+            )
+        attributed = [s for s in speakers if s is not None]
+        if attributed:
+            prev_par_speaker = attributed[-1]
+        elif frame.spans:
+            prev_par_speaker = None
+        prev_par_open = bool(frame.spans and frame.spans[-1].runs_to_end)
+        prev_intro = attributor.introducer(frame)
+    return results

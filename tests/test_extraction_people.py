@@ -1,0 +1,99 @@
+"""People extraction: who is named, under which name, with which role."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from articles.extraction.people import extract_people, name_key
+
+SEEDS_GOLD = sorted((Path(__file__).parent / "data" / "seeds_gold").glob("*.json"))
+
+
+def people_of(*paragraphs):
+    return {p.name: (p.role, p.aliases) for p in extract_people(list(paragraphs))}
+
+
+@pytest.mark.parametrize("path", SEEDS_GOLD, ids=lambda p: p.stem)
+def test_seed_people_match_gold(path):
+    gold = json.loads(path.read_text())
+    people = extract_people(gold["body"])
+    assert [(p.name, p.role, p.aliases) for p in people] == [
+        (g["name"], g["role"], g["variants"]) for g in gold["people"]
+    ]
+
+
+def test_role_is_the_title_in_front_of_the_name():
+    people = people_of(
+        "Kremlin spokesman Dmitry Peskov spoke after Belgorod Governor Vyacheslav Gladkov."
+    )
+    assert people == {
+        "Dmitry Peskov": ("Kremlin spokesman", []),
+        "Vyacheslav Gladkov": ("Belgorod Governor", []),
+    }
+
+
+def test_role_stops_at_a_possessive_determiner():
+    assert people_of("Putin met his Chinese counterpart Xi Jinping in Beijing.") == {
+        "Xi Jinping": ("Chinese counterpart", [])
+    }
+
+
+def test_variants_of_one_name_are_one_person():
+    people = people_of(
+        "President Joe Biden spoke on Monday.",
+        "Biden said the talks would go on.",
+        "Mr. Biden then left.",
+    )
+    assert people == {"Joe Biden": ("President", ["Biden"])}
+
+
+def test_spelling_variants_are_merged_under_the_first_full_form():
+    people = people_of(
+        "Ukrainian President Volodymyr Zelensky spoke.", "Volodymyr Zelenskiy said more."
+    )
+    assert list(people) == ["Volodymyr Zelensky"]
+
+
+def test_described_speaker_named_in_the_next_paragraph_takes_the_description_as_role():
+    people = people_of(
+        "Mayor Ann Lee's chief spokesman said on Sunday that the plan was dead.",
+        "Tom Hale told reporters the city would wait.",
+    )
+    assert people["Tom Hale"][0] == "chief spokesman"
+
+
+def test_organisations_and_places_are_not_people():
+    people = people_of(
+        "The White House and the Defense Ministry said talks at the Elysee Palace "
+        "in Northern Ireland would resume, as Kyiv has accused Moscow of delays."
+    )
+    assert people == {}
+
+
+def test_middle_initials_and_particles_stay_in_the_name():
+    people = people_of(
+        "Former ambassador James B. Cunningham met the press.",
+        "Cunningham said little, and Ursula von der Leyen said nothing.",
+    )
+    assert set(people) == {"James B. Cunningham", "Ursula von der Leyen"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zelensky", "Zelenskiy"),
+        ("Zelensky", "Zelenskyy"),
+        ("José Martí", "jose marti"),
+        ("Dmitry Peskov", "Dmitri Peskov"),
+        ("Alexei Navalny", "Aleksey Navalny"),
+        ("Jean-Pierre", "Jean Pierre"),
+    ],
+)
+def test_name_key_folds_case_accents_and_transliteration(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_name_key_keeps_different_names_apart():
+    assert name_key("Bill Clinton") != name_key("Hillary Clinton")
+    assert name_key("") == ""

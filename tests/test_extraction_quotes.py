@@ -1,0 +1,153 @@
+"""Quote extraction: quotation marks, speakers, kinds, and what is not a quote."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from articles.extraction.people import extract_people
+from articles.extraction.quotes import extract_quotes, find_quoted_spans
+
+SEEDS_GOLD = sorted((Path(__file__).parent / "data" / "seeds_gold").glob("*.json"))
+
+
+def quotes_of(*paragraphs):
+    body = list(paragraphs)
+    return extract_quotes(body, extract_people(body))
+
+
+def summary(quotes):
+    return [(q.text, q.speaker, q.kind) for q in quotes]
+
+
+@pytest.mark.parametrize("path", SEEDS_GOLD, ids=lambda p: p.stem)
+def test_seed_quotes_match_gold_field_by_field(path):
+    gold = json.loads(path.read_text())
+    quotes = quotes_of(*gold["body"])
+    assert [(q.text, q.speaker, q.speaker_type, q.kind) for q in quotes] == [
+        (g["text"], g["speaker"], g["speaker_type"], g["kind"]) for g in gold["quotes"]
+    ]
+    for q in quotes:
+        assert gold["body"][q.paragraph][q.start : q.end] == q.text
+        assert q.text in q.sentence
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        '"We will win," Jane Doe said.',
+        "“We will win,” Jane Doe said.",
+        "«We will win», Jane Doe said.",
+        "''We will win,'' Jane Doe said.",
+        "``We will win,'' Jane Doe said.",
+    ],
+    ids=["straight", "curly", "guillemets", "doubled-apostrophes", "backticks"],
+)
+def test_every_kind_of_quotation_mark_is_read(paragraph):
+    assert summary(quotes_of(paragraph)) == [("We will win", "Jane Doe", "full")]
+
+
+def test_reversed_curly_marks_still_pair():
+    spans = find_quoted_spans("“It's unusual,“ said Tom Ford. “Very.”")
+    text = "“It's unusual,“ said Tom Ford. “Very.”"
+    assert [text[s.start : s.end] for s in spans] == ["It's unusual", "Very."]
+
+
+def test_single_curly_marks_are_not_quotations():
+    assert quotes_of("Critics called it a ‘disaster,’ Senator Ann Lee said.") == []
+
+
+def test_said_before_the_quote_with_a_colon():
+    quotes = quotes_of('Kremlin spokesman Dmitry Peskov said: "No, it doesn\'t."')
+    assert summary(quotes) == [("No, it doesn't.", "Dmitry Peskov", "full")]
+
+
+def test_inverted_said_name():
+    quotes = quotes_of('"The deal is dead," said Sen. Tom Carper of Delaware.')
+    assert summary(quotes) == [("The deal is dead", "Tom Carper", "full")]
+
+
+def test_pronoun_resolves_to_the_person_named_before():
+    quotes = quotes_of(
+        "Finance Minister Ana Ruiz met bankers on Monday.",
+        '"Rates will fall," she told reporters.',
+    )
+    assert summary(quotes) == [("Rates will fall", "Ana Ruiz", "full")]
+    assert quotes[0].said_to == "reporters"
+
+
+def test_bare_surname_resolves_to_the_full_name():
+    quotes = quotes_of(
+        "Mayor Paul Brandt opened the bridge.",
+        '"It took ten years," Brandt said.',
+    )
+    assert [q.speaker for q in quotes] == ["Paul Brandt"]
+
+
+def test_quote_broken_by_its_attribution_is_two_quotes_of_one_speaker():
+    quotes = quotes_of('"We are ready," Paul Brandt said. "The city has waited long enough."')
+    assert summary(quotes) == [
+        ("We are ready", "Paul Brandt", "full"),
+        ("The city has waited long enough.", "Paul Brandt", "full"),
+    ]
+
+
+def test_quote_continued_in_the_next_paragraph_keeps_its_speaker():
+    quotes = quotes_of(
+        '"The first thing we did was count the votes," Ana Ruiz said. "Then we counted again.',
+        '"And the result was the same."',
+    )
+    assert [q.speaker for q in quotes] == ["Ana Ruiz"] * 3
+    assert quotes[2].paragraph == 1
+
+
+def test_paragraph_ending_in_a_colon_introduces_the_next_quote():
+    quotes = quotes_of("Governor Ana Ruiz stated:", '"The budget is balanced."')
+    assert summary(quotes) == [("The budget is balanced.", "Ana Ruiz", "full")]
+
+
+def test_partial_quote_inside_the_writers_sentence():
+    quotes = quotes_of('Joe Biden said Vladimir Putin would "not stop" at Ukraine.')
+    assert summary(quotes) == [("not stop", "Joe Biden", "partial")]
+
+
+def test_attribution_at_the_end_of_the_sentence():
+    quotes = quotes_of(
+        'The town backed "common sense" rules for the river, Mayor Paul Brandt added.'
+    )
+    assert summary(quotes) == [("common sense", "Paul Brandt", "partial")]
+
+
+def test_organisation_as_speaker():
+    quotes = quotes_of('The Defense Ministry said its troops had "completed the mission."')
+    assert [(q.speaker, q.speaker_type) for q in quotes] == [
+        ("the Defense Ministry", "organization")
+    ]
+
+
+def test_scare_quotes_without_a_speaker_are_not_quotes():
+    assert (
+        quotes_of('The court designated the group as an "undesirable" organization on Friday.')
+        == []
+    )
+
+
+def test_titles_in_quotation_marks_are_not_quotes():
+    assert quotes_of('Senator Ann Lee told "Meet the Press" that she would run.') == []
+
+
+def test_description_speaker_is_kept_without_a_name():
+    quotes = quotes_of('"We saw nothing," one official said.')
+    assert [(q.text, q.speaker, q.speaker_type) for q in quotes] == [("We saw nothing", None, None)]
+
+
+def test_signature_after_a_dash_names_the_speaker():
+    quotes = quotes_of("“Vote early and vote often.” ― Carla Sanchez")
+    assert [q.speaker for q in quotes] == ["Carla Sanchez"]
+
+
+def test_relative_clause_does_not_steal_the_subject():
+    quotes = quotes_of(
+        '"It was a mistake," Katie Packer, who chairs the Better Roads Committee said.'
+    )
+    assert [q.speaker for q in quotes] == ["Katie Packer"]
