@@ -15,7 +15,6 @@ longer finds them; quotes the extractor no longer finds and nobody touched go.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from collections import ChainMap
@@ -29,14 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.extraction import (
-    SUPPORTED_SUFFIXES,
-    ExtractedArticle,
-    ExtractedPerson,
-    ExtractionError,
-    extract_from_text,
-)
-from articles.extraction.decoding import decode_bytes
+from articles.extraction import SUPPORTED_SUFFIXES, ExtractedArticle, ExtractedPerson, ExtractionError
+from articles.extraction.files import LoadedFile, load_or_error, default_workers, iter_loaded
 from articles.extraction.people import name_key
 from articles.extraction.sources import canonical_org_name, classify_source, domain_of
 from articles.models import Article, Mention, Person, PersonVariant, Quote, Source
@@ -125,47 +118,6 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def read_file(path: Path, *, max_bytes: int) -> bytes:
-    """Read a file, refusing one over ``max_bytes`` before reading it whole."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ExtractionError("no such file") from None
-    except OSError as exc:
-        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise ExtractionError("is a folder")
-    if size > max_bytes:
-        raise ExtractionError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
-
-
-@dataclass
-class LoadedFile:
-    """One input file, read, decoded and extracted (nothing written yet)."""
-
-    path: Path
-    text: str
-    content_hash: str
-    extracted: ExtractedArticle
-
-
-def load_file(path: Path, *, max_bytes: int | None = None) -> LoadedFile:
-    """Read, decode and extract one file. Raises ExtractionError with the reason."""
-    limit = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
-    data = read_file(path, max_bytes=limit)
-    text = decode_bytes(data, max_bytes=limit)
-    return LoadedFile(
-        path=path,
-        text=text,
-        content_hash=hashlib.sha256(data).hexdigest(),
-        extracted=extract_from_text(text, filename=path.name),
-    )
-
-
 class Importer:
     """Imports files one transaction each, remembering people and sources between files.
 
@@ -181,13 +133,27 @@ class Importer:
         self.max_bytes = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
         self._people: dict[str, int] = {}
         self._sources: dict[str, int] = {}
+        self._spellings: dict[int, set[str]] = {}
 
     def import_path(self, path: Path) -> FileResult:
         """Import one file; never raises for bad input (the result says why it failed)."""
-        try:
-            loaded = load_file(path, max_bytes=self.max_bytes)
-        except ExtractionError as exc:
-            return FileResult(path=str(path), outcome=FAILED, error=str(exc))
+        return self.import_loaded(path, load_or_error(path, self.max_bytes))
+
+    def import_paths(self, paths: Iterable[Path], *, workers: int | None = None):
+        """Import many files in order, yielding a :class:`FileResult` for each.
+
+        Extraction runs in ``workers`` processes (default: one per spare core for
+        a large batch) while this process writes, each file in its own transaction.
+        """
+        paths = list(paths)
+        if workers is None:
+            workers = default_workers(len(paths))
+        for path, loaded in iter_loaded(paths, max_bytes=self.max_bytes, workers=workers):
+            yield self.import_loaded(path, loaded)
+
+    def import_loaded(self, path: Path, loaded: LoadedFile | ExtractionError) -> FileResult:
+        if isinstance(loaded, ExtractionError):
+            return FileResult(path=str(path), outcome=FAILED, error=str(loaded))
         return self.import_extracted(
             loaded.extracted,
             raw_text=loaded.text,
@@ -208,6 +174,7 @@ class Importer:
         """Write one extracted article in its own transaction (rolled back on a dry run)."""
         pending_people: dict[str, int] = {}
         pending_sources: dict[str, int] = {}
+        pending_spellings: dict[int, set[str]] = {}
         try:
             with transaction.atomic():
                 writer = _ArticleWriter(
@@ -218,6 +185,7 @@ class Importer:
                     source_file=source_file,
                     pending_people=pending_people,
                     pending_sources=pending_sources,
+                    pending_spellings=pending_spellings,
                 )
                 result = writer.write(label=label)
                 if self.dry_run:
@@ -230,6 +198,7 @@ class Importer:
         if not self.dry_run:
             self._people.update(pending_people)
             self._sources.update(pending_sources)
+            self._spellings.update(pending_spellings)
         return result
 
 
@@ -246,6 +215,7 @@ class _ArticleWriter:
         source_file: str,
         pending_people: dict[str, int],
         pending_sources: dict[str, int],
+        pending_spellings: dict[int, set[str]],
     ):
         self.importer = importer
         self.extracted = extracted
@@ -255,6 +225,7 @@ class _ArticleWriter:
         self.source_file = source_file
         self.pending_people = pending_people
         self.pending_sources = pending_sources
+        self.pending_spellings = pending_spellings
         self.changed = False
         self.created = False
         self.people_created = 0
@@ -319,11 +290,12 @@ class _ArticleWriter:
         )
 
     def _find_existing(self, url: str) -> Article | None:
+        """The article this file imported before: same original URL, else same content."""
+        match = Q(content_hash=self.content_hash)
         if url:
-            found = Article.objects.filter(url=url).first()
-            if found:
-                return found
-        return Article.objects.filter(content_hash=self.content_hash).order_by("pk").first()
+            match |= Q(url=url)
+        found = list(Article.objects.filter(match).order_by("pk")[:5])
+        return next((a for a in found if url and a.url == url), found[0] if found else None)
 
     def _refresh(self, obj, machine: dict) -> bool:
         """Refresh ``obj`` from ``machine`` values, keeping editors' changes. True if changed.
@@ -474,18 +446,9 @@ class _ArticleWriter:
 
     def _create_people(self, people: list[ExtractedPerson]) -> dict[str, int]:
         """Create people in one insert, with free slugs. Returns name -> id."""
-        bases = {p.name: slugify(p.name)[:190] or "person" for p in people}
-        taken_filter = Q()
-        for base in set(bases.values()):
-            taken_filter |= Q(slug__startswith=base)
-        taken = set(Person.objects.filter(taken_filter).values_list("slug", flat=True))
+        slugs = _unique_slugs(Person, [slugify(p.name)[:190] or "person" for p in people])
         rows = []
-        for person in people:
-            slug, n = bases[person.name], 2
-            while slug in taken:
-                slug = f"{bases[person.name]}-{n}"
-                n += 1
-            taken.add(slug)
+        for person, slug in zip(people, slugs, strict=True):
             role = (person.role or "")[:300]
             rows.append(
                 Person(
@@ -497,26 +460,36 @@ class _ArticleWriter:
                 )
             )
         Person.objects.bulk_create(rows)
+        for row in rows:
+            self.pending_spellings[row.pk] = {row.name.lower()}
         self.people_created += len(rows)
         return {person.name: row.pk for person, row in zip(people, rows, strict=True)}
 
     def _add_variants(self, people: list[ExtractedPerson], ids: dict[str, int]) -> None:
-        """Record each spelling of a name this article uses that its person lacks (one query)."""
-        person_ids = set(ids.values())
-        known: dict[int, set[str]] = {pid: set() for pid in person_ids}
-        for pid, name in Person.objects.filter(pk__in=person_ids).values_list("pk", "name"):
-            known[pid].add(name.lower())
-        for pid, name in PersonVariant.objects.filter(person_id__in=person_ids).values_list(
-            "person_id", "name"
-        ):
-            known[pid].add(name.lower())
+        """Record each spelling of a name this article uses that its person lacks.
+
+        The spellings of people met earlier in the run are remembered, so only
+        people new to this run cost a query.
+        """
+        known = ChainMap(self.pending_spellings, self.importer._spellings)
+        unknown = {pid for pid in ids.values() if pid not in known}
+        if unknown:
+            fetched: dict[int, set[str]] = {pid: set() for pid in unknown}
+            for pid, name in Person.objects.filter(pk__in=unknown).values_list("pk", "name"):
+                fetched[pid].add(name.lower())
+            for pid, name in PersonVariant.objects.filter(person_id__in=unknown).values_list(
+                "person_id", "name"
+            ):
+                fetched[pid].add(name.lower())
+            self.pending_spellings.update(fetched)
         new = []
         for person in people:
             pid = ids[person.name]
+            spellings = known[pid]
             for alias in [person.name, *person.aliases]:
                 alias = alias.strip()[:200]
-                if alias and alias.lower() not in known[pid]:
-                    known[pid].add(alias.lower())
+                if alias and alias.lower() not in spellings:
+                    spellings = self.pending_spellings[pid] = spellings | {alias.lower()}
                     new.append(PersonVariant(person_id=pid, name=alias, name_key=name_key(alias)))
         if new:
             PersonVariant.objects.bulk_create(new)
@@ -644,10 +617,33 @@ def _jsonable(values: dict) -> dict:
 
 
 def _unique(model, base: str) -> str:
-    """``base``, or ``base-2``, ``base-3``... whichever is free (one query)."""
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    """``base``, or ``base-2``, ``base-3``... whichever is free."""
+    return _unique_slugs(model, [base])[0]
+
+
+def _unique_slugs(model, bases: list[str], tries: int = 10) -> list[str]:
+    """A free slug for each of ``bases`` (``base``, ``base-2``...), distinct from each other.
+
+    One query on the unique slug index for the first ``tries`` candidates of every
+    base (a prefix search could not use that index); a base whose candidates are
+    all taken falls back to a scan of its prefix.
+    """
+    candidates = [_slug_candidate(b, n) for b in set(bases) for n in range(1, tries + 1)]
+    taken = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    chosen = []
+    for base in bases:
+        n = 1
+        while _slug_candidate(base, n) in taken:
+            n += 1
+            if n == tries + 1:  # every candidate asked about is taken: look at the rest
+                taken |= set(
+                    model.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+                )
+        slug = _slug_candidate(base, n)
+        taken.add(slug)
+        chosen.append(slug)
+    return chosen
+
+
+def _slug_candidate(base: str, n: int) -> str:
+    return base if n == 1 else f"{base}-{n}"

@@ -186,6 +186,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
+        indexes = [
+            # The import looks articles up by URL; the partial unique index below
+            # cannot serve "url = %s" on SQLite.
+            models.Index(fields=["url"], name="article_url_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="unique_article_url"

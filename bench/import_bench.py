@@ -59,7 +59,7 @@ def fresh_database(db: str, pg_url: str, workdir: Path) -> str:
     return f"{pg_url}/newsroom_bench"
 
 
-def run_one(n: int, db: str, pg_url: str) -> dict:
+def run_one(n: int, db: str, pg_url: str, workers: int | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         os.environ["DATABASE_URL"] = fresh_database(db, pg_url, workdir)
@@ -83,8 +83,8 @@ def run_one(n: int, db: str, pg_url: str) -> dict:
         importer = Importer()
         failed = 0
         started = time.perf_counter()
-        for path in iter_input_files([files_dir]):
-            failed += importer.import_path(path).outcome == "failed"
+        for result in importer.import_paths(iter_input_files([files_dir]), workers=workers):
+            failed += result.outcome == "failed"
         elapsed = time.perf_counter() - started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result = {
@@ -97,6 +97,7 @@ def run_one(n: int, db: str, pg_url: str) -> dict:
             "articles": Article.objects.count(),
             "quotes": Quote.objects.count(),
             "failed": failed,
+            "workers": workers,
         }
     if db == "postgresql":
         from django.db import connections
@@ -115,9 +116,12 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], help="database of one run")
     parser.add_argument("--pg-url", default=DEFAULT_PG, help="PostgreSQL server URL")
     parser.add_argument("--sizes", default="1000,10000", help="matrix sizes, comma-separated")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="extraction processes (default: automatic)"
+    )
     args = parser.parse_args()
     if args.n and args.db:
-        print(json.dumps(run_one(args.n, args.db, args.pg_url)))
+        print(json.dumps(run_one(args.n, args.db, args.pg_url, args.workers)))
         return
     print(
         f"{'db':<11}{'N':>8}{'seconds':>10}{'articles/s':>12}{'peak MB':>9}{'quotes':>9}{'failed':>8}"
@@ -125,7 +129,8 @@ def main() -> None:
     for db in ("sqlite", "postgresql"):
         for n in (int(s) for s in args.sizes.split(",")):
             out = subprocess.run(
-                [sys.executable, __file__, "--n", str(n), "--db", db, "--pg-url", args.pg_url],
+                [sys.executable, __file__, "--n", str(n), "--db", db, "--pg-url", args.pg_url]
+                + ([] if args.workers is None else ["--workers", str(args.workers)]),
                 check=True,
                 capture_output=True,
                 text=True,

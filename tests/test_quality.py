@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from articles.extraction.html import parse_html
-from articles.importing import iter_input_files, load_file
+from articles.extraction.files import load_file
+from articles.importing import iter_input_files
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 needs_eval = pytest.mark.skipif(not EVAL.is_dir(), reason="shared/eval is not beside the project")
@@ -22,7 +23,7 @@ needs_eval = pytest.mark.skipif(not EVAL.is_dir(), reason="shared/eval is not be
 def dry_run_json(folder: Path, out: Path) -> Path:
     with out.open("w") as fh:
         for path in iter_input_files([folder]):
-            line = load_file(path).extracted.as_json(file=str(path))
+            line = load_file(path, max_bytes=10_000_000).extracted.as_json(file=str(path))
             fh.write(json.dumps(line) + "\n")
     return out
 

@@ -132,6 +132,10 @@ class Migration(migrations.Migration):
             name='source',
             field=models.ForeignKey(blank=True, help_text='The outlet that published the original.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.source'),
         ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['url'], name='article_url_idx'),
+        ),
         migrations.AddConstraint(
             model_name='mention',
             constraint=models.UniqueConstraint(fields=('article', 'person'), name='unique_mention'),

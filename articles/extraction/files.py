@@ -1,0 +1,113 @@
+"""Reading input files and extracting them, in this process or in worker processes.
+
+Plain Python (no Django), so worker processes need nothing but this package.
+Extraction is pure CPU work and the database writes are mostly waiting, so a
+large import extracts in worker processes while the caller writes: on two cores
+the two overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from . import extract_from_text
+from .decoding import decode_bytes
+from .types import ExtractedArticle, ExtractionError
+
+# Worker processes pay off only when there is enough work to share.
+PARALLEL_MIN_FILES = 64
+# How many files a worker may run ahead of the writer: bounds memory whatever N is.
+AHEAD_PER_WORKER = 16
+
+
+@dataclass
+class LoadedFile:
+    """One input file, read, decoded and extracted (nothing written anywhere)."""
+
+    path: Path
+    text: str
+    content_hash: str
+    extracted: ExtractedArticle
+
+
+def read_file(path: Path, *, max_bytes: int) -> bytes:
+    """Read a file, refusing one over ``max_bytes`` before reading it whole.
+
+    Raises :class:`ExtractionError` ("no such file", "is a folder", "cannot
+    read: ...", "file is N bytes, over the M-byte limit").
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ExtractionError("no such file") from None
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise ExtractionError("is a folder")
+    if size > max_bytes:
+        raise ExtractionError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def load_file(path: Path, *, max_bytes: int) -> LoadedFile:
+    """Read, decode and extract one file. Raises :class:`ExtractionError` with the reason."""
+    data = read_file(path, max_bytes=max_bytes)
+    text = decode_bytes(data, max_bytes=max_bytes)
+    return LoadedFile(
+        path=path,
+        text=text,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        extracted=extract_from_text(text, filename=path.name),
+    )
+
+
+def load_or_error(path: Path, max_bytes: int) -> LoadedFile | ExtractionError:
+    """Like :func:`load_file`, but returns the error instead of raising it."""
+    try:
+        return load_file(path, max_bytes=max_bytes)
+    except ExtractionError as exc:
+        return exc
+
+
+def default_workers(n_files: int) -> int:
+    """Worker processes for ``n_files``: none for small jobs, else one per spare core."""
+    if n_files < PARALLEL_MIN_FILES:
+        return 0
+    return max(0, min((os.cpu_count() or 1) - 1, 4))
+
+
+def iter_loaded(
+    paths: Iterable[Path], *, max_bytes: int, workers: int = 0
+) -> Iterator[tuple[Path, LoadedFile | ExtractionError]]:
+    """Yield ``(path, LoadedFile or the ExtractionError)`` for each path, in order.
+
+    With ``workers`` > 0 the files are extracted in that many worker processes,
+    at most ``workers * AHEAD_PER_WORKER`` files ahead of the consumer, so memory
+    stays flat however many files there are.
+    """
+    if workers <= 0:
+        for path in paths:
+            yield path, load_or_error(path, max_bytes)
+        return
+    remaining = iter(paths)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = deque(
+            (path, pool.submit(load_or_error, path, max_bytes))
+            for path in islice(remaining, workers * AHEAD_PER_WORKER)
+        )
+        while pending:
+            path, future = pending.popleft()
+            following = next(remaining, None)
+            if following is not None:
+                pending.append((following, pool.submit(load_or_error, following, max_bytes)))
+            yield path, future.result()
