@@ -1,98 +1,728 @@
-"""The editors' workplace: articles, people, quotes and sources in the Django admin."""
+"""The editors' workplace: articles, people, quotes, sources and imports in the Django admin.
 
-from django.contrib import admin
-from django.db.models import Count, Q
+Every write goes through ``articles.publishing`` (the workflow, merging,
+reassigning, re-running extraction, importing uploads), so the rules are the
+same here as anywhere else. Changes are recorded by django-simple-history; each
+history page can compare a version with the one before it, side by side, and
+revert to it.
+"""
 
-from .models import Article, Mention, Person, PersonVariant, Quote, Source
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles import publishing
+from articles.forms import (
+    ArticleAdminForm,
+    ImportUploadForm,
+    MergePeopleForm,
+    ReassignSpeakerForm,
+)
+from articles.models import (
+    Article,
+    ImportRun,
+    ImportRunFile,
+    Mention,
+    Person,
+    PersonVariant,
+    Quote,
+    Source,
+)
+
+
+def count_of(queryset, *, by: str):
+    """A correlated ``COUNT`` subquery: one per row, never one query per row."""
+    counted = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def report_skipped(admin_obj, request, skipped):
+    if skipped:
+        reasons = "; ".join(f"“{obj}”: {reason}" for obj, reason in skipped[:10])
+        more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
+        admin_obj.message_user(
+            request, f"Left alone {len(skipped)}: {reasons}{more}", messages.WARNING
+        )
+
+
+# --- history: compare versions side by side, revert with the same rules as editing -----
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin plus a side-by-side comparison, with revert checked on the live row."""
+
+    history_list_display = ["compare_link"]
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        compare = path(
+            "<path:object_id>/history/<int:version_id>/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name="{}_{}_history_compare".format(*info),
+        )
+        return [compare, *super().get_urls()]
+
+    @admin.display(description="side by side")
+    def compare_link(self, record):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        url = reverse(
+            "admin:{}_{}_history_compare".format(*info),
+            args=[record.instance.pk, record.history_id],
+        )
+        return format_html('<a href="{}">compare with previous</a>', url)
+
+    def _current(self, obj):
+        if obj is None or obj.pk is None:
+            return obj
+        return self.model._default_manager.filter(pk=obj.pk).first() or obj
+
+    def revert_disabled(self, request, obj=None):
+        # simple_history passes the old version; the rules apply to the row as it is now.
+        return not self.has_change_permission(request, self._current(obj))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_compare_view(self, request, object_id, version_id):
+        history = self.model.history
+        record = get_object_or_404(history, id=unquote(object_id), history_id=version_id)
+        current = self.model._default_manager.filter(pk=record.id).first()
+        if not self.has_view_or_change_permission(request, current or record.instance):
+            raise PermissionDenied
+        previous = record.prev_record
+        changed = set(record.diff_against(previous).changed_fields) if previous else set()
+        rows = []
+        for field in self.model._meta.fields:
+            if field.name not in {f.name for f in record.tracked_fields}:
+                continue
+            rows.append(
+                {
+                    "label": field.verbose_name,
+                    "old": _display(previous, field) if previous else "",
+                    "new": _display(record, field),
+                    "changed": field.name in changed,
+                }
+            )
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {record.instance}",
+            "opts": opts,
+            "record": record,
+            "previous": previous,
+            "rows": rows,
+            "history_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[record.id]
+            ),
+            "revert_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+                args=[record.id, record.history_id],
+            ),
+            "can_revert": current is None or self.has_change_permission(request, current),
+        }
+        return TemplateResponse(request, "admin/articles/history_compare.html", context)
+
+
+def _display(record, field) -> str:
+    """A field of a historical version, as an editor reads it."""
+    value = getattr(record, field.attname)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else f"#{value} (deleted)"
+    if hasattr(value, "isoformat"):
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            if field.get_internal_type() == "DateTimeField"
+            else value.isoformat()
+        )
+    return str(value)
+
+
+# --- sources ---------------------------------------------------------------------------
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "domain"]
+class SourceAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "homepage", "domain", "article_count", "quote_count"]
     list_filter = ["kind"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=count_of(Article.objects.filter(source=OuterRef("pk")), by="source"),
+                quote_count=count_of(
+                    Quote.objects.filter(speaker_organization=OuterRef("pk")),
+                    by="speaker_organization",
+                ),
+            )
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    @admin.display(description="quotes it said", ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+
+# --- people ----------------------------------------------------------------------------
 
 
 class PersonVariantInline(admin.TabularInline):
     model = PersonVariant
     extra = 1
+    fields = ["name"]
+    verbose_name = "name variant (used by the next import)"
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "quote_count"]
+class PersonAdmin(HistoryAdmin):
+    list_display = ["name", "role", "quote_count", "article_count"]
     search_fields = ["name", "variants__name", "role"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PersonVariantInline]
+    fields = ["name", "slug", "role", "appears_in", "created_at", "updated_at"]
+    readonly_fields = ["appears_in", "created_at", "updated_at"]
+    actions = ["merge_people"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(quote_count=Count("quotes", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                quote_count=count_of(Quote.objects.filter(speaker=OuterRef("pk")), by="speaker"),
+                article_count=count_of(Mention.objects.filter(person=OuterRef("pk")), by="person"),
+            )
+        )
 
     @admin.display(description="quotes", ordering="quote_count")
     def quote_count(self, obj):
         return obj.quote_count
 
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
 
-class QuoteInline(admin.TabularInline):
-    model = Quote
+    @admin.display(description="appears in")
+    def appears_in(self, obj):
+        articles = Article.objects.filter(mentions__person=obj).order_by("-published_at")
+        if not articles:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[a.pk]),
+                        a.headline,
+                        a.get_status_display(),
+                    )
+                    for a in articles
+                ),
+            ),
+        )
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm(publishing.MERGE_PERMISSION)
+
+    @admin.action(description="Merge selected people…", permissions=["merge"])
+    def merge_people(self, request, queryset):
+        people = queryset.order_by("name")
+        if len(people) < 2:
+            self.message_user(request, "Select at least two people to merge.", messages.WARNING)
+            return None
+        form = MergePeopleForm(request.POST if "apply" in request.POST else None, people=people)
+        if form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            result = publishing.merge_people(survivor=survivor, others=people, by=request.user)
+            self.message_user(
+                request,
+                f"Merged {', '.join(result.merged)} into {survivor.name}: "
+                f"{result.quotes_moved} quotes and {result.mentions_moved} mentions moved, "
+                f"{result.variants_added} name variants added.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_person_change", args=[survivor.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge people",
+            "opts": self.model._meta,
+            "form": form,
+            "people": people,
+            "action": "merge_people",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/person/merge_people.html", context)
+
+
+# --- articles --------------------------------------------------------------------------
+
+
+class ArticleChildInline(admin.TabularInline):
+    """Quotes and mentions are part of the article: editable only while it is."""
+
     extra = 0
-    fields = ["text", "speaker", "speaker_organization", "kind", "said_to", "state"]
-    autocomplete_fields = ["speaker", "speaker_organization"]
+
+    def _editable(self, request, obj):
+        return obj is None or publishing.can_edit_article(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
 
-class MentionInline(admin.TabularInline):
+class MentionInline(ArticleChildInline):
     model = Mention
-    extra = 0
     fields = ["person", "role"]
     autocomplete_fields = ["person"]
+    verbose_name = "person mentioned"
+    verbose_name_plural = "people mentioned"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class QuoteInline(ArticleChildInline):
+    model = Quote
+    fields = ["text", "speaker", "speaker_organization", "kind", "said_to", "state"]
+    autocomplete_fields = ["speaker", "speaker_organization"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "speaker_organization")
+
+
+class UnreviewedQuotesFilter(admin.SimpleListFilter):
+    title = "unreviewed quotes"
+    parameter_name = "unreviewed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has unreviewed quotes"), ("no", "All quotes reviewed")]
+
+    def queryset(self, request, queryset):
+        pending = Exists(Quote.objects.filter(article=OuterRef("pk"), state=Quote.State.UNREVIEWED))
+        if self.value() == "yes":
+            return queryset.filter(pending)
+        if self.value() == "no":
+            return queryset.filter(~pending)
+        return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "source", "status", "published_at", "is_published", "quote_count"]
-    list_filter = ["status", "source"]
+class ArticleAdmin(HistoryAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "headline",
+        "source",
+        "status_display",
+        "published_at",
+        "people_count",
+        "quote_count",
+        "unreviewed_count",
+        "last_change",
+    ]
+    list_filter = ["status", UnreviewedQuotesFilter, "source", "published_at"]
     list_select_related = ["source"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["source"]
-    filter_horizontal = ["related"]
+    autocomplete_fields = ["source", "related"]
+    prepopulated_fields = {"slug": ["headline"]}
     inlines = [MentionInline, QuoteInline]
-    readonly_fields = ["source_file", "content_hash", "imported_at", "created_at", "updated_at",
-                       "raw_input"]
+    save_on_top = True
+    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    actions = [
+        "publish",
+        "unpublish",
+        "archive",
+        "send_to_review",
+        "return_to_draft",
+        "rerun_extraction",
+    ]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "byline", "source", "status", "published_at"]}),
+        (None, {"fields": ["headline", "slug", "byline", "source"]}),
         ("Image", {"fields": ["image_caption", "image_credit"]}),
         ("Text", {"fields": ["body"]}),
-        ("Links", {"fields": ["url", "related", "related_links"], "classes": ["collapse"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "public_page", "flags"],
+                "description": "Readers see a published article from its publication time on; "
+                "a future time schedules it.",
+            },
+        ),
+        ("Related articles", {"fields": ["related", "related_links"], "classes": ["collapse"]}),
         (
             "Import provenance",
             {
-                "fields": ["flags", "source_file", "content_hash", "imported_at", "created_at",
-                           "updated_at", "raw_input"],
+                "fields": [
+                    "url",
+                    "source_file",
+                    "imported_at",
+                    "content_hash",
+                    "created_at",
+                    "updated_at",
+                    "raw_input_display",
+                ],
                 "classes": ["collapse"],
             },
         ),
     ]
+    readonly_fields = [
+        "public_page",
+        "url",
+        "source_file",
+        "imported_at",
+        "content_hash",
+        "created_at",
+        "updated_at",
+        "raw_input_display",
+    ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            quote_count=Count("quotes", filter=~Q(quotes__state="rejected"), distinct=True)
+        quotes = Quote.objects.filter(article=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                people_count=count_of(Mention.objects.filter(article=OuterRef("pk")), by="article"),
+                quote_count=count_of(quotes.exclude(state=Quote.State.REJECTED), by="article"),
+                unreviewed_count=count_of(
+                    quotes.filter(state=Quote.State.UNREVIEWED), by="article"
+                ),
+            )
         )
 
-    @admin.display(boolean=True, description="live")
-    def is_published(self, obj):
-        return obj.is_published
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form checks status changes against this user's permissions.
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not publishing.can_publish(request.user):
+            fields.append("published_at")  # setting the time is scheduling: editors only
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or publishing.can_edit_article(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return publishing.can_publish(request.user)
+
+    # --- columns and read-only fields ------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, obj):
+        """The status, and for a published article whether readers see it yet."""
+        if obj.status != Article.Status.PUBLISHED:
+            return obj.get_status_display()
+        if obj.is_published:
+            return "Published (live)"
+        when = timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+        return f"Published (scheduled for {when})"
+
+    @admin.display(description="people", ordering="people_count")
+    def people_count(self, obj):
+        return obj.people_count
+
+    @admin.display(description="last change", ordering="updated_at")
+    def last_change(self, obj):
+        return timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="quotes", ordering="quote_count")
     def quote_count(self, obj):
         return obj.quote_count
 
+    @admin.display(description="unreviewed", ordering="unreviewed_count")
+    def unreviewed_count(self, obj):
+        return obj.unreviewed_count
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        if obj.pk is None:
+            return "—"
+        if obj.is_published:
+            return format_html(
+                '<a href="{}">{}</a>', obj.get_absolute_url(), "Open the public page"
+            )
+        return format_html(
+            '<a href="{}">{}</a> (staff only until it is published)',
+            obj.get_absolute_url(),
+            "Preview",
+        )
+
+    @admin.display(description="raw input")
+    def raw_input_display(self, obj):
+        if not obj.raw_input:
+            return "—"
+        # Escaped by format_html: scraped text is never trusted as markup.
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto;">{}</pre>',
+            obj.raw_input,
+        )
+
+    # --- actions ---------------------------------------------------------------------
+
+    def _run_transition(self, request, queryset, service, verb):
+        try:
+            result = service(articles=queryset, by=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        if result.changed:
+            self.message_user(
+                request, f"{verb} {len(result.changed)} article(s).", messages.SUCCESS
+            )
+        report_skipped(self, request, result.skipped)
+
+    @admin.action(description="Publish (now, or at the time already set)", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._run_transition(request, queryset, publishing.publish, "Published")
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._run_transition(request, queryset, publishing.unpublish, "Unpublished")
+
+    @admin.action(description="Archive (take off the site)", permissions=["publish"])
+    def archive(self, request, queryset):
+        self._run_transition(request, queryset, publishing.archive, "Archived")
+
+    @admin.action(description="Send to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._run_transition(request, queryset, publishing.send_to_review, "Sent to review")
+
+    @admin.action(description="Return to draft (from review)", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        self._run_transition(request, queryset, publishing.return_to_draft, "Returned to draft")
+
+    @admin.action(description="Re-run extraction (keeps editors' edits)", permissions=["change"])
+    def rerun_extraction(self, request, queryset):
+        results = publishing.rerun_extraction(articles=queryset, by=request.user)
+        done = [r for r in results if r.outcome != "failed"]
+        failed = [r for r in results if r.outcome == "failed"]
+        if done:
+            updated = sum(r.outcome == "updated" for r in done)
+            self.message_user(
+                request,
+                f"Re-extracted {len(done)} article(s): {updated} updated, "
+                f"{len(done) - updated} unchanged.",
+                messages.SUCCESS,
+            )
+        report_skipped(self, request, [(r.headline or r.path, r.error) for r in failed])
+
+
+# --- quotes ----------------------------------------------------------------------------
+
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "speaker", "speaker_organization", "kind", "state", "article"]
-    list_filter = ["state", "kind"]
+class QuoteAdmin(HistoryAdmin):
+    list_display = [
+        "__str__",
+        "speaker",
+        "speaker_organization",
+        "kind",
+        "state",
+        "article_link",
+        "article_date",
+    ]
+    list_filter = [
+        "state",
+        "kind",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("article__source", admin.RelatedOnlyFieldListFilter),
+        ("article__published_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["speaker", "speaker_organization", "article"]
-    search_fields = ["text"]
+    search_fields = ["text", "sentence"]
     autocomplete_fields = ["speaker", "speaker_organization", "article"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["verify", "reject", "reassign_speaker"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or publishing.can_edit_article(request.user, obj.article))
+
+    @admin.display(description="article", ordering="article__headline")
+    def article_link(self, obj):
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article.headline)
+
+    @admin.display(description="article date", ordering="article__published_at")
+    def article_date(self, obj):
+        return obj.article.published_at
+
+    def _set_state(self, request, queryset, state, verb):
+        try:
+            changed = publishing.set_quote_state(
+                quotes=queryset.select_related("article"), state=state, by=request.user
+            )
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"{verb} {changed} quote(s).", messages.SUCCESS)
+
+    @admin.action(description="Mark as verified", permissions=["change"])
+    def verify(self, request, queryset):
+        self._set_state(request, queryset, Quote.State.VERIFIED, "Verified")
+
+    @admin.action(description="Reject (never shown to readers)", permissions=["change"])
+    def reject(self, request, queryset):
+        self._set_state(request, queryset, Quote.State.REJECTED, "Rejected")
+
+    @admin.action(description="Reassign speaker…", permissions=["change"])
+    def reassign_speaker(self, request, queryset):
+        quotes = queryset.select_related("article", "speaker", "speaker_organization")
+        form = ReassignSpeakerForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                changed = publishing.reassign_speaker(
+                    quotes=quotes,
+                    speaker=form.cleaned_data["speaker"],
+                    organization=form.cleaned_data["speaker_organization"],
+                    by=request.user,
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self.message_user(request, f"Reassigned {changed} quote(s).", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reassign the speaker",
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+            "quotes": quotes,
+            "action": "reassign_speaker",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/quote/reassign_speaker.html", context)
+
+
+# --- imports ---------------------------------------------------------------------------
+
+
+class ImportRunFileInline(admin.TabularInline):
+    model = ImportRunFile
+    fields = ["name", "outcome", "article_link", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "file"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="article")
+    def article_link(self, obj):
+        if obj.article_id is None:
+            return obj.headline or "—"
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article.headline)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Imports from the admin, read-only; new ones start from the upload page."""
+
+    list_display = [
+        "started_at",
+        "user",
+        "files_count",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "failed_count",
+    ]
+    list_select_related = ["user"]
+    date_hierarchy = "started_at"
+    inlines = [ImportRunFileInline]
+    fields = list_display + ["finished_at"]
+    readonly_fields = fields
+
+    def get_urls(self):
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="articles_importrun_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def has_add_permission(self, request):
+        return False  # runs are made by the upload page, never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("articles.add_importrun")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"can_import": self.has_import_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def upload_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            run = publishing.import_uploads(files=form.cleaned_data["files"], by=request.user)
+            level = messages.WARNING if run.failed_count else messages.SUCCESS
+            self.message_user(
+                request,
+                f"Imported {run.files_count} file(s): {run.created_count} created, "
+                f"{run.updated_count} updated, {run.unchanged_count} unchanged, "
+                f"{run.failed_count} failed.",
+                level,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_importrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import articles",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/articles/importrun/upload.html", context)

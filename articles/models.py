@@ -8,10 +8,12 @@ the API) and is left alone. See ``articles.importing``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.extraction.people import name_key
 
@@ -40,11 +42,16 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:source-detail", kwargs={"slug": self.slug})
 
 
 class PersonQuerySet(models.QuerySet):
@@ -74,10 +81,12 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        permissions = [("merge_person", "Can merge people into one")]
 
     def __str__(self) -> str:
         return self.name
@@ -85,6 +94,9 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:person-detail", kwargs={"slug": self.slug})
 
 
 class PersonVariant(models.Model):
@@ -183,6 +195,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # The raw scrape is bookkeeping that never changes by hand: not copied into every version.
+    history = HistoricalRecords(excluded_fields=["raw_input"])
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -297,6 +311,7 @@ class Quote(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "paragraph", "start"]
@@ -329,3 +344,54 @@ class Quote(models.Model):
         if self.speaker_organization_id:
             return self.speaker_organization.name
         return None
+
+
+class ImportRun(models.Model):
+    """One import started from the admin: who, when, and what happened to each file."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+    )
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    files_count = models.PositiveIntegerField("files", default=0)
+    created_count = models.PositiveIntegerField("created", default=0)
+    updated_count = models.PositiveIntegerField("updated", default=0)
+    unchanged_count = models.PositiveIntegerField("unchanged", default=0)
+    failed_count = models.PositiveIntegerField("failed", default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.started_at).strftime("%Y-%m-%d %H:%M")
+        return f"Import of {self.files_count} file(s) on {when}"
+
+
+class ImportRunFile(models.Model):
+    """What happened to one file of an :class:`ImportRun`."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        UNCHANGED = "unchanged", "Unchanged"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=500, help_text="The uploaded file (or zip member).")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_files"
+    )
+    headline = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.outcome}"

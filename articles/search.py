@@ -1,57 +1,128 @@
 """Full-text search over articles and quotes, shared by the public site and the API.
 
-On PostgreSQL: ``SearchVector``/``SearchQuery`` (English configuration, web-search
-syntax) ranked by ``SearchRank``. On SQLite, which has no such search, a documented
-fallback: every word of the query must appear (case-insensitive substring) in
-one of the fields; results come newest first.
+**PostgreSQL**: real full-text search with the English configuration.
+
+- Articles: migration ``0004_search_vector`` adds a ``search_vector`` column to
+  ``articles_article`` that a trigger keeps up to date (headline weighted A, body B) and a GIN
+  index on it. The column is deliberately not a model field: it exists only on PostgreSQL, the
+  ORM never reads or writes it, and the trigger fills it on every insert and update (also for
+  ``bulk_create`` and ``QuerySet.update``). Ranking reads the stored vector, so ranking many
+  matches costs no re-parsing of bodies.
+- Quotes: a GIN expression index on ``to_tsvector('english', text)``.
+- The query is passed to ``websearch_to_tsquery``: ``"exact phrase"``, ``or`` and ``-word`` work,
+  and no input can make it fail (it has no syntax errors). Results are ordered by ``ts_rank``.
+
+**SQLite fallback** (development and tests): every word of the query must appear, as a
+case-insensitive substring, in one of the fields; operators are ignored; results whose headline
+contains more of the words come first, then the queryset's own order (newest first). Both
+databases agree on simple word queries, which is what the tests assert on both.
+
+Either way the SQL is parameterised: quotes, ``%``, ``_``, backslashes and regex characters in a
+query are only ever data.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.db import connections
+from django.db.models import (
+    Case,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 
-ARTICLE_FIELDS = ("headline", "body")
-QUOTE_FIELDS = ("text",)
 MAX_QUERY_LENGTH = 200
+MAX_WORDS = 20
+
+TSQUERY_SQL = "websearch_to_tsquery('english', %s)"
+# The stored, trigger-maintained vector of an article (migration 0004).
+ARTICLE_VECTOR_SQL = "search_vector"
+# The same expression as the quotes' GIN index of migration 0004, so that index answers it.
+QUOTE_VECTOR_SQL = "to_tsvector('english'::regconfig, text)"
 
 
 def query_words(query: str) -> list[str]:
     """The words of a search query, without operators or punctuation (at most 20)."""
-    return re.findall(r"\w+", query[:MAX_QUERY_LENGTH])[:20]
+    return re.findall(r"\w+", query[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
-def _search(qs: QuerySet, query: str, fields: tuple[str, ...], weights: tuple[str, ...]):
-    words = query_words(query)
-    if not words:
-        return qs.none()
-    if connection.vendor == "postgresql":
-        vector = SearchVector(fields[0], weight=weights[0], config="english")
-        for name, weight in zip(fields[1:], weights[1:], strict=True):
-            vector += SearchVector(name, weight=weight, config="english")
-        search = SearchQuery(" ".join(words), search_type="websearch", config="english")
-        return (
-            qs.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
-            .order_by("-rank", *qs.query.order_by)
-        )
+def _order_after_rank(qs: QuerySet) -> tuple[str, ...]:
+    """The queryset's ordering with the primary key last, so equal ranks page stably."""
+    order = tuple(qs.query.order_by) or tuple(qs.model._meta.ordering)
+    return (*order, "-pk")
+
+
+def _substring_search(qs: QuerySet, words: list[str], fields: tuple[str, ...]) -> QuerySet:
     condition = Q()
     for word in words:
         any_field = Q()
         for name in fields:
             any_field |= Q(**{f"{name}__icontains": word})
         condition &= any_field
-    return qs.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
+    # Words found in the first field (the headline) raise the rank: a cheap stand-in for weights.
+    rank = sum(
+        (
+            Case(
+                When(**{f"{fields[0]}__icontains": word}, then=Value(1.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            for word in words
+        ),
+        Value(0.0, output_field=FloatField()),
+    )
+    return qs.filter(condition).annotate(rank=rank).order_by("-rank", *_order_after_rank(qs))
+
+
+def _postgresql_search(qs: QuerySet, query: str, vector_sql: str) -> QuerySet:
+    table = qs.model._meta.db_table
+    # Both parts are self-contained SQL on the model's own table, so they stay correct whatever
+    # alias the outer query gives that table (also when the result is used as a subquery).
+    matching = RawSQL(f"SELECT id FROM {table} WHERE {vector_sql} @@ {TSQUERY_SQL}", (query,))
+    rank = (
+        qs.model._base_manager.filter(pk=OuterRef("pk"))
+        .annotate(r=RawSQL(f"ts_rank({vector_sql}, {TSQUERY_SQL})", (query,)))
+        .values("r")
+    )
+    return (
+        qs.filter(pk__in=matching)
+        .annotate(rank=Subquery(rank, output_field=FloatField()))
+        .order_by("-rank", *_order_after_rank(qs))
+    )
 
 
 def search_articles(qs: QuerySet, query: str) -> QuerySet:
-    """Articles in ``qs`` matching ``query``, best first (headline weighs more than body)."""
-    return _search(qs, query, ARTICLE_FIELDS, ("A", "B"))
+    """Articles in ``qs`` matching ``query``, best first (headline weighs more than body).
+
+    Returns ``qs`` filtered and annotated with a float ``rank``, ordered by rank, then by
+    ``qs``'s own order, then newest id. A query without a single word gives ``qs.none()``.
+    """
+    query = query[:MAX_QUERY_LENGTH]
+    words = query_words(query)
+    if not words:
+        return qs.none()
+    if connections[qs.db].vendor == "postgresql":
+        return _postgresql_search(qs, query, ARTICLE_VECTOR_SQL)
+    return _substring_search(qs, words, ("headline", "body"))
 
 
 def search_quotes(qs: QuerySet, query: str) -> QuerySet:
-    """Quotes in ``qs`` whose words match ``query``, best first."""
-    return _search(qs, query, QUOTE_FIELDS, ("A",))
+    """Quotes in ``qs`` whose words match ``query``, best first.
+
+    Returns ``qs`` filtered and annotated with a float ``rank``, ordered by rank, then by
+    ``qs``'s own order, then newest id. A query without a single word gives ``qs.none()``.
+    """
+    query = query[:MAX_QUERY_LENGTH]
+    words = query_words(query)
+    if not words:
+        return qs.none()
+    if connections[qs.db].vendor == "postgresql":
+        return _postgresql_search(qs, query, QUOTE_VECTOR_SQL)
+    return _substring_search(qs, words, ("text",))

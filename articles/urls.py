@@ -1,8 +1,20 @@
-"""Public article pages."""
+"""The public site's URLs: pages, feeds and the Google News sitemap.
 
+Every view is wrapped in ``cache_public_page``; sitemap.xml is in ``newsroom/urls.py``.
+"""
+
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import views
+from .feeds import (
+    LatestArticlesAtomFeed,
+    LatestArticlesFeed,
+    PersonQuotesAtomFeed,
+    PersonQuotesFeed,
+)
+from .sitemaps import NEWS_SITEMAPS
+from .views import cache_public_page as cached
 
 
 class TwoDigitConverter:
@@ -30,10 +42,31 @@ register_converter(YearConverter, "yyyy")
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="list"),
+    path("", cached(views.ArticleListView.as_view()), name="list"),
     path(
         "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        views.ArticleDetailView.as_view(),
+        cached(views.ArticleDetailView.as_view()),
         name="detail",
+    ),
+    path("people/<slug:slug>/", cached(views.PersonDetailView.as_view()), name="person-detail"),
+    path(
+        "people/<slug:slug>/feed/rss/",
+        cached(PersonQuotesFeed()),
+        name="person-feed-rss",
+    ),
+    path(
+        "people/<slug:slug>/feed/atom/",
+        cached(PersonQuotesAtomFeed()),
+        name="person-feed-atom",
+    ),
+    path("sources/<slug:slug>/", cached(views.SourceDetailView.as_view()), name="source-detail"),
+    path("search/", cached(views.SearchView.as_view()), name="search"),
+    path("feed/rss/", cached(LatestArticlesFeed()), name="feed-rss"),
+    path("feed/atom/", cached(LatestArticlesAtomFeed()), name="feed-atom"),
+    path(
+        "news-sitemap.xml",
+        cached(sitemap_views.sitemap),
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/sitemap_news.xml"},
+        name="news-sitemap",
     ),
 ]

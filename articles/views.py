@@ -1,33 +1,277 @@
-"""Public article pages: the latest published articles, and one article."""
+"""The public site: home, articles, people, sources and search.
 
+Readers see only published articles (``Article.objects.published()``) and the quotes
+and people in them; staff who may change articles can preview any article. Whole
+pages are cached (``cache_public_page``) under a version that ``articles.signals``
+bumps whenever content changes, so an editor's fix shows at once. Scraped text is
+untrusted: it reaches templates as plain strings, and the few pieces of markup built
+here (quotes marked in paragraphs, search highlights, JSON-LD) escape every piece.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article
+from .models import Article, Mention, Person, Quote, Source
+from .search import query_words, search_articles, search_quotes
+from .signals import public_cache_version
+
+SITE_NAME = "Newsroom"
+# Big bookkeeping columns no public page shows.
+UNSHOWN_ARTICLE_FIELDS = ("raw_input", "extracted", "related_links", "flags")
+SEARCH_QUOTES_SHOWN = 20
+
+
+# --- page cache -----------------------------------------------------------------------
+
+
+def cache_public_page(view):
+    """Serve GET/HEAD responses of ``view`` from the cache, keyed by URL and content version.
+
+    Only complete 200 responses are stored, and never one marked ``private`` (a staff
+    preview). ``PUBLIC_PAGE_CACHE_SECONDS = 0`` turns this off. Responses say
+    ``X-Page-Cache: hit`` or ``miss``.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not timeout or request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        url = request.build_absolute_uri()
+        digest = hashlib.sha256(url.encode()).hexdigest()
+        key = f"articles:page:{public_cache_version()}:{digest}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = view(request, *args, **kwargs)
+
+        def store(response):
+            private = "private" in response.get("Cache-Control", "")
+            if response.status_code == 200 and not response.streaming and not private:
+                cache.set(key, (response.content, response["Content-Type"]), timeout)
+            response["X-Page-Cache"] = "miss"
+            return response
+
+        if hasattr(response, "render") and callable(response.render):
+            response.add_post_render_callback(store)
+            return response
+        return store(response)
+
+    return wrapped
+
+
+# --- markup built from untrusted text -----------------------------------------------
+
+
+def _quote_place(paragraph: str, quote: Quote) -> tuple[int, int] | None:
+    """Where ``quote`` sits in ``paragraph``: its stored offsets if they still hold
+    (an editor may have changed the body since), else the first occurrence of its
+    text, else None."""
+    if 0 <= quote.start < quote.end <= len(paragraph):
+        if paragraph[quote.start : quote.end] == quote.text:
+            return quote.start, quote.end
+    if quote.text:
+        at = paragraph.find(quote.text)
+        if at >= 0:
+            return at, at + len(quote.text)
+    return None
+
+
+def _speaker_link(quote: Quote) -> tuple[str, str] | None:
+    """(URL, name) of the page of whoever said ``quote``, if anyone."""
+    if quote.speaker_id:
+        return quote.speaker.get_absolute_url(), quote.speaker.name
+    if quote.speaker_organization_id:
+        org = quote.speaker_organization
+        return org.get_absolute_url(), org.name
+    return None
+
+
+def _quote_markup(words: str, quote: Quote) -> SafeString:
+    link = _speaker_link(quote)
+    if link is None:
+        return format_html('<q class="quote" id="quote-{}">{}</q>', quote.pk, words)
+    url, name = link
+    return format_html(
+        '<q class="quote" id="quote-{}"><a href="{}">{}<span class="visually-hidden">'
+        " (said by {})</span></a></q>",
+        quote.pk,
+        url,
+        words,
+        name,
+    )
+
+
+def mark_quotes(paragraphs: list[str], quotes) -> list[SafeString]:
+    """The paragraphs as escaped HTML, each quote in them wrapped in ``<q>`` and linked
+    to its speaker's page. Quotes that cannot be found, or overlap an earlier one,
+    are left unmarked (they are still listed beside the article)."""
+    by_paragraph = defaultdict(list)
+    for quote in quotes:
+        by_paragraph[quote.paragraph].append(quote)
+    marked = []
+    for index, text in enumerate(paragraphs):
+        places = []
+        for quote in by_paragraph.get(index, ()):
+            place = _quote_place(text, quote)
+            if place:
+                places.append((*place, quote))
+        places.sort(key=lambda p: (p[0], p[1]))
+        pieces, pos = [], 0
+        for start, end, quote in places:
+            if start < pos:
+                continue
+            pieces.append(conditional_escape(text[pos:start]))
+            pieces.append(_quote_markup(text[start:end], quote))
+            pos = end
+        pieces.append(conditional_escape(text[pos:]))
+        marked.append(mark_safe("".join(pieces)))  # every piece is escaped above
+    return marked
+
+
+def _word_pattern(words: list[str]) -> re.Pattern | None:
+    if not words:
+        return None
+    # A prefix match also lights up the forms full-text search stems to (minister/ministers).
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """``text`` escaped, with each word of the query (or a longer form of it) in <mark>."""
+    pattern = _word_pattern(words)
+    if pattern is None:
+        return conditional_escape(text)
+    pieces, pos = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(conditional_escape(text[pos : match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", match.group()))
+        pos = match.end()
+    pieces.append(conditional_escape(text[pos:]))
+    return mark_safe("".join(pieces))  # every piece is escaped above
+
+
+def snippet(text: str, words: list[str], width: int = 240) -> SafeString:
+    """A highlighted excerpt of ``text`` around the first word of the query it contains."""
+    pattern = _word_pattern(words)
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - width // 3) if match else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 30 else start
+    excerpt = Truncator(text[start:]).chars(width)
+    return highlight(("… " if start else "") + excerpt, words)
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    """``data`` as a JSON-LD script block; <, > and & are escaped so no text can end it."""
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def news_article_data(article: Article, request) -> dict:
+    """schema.org ``NewsArticle`` for ``article``: what search engines read."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    home = request.build_absolute_uri("/")
+    source = article.source
+    if article.byline and not (source and article.byline.casefold() == source.name.casefold()):
+        author = {"@type": "Person", "name": article.byline}
+    elif source:
+        author = {"@type": "Organization", "name": source.name}
+        if source.homepage:
+            author["url"] = source.homepage
+    else:
+        author = {"@type": "Organization", "name": SITE_NAME, "url": home}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": Truncator(article.headline).chars(110),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "author": [author],
+        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": home},
+        "description": Truncator(next(iter(article.paragraphs), "")).chars(300),
+    }
+    if article.url:
+        data["isBasedOn"] = article.url
+    return {key: value for key, value in data.items() if value}
+
+
+# --- views ----------------------------------------------------------------------------
 
 
 class ArticleViewMixin:
     """Readers see published articles; staff who may change articles also see drafts."""
 
     def get_queryset(self):
-        return Article.objects.published().select_related("source")
+        return (
+            Article.objects.published()
+            .select_related("source")
+            .defer(*UNSHOWN_ARTICLE_FIELDS)
+        )
 
     def can_preview(self) -> bool:
         user = self.request.user
         return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
+def visible_people():
+    """People readers may meet: quoted or mentioned in a published article."""
+    published = Article.objects.published()
+    return Person.objects.filter(
+        Exists(Quote.objects.visible().filter(speaker=OuterRef("pk")))
+        | Exists(Mention.objects.filter(person=OuterRef("pk"), article__in=published))
+    )
+
+
+def visible_sources():
+    """Sources readers may meet: with a published article or a visible quote."""
+    return Source.objects.filter(
+        Exists(Article.objects.published().filter(source=OuterRef("pk")))
+        | Exists(Quote.objects.visible().filter(speaker_organization=OuterRef("pk")))
+    )
+
+
 class ArticleListView(ArticleViewMixin, ListView):
+    """Home: the latest published articles, newest first."""
+
     paginate_by = 20
     context_object_name = "articles"
 
 
 class ArticleDetailView(ArticleViewMixin, DetailView):
+    """One article at its dated URL; any other date redirects there."""
+
     context_object_name = "article"
 
     def get_queryset(self):
         if self.can_preview():
-            return Article.objects.select_related("source")
+            return Article.objects.select_related("source").defer(*UNSHOWN_ARTICLE_FIELDS)
         return super().get_queryset()
 
     def get(self, request, *args, **kwargs):
@@ -38,17 +282,138 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
         context = self.get_context_data(object=self.object)
         response = self.render_to_response(context)
         if not self.object.is_published:
-            # A staff preview of a draft must never be stored by a shared cache.
+            # A staff preview must never be stored by our page cache or a shared one.
             response["Cache-Control"] = "private, no-store"
         return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["paragraphs"] = article.paragraphs
-        context["quotes"] = (
-            article.quotes.exclude(state="rejected").select_related("speaker", "speaker_organization")
+        quotes = list(
+            article.quotes.exclude(state=Quote.State.REJECTED).select_related(
+                "speaker", "speaker_organization"
+            )
         )
-        context["mentions"] = article.mentions.select_related("person")
-        context["related"] = article.related.all() & Article.objects.published()
+        mentions = list(article.mentions.select_related("person"))
+        related = (
+            Article.objects.published()
+            .filter(
+                Q(pk__in=article.related.values("pk"))
+                | Q(mentions__person__in=[m.person_id for m in mentions])
+            )
+            .exclude(pk=article.pk)
+            .select_related("source")
+            .defer(*UNSHOWN_ARTICLE_FIELDS)
+            .distinct()[:5]
+        )
+        context.update(
+            paragraphs=mark_quotes(article.paragraphs, quotes),
+            quotes=quotes,
+            mentions=mentions,
+            related=related,
+            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            json_ld=json_ld(news_article_data(article, self.request)),
+            description=Truncator(next(iter(article.paragraphs), "")).chars(200),
+        )
+        return context
+
+
+class PersonDetailView(DetailView):
+    """A person: role, name variants, their visible quotes newest first, their articles."""
+
+    context_object_name = "person"
+    quotes_per_page = 50
+
+    def get_queryset(self):
+        return visible_people().prefetch_related("variants")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        quotes = (
+            Quote.objects.visible()
+            .by_person(person)
+            .select_related("article", "article__source")
+            .defer(*(f"article__{name}" for name in UNSHOWN_ARTICLE_FIELDS), "article__body")
+            .order_by("-article__published_at", "-article__pk", "paragraph", "start")
+        )
+        page = Paginator(quotes, self.quotes_per_page).get_page(self.request.GET.get("page"))
+        articles = (
+            Article.objects.published()
+            .filter(mentions__person=person)
+            .select_related("source")
+            .defer(*UNSHOWN_ARTICLE_FIELDS, "body")[:20]
+        )
+        context.update(page_obj=page, quotes=page.object_list, articles=articles)
+        return context
+
+
+class SourceDetailView(DetailView):
+    """A source: its published articles, and what it said when quoted."""
+
+    context_object_name = "source"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return visible_sources()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.object
+        articles = (
+            Article.objects.published()
+            .filter(source=source)
+            .select_related("source")
+            .defer(*UNSHOWN_ARTICLE_FIELDS)
+        )
+        page = Paginator(articles, self.paginate_by).get_page(self.request.GET.get("page"))
+        quotes = (
+            Quote.objects.visible()
+            .filter(speaker_organization=source)
+            .select_related("article")
+            .defer(*(f"article__{name}" for name in UNSHOWN_ARTICLE_FIELDS), "article__body")
+            .order_by("-article__published_at", "paragraph", "start")[:20]
+        )
+        context.update(page_obj=page, articles=page.object_list, quotes=quotes)
+        return context
+
+
+class SearchView(TemplateView):
+    """The API's search, for readers: matching articles and quotes, words highlighted."""
+
+    template_name = "articles/search.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        words = query_words(query)
+        context.update(query=query, words=words)
+        if not words:
+            return context
+        articles = search_articles(
+            Article.objects.published().select_related("source").defer(*UNSHOWN_ARTICLE_FIELDS),
+            query,
+        )
+        page = Paginator(articles, self.paginate_by).get_page(self.request.GET.get("page"))
+        quotes = search_quotes(
+            Quote.objects.visible().select_related(
+                "article", "speaker", "speaker_organization"
+            ).defer(*(f"article__{name}" for name in UNSHOWN_ARTICLE_FIELDS), "article__body"),
+            query,
+        )[:SEARCH_QUOTES_SHOWN]
+        context.update(
+            page_obj=page,
+            articles=[
+                {
+                    "article": article,
+                    "headline": highlight(article.headline, words),
+                    "snippet": snippet(" ".join(article.paragraphs), words),
+                }
+                for article in page.object_list
+            ],
+            quotes=[
+                {"quote": quote, "text": highlight(quote.text, words)} for quote in quotes
+            ],
+        )
         return context

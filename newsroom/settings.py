@@ -49,7 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "csp",
     "simple_history",
     "articles",
@@ -59,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, so its redirects carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +134,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # needs allowing. Django already sends X-Content-Type-Options: nosniff and
 # X-Frame-Options: DENY; both are spelled out here so they are decisions, not defaults.
 CONTENT_SECURITY_POLICY = {
+    # The API's interactive documentation (Swagger UI, issue #4) runs an inline script
+    # and style of its own; every other page gets the policy below.
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -158,10 +167,48 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Staff may preview drafts (?status=) from a browser session or with a token.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "articles.api_plumbing.ReaderPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: the interactive documentation is /api/docs/ (issue #4).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "articles.api_plumbing.JSONOnlyNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api_plumbing.ReaderAnonThrottle"],
+    # Per client IP, counted in the default cache: shared between processes when REDIS_URL is set.
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "EXCEPTION_HANDLER": "articles.api_plumbing.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "articles.api.ReaderAutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom reader API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc served from our own static files: the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "articles.models.Source.Kind",
+        "QuoteKindEnum": "articles.models.Quote.Kind",
+        "ArticleStatusEnum": "articles.models.Article.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.describe_schema",
+    ],
+}
+
+# The API is public and read-only: any origin may GET it, without credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 # Files larger than this are refused by the importer (a news article is a few
 # tens of kilobytes; a saved page with inline assets rarely passes 5 MB).

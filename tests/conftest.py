@@ -4,7 +4,10 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+
+from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -14,6 +17,12 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached public pages must not carry over from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -29,3 +38,15 @@ def run_import():
         return out.getvalue(), err.getvalue(), None
 
     return run
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editor group (made by a data migration)."""
+    return UserFactory(username="editor", groups=["Editor"])
+
+
+@pytest.fixture
+def reporter(db):
+    """A staff user in the Reporter group: drafts and review, no publishing."""
+    return UserFactory(username="reporter", groups=["Reporter"])

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Person, Quote, Source
+from articles.models import Article, Mention, Person, Quote, Source
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -54,3 +54,33 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     paragraph = 0
     start = factory.Sequence(lambda n: n)
     end = factory.LazyAttribute(lambda q: q.start + len(q.text))
+
+
+class MentionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mention
+
+    article = factory.SubFactory(ArticleFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "minister"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user; pass ``groups=["Editor"]`` or ``["Reporter"]`` for a newsroom role."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@newsroom.example")
+    is_staff = True
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if create and names:
+            from django.contrib.auth.models import Group
+
+            self.groups.set(Group.objects.filter(name__in=names))

@@ -1,0 +1,500 @@
+"""The public read-only API (/api/v1/): articles, people, quotes and sources.
+
+Readers see published articles whose time has come (``Article.objects.published()``) and the
+quotes (never rejected ones), people and sources appearing in them. Staff with the right to
+view articles may add ``?status=`` to article lists to see drafts. Every write method is 405.
+
+Around every response: one JSON error shape (articles.api_plumbing), strict query
+parameters (400 with a message, never 500), ETag/Last-Modified with 304, Cache-Control,
+an anonymous rate limit (429 with Retry-After), sparse fields (``?fields=``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from . import filters
+from .api_plumbing import FIELDS_PARAM
+from .models import Article, Mention, Quote
+from .serializers import (
+    ArticleDetailSerializer,
+    ArticleSerializer,
+    PersonSerializer,
+    QuoteSerializer,
+    SourceSerializer,
+)
+from .signals import public_cache_version
+
+PUBLIC_MAX_AGE = 60
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField(help_text="The HTTP status.")
+    code = serializers.CharField(help_text="Machine-readable: invalid, not_found, throttled...")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+    details = serializers.JSONField(
+        allow_null=True, help_text="Per parameter messages (400), retry_after seconds (429)."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_RESPONSES = {
+    400: "A query parameter is invalid; `details` names it.",
+    404: "No such item, or not one readers may see.",
+    405: "The API is read-only.",
+    429: "Anonymous rate limit reached; retry after `Retry-After` seconds.",
+}
+
+
+class ReaderAutoSchema(AutoSchema):
+    """Every operation documents the shared error responses and ``?fields=``."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "GET":
+            parameters.append(
+                OpenApiParameter(
+                    FIELDS_PARAM,
+                    str,
+                    description=(
+                        "Comma-separated field names: return only these fields of each item "
+                        "(for example `slug,headline,published_at`)."
+                    ),
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        error = self.resolve_serializer(ErrorSerializer, direction).ref
+        for code, description in ERROR_RESPONSES.items():
+            responses.setdefault(
+                str(code),
+                {"content": {"application/json": {"schema": error}}, "description": description},
+            )
+        responses.setdefault("304", {"description": "Not modified (conditional GET)."})
+        return responses
+
+
+PATH_PARAMETERS = {
+    "slug": "The item's slug, as in its `api_url`.",
+    "id": "The quote's id.",
+    "person_slug": "The person's slug.",
+    "article_slug": "The article's slug.",
+    "source_slug": "The source's slug.",
+}
+
+
+def describe_schema(result, generator, request, public):
+    """Spectacular post-processing hook: headers and path parameter descriptions."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    parameter["description"] = PATH_PARAMETERS.get(parameter["name"], "")
+            responses = operation.get("responses", {})
+            if "200" in responses:
+                responses["200"]["description"] = "OK"
+                responses["200"]["headers"] = {
+                    "ETag": {"schema": {"type": "string"}, "description": "Hash of the body."},
+                    "Last-Modified": {
+                        "schema": {"type": "string"},
+                        "description": "Newest change among the rows shown.",
+                    },
+                }
+            if "429" in responses:
+                responses["429"]["headers"] = {
+                    "Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before the next request.",
+                    }
+                }
+    return result
+
+
+# --- viewsets -------------------------------------------------------------------------------
+
+
+def may_preview(user) -> bool:
+    """Staff who may view articles in the admin may see drafts in the API too."""
+    return bool(
+        user
+        and user.is_active
+        and user.is_staff
+        and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))
+    )
+
+
+class ReaderViewSetMixin:
+    """Read-only, strict about its query, conditional GET and caching headers."""
+
+    http_method_names = ["get", "head", "options"]
+    last_modified = None
+    store_as = None
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a write is 405 even with a session and no CSRF token.
+        if request.method not in SAFE_METHODS:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        for name, value in request.query_params.lists():
+            if any("\x00" in item for item in [name, *value]):
+                raise exceptions.ValidationError({name: ["NUL characters are not allowed."]})
+
+    def requested_fields(self) -> list[str] | None:
+        raw = self.request.query_params.get(FIELDS_PARAM, "")
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        return names or None
+
+    def get_serializer(self, *args, **kwargs):
+        serializer_class = self.get_serializer_class()
+        kwargs.setdefault("context", self.get_serializer_context())
+        wanted = self.requested_fields()
+        if wanted is not None:
+            known = list(serializer_class.Meta.fields)
+            unknown = [name for name in wanted if name not in known]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {
+                        FIELDS_PARAM: [
+                            f"Unknown field(s): {', '.join(unknown)}. "
+                            f"Choose from: {', '.join(known)}."
+                        ]
+                    }
+                )
+            kwargs["fields"] = wanted
+        return serializer_class(*args, **kwargs)
+
+    def wants(self, *names: str) -> bool:
+        """Whether the response shows any of these fields (to skip needless prefetches)."""
+        wanted = self.requested_fields()
+        return wanted is None or any(name in wanted for name in names)
+
+    def changed_at(self, obj):
+        return obj.updated_at
+
+    def list(self, request, *args, **kwargs):
+        return self.cached(self.build_list)
+
+    def build_list(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        self.last_modified = max((self.changed_at(obj) for obj in page), default=None)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def cached(self, build):
+        """The stored body for this URL while nothing readers see has changed, else build().
+
+        Shares the public pages' cache and its version (articles.signals), so any save of an
+        article, quote, person, mention or source makes the next request build afresh.
+        Only after authentication and throttling (in ``initial``), never for previews.
+        """
+        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not timeout or self.is_preview():
+            return build()
+        url = self.request.build_absolute_uri().encode()
+        key = f"articles:api:{public_cache_version()}:{hashlib.sha256(url).hexdigest()}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, self.last_modified = stored
+            response = HttpResponse(content, content_type="application/json")
+            response["X-Page-Cache"] = "hit"
+            return response
+        self.store_as = (key, timeout)
+        return build()
+
+    def is_preview(self) -> bool:
+        return False
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization"])
+        if self.is_preview() or response.status_code >= 500:
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        if hasattr(response, "render"):
+            response.render()
+        if self.store_as is not None:
+            key, timeout = self.store_as
+            cache.set(key, (response.content, self.last_modified), timeout)
+            response["X-Page-Cache"] = "miss"
+        digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+        response["ETag"] = f'"{digest}"'
+        timestamp = None
+        if self.last_modified is not None:
+            timestamp = int(self.last_modified.timestamp())
+            response["Last-Modified"] = http_date(timestamp)
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=timestamp, response=response
+        )
+
+
+class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """A resource's list and its detail by slug (or id)."""
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached(self.build_detail)
+
+    def build_detail(self):
+        obj = self.get_object()
+        self.last_modified = self.changed_at(obj)
+        return Response(self.get_serializer(obj).data)
+
+
+class PreviewMixin(ReaderViewSetMixin):
+    """Article lists: staff may add ``?status=`` to see articles in any state."""
+
+    def is_preview(self) -> bool:
+        return "status" in self.request.query_params
+
+    def base_articles(self):
+        if not self.is_preview():
+            return Article.objects.published()
+        wanted = self.request.query_params.get("status")
+        # An unknown state is the filter's 400; published is what readers see anyway.
+        if (
+            wanted not in Article.Status.values
+            or wanted == Article.Status.PUBLISHED
+            and not (may_preview(self.request.user))
+        ):
+            return Article.objects.published()
+        if not may_preview(self.request.user):
+            raise exceptions.PermissionDenied(
+                "Only staff who may view articles can list them by status."
+            )
+        return Article.objects.all()
+
+    def articles(self, *, detail: bool = False):
+        heavy = ["raw_input", "extracted", "related_links", "flags", "source_file"]
+        queryset = self.base_articles().select_related("source").defer(*heavy)
+        if not detail:
+            queryset = queryset.defer("body", "image_caption", "image_credit", "url")
+        if self.wants("people"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "mentions",
+                    queryset=Mention.objects.select_related("person").only(
+                        "article_id", "role", "person__name", "person__slug", "person__updated_at"
+                    ),
+                )
+            )
+        if detail or self.wants("quotes", "quote_count"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.exclude(state=Quote.State.REJECTED)
+                    .select_related("speaker", "speaker_organization")
+                    .defer("extracted", "sentence", "speaker__extracted")
+                    .order_by("paragraph", "start"),
+                    to_attr="visible_quotes",
+                )
+            )
+        return queryset.order_by("-published_at", "-pk")
+
+    def changed_at(self, article):
+        times = [article.updated_at]
+        if article.source is not None:
+            times.append(article.source.updated_at)
+        prefetched = getattr(article, "_prefetched_objects_cache", {})
+        times.extend(mention.person.updated_at for mention in prefetched.get("mentions", []))
+        times.extend(quote.updated_at for quote in getattr(article, "visible_quotes", []))
+        return max(times)
+
+
+@extend_schema(tags=["articles"])
+class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
+    """Published articles, newest first; each with its source, people and quotes."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    filterset_class = filters.ArticleFilter
+
+    def get_queryset(self):
+        return self.articles(detail=self.action == "retrieve")
+
+    def get_serializer_class(self):
+        return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
+
+def quotes_queryset():
+    article_fields = ["raw_input", "extracted", "related_links", "flags", "source_file", "body"]
+    return (
+        Quote.objects.visible()
+        .select_related("article__source", "speaker", "speaker_organization")
+        .defer(*(f"article__{name}" for name in article_fields), "extracted", "speaker__extracted")
+        .order_by("-article__published_at", "-article_id", "paragraph", "start", "pk")
+    )
+
+
+def quote_changed_at(quote):
+    times = [quote.updated_at, quote.article.updated_at]
+    if quote.speaker is not None:
+        times.append(quote.speaker.updated_at)
+    return max(times)
+
+
+@extend_schema(tags=["quotes"])
+class QuoteViewSet(ReaderReadOnlyViewSet):
+    """Quotes readers may see: never rejected ones, only from published articles."""
+
+    serializer_class = QuoteSerializer
+    filterset_class = filters.QuoteFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return quotes_queryset()
+
+    def changed_at(self, quote):
+        return quote_changed_at(quote)
+
+
+def people_queryset():
+    published = Article.objects.published()
+    quote_count = (
+        Quote.objects.visible()
+        .filter(speaker=OuterRef("pk"))
+        .order_by()
+        .values("speaker")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    article_count = (
+        Mention.objects.filter(person=OuterRef("pk"), article__in=published)
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        filters.visible_people()
+        .annotate(
+            quote_count=Coalesce(Subquery(quote_count, output_field=IntegerField()), 0),
+            article_count=Coalesce(Subquery(article_count, output_field=IntegerField()), 0),
+        )
+        .defer("extracted")
+        .prefetch_related("variants")
+        .order_by("name", "pk")
+    )
+
+
+@extend_schema(tags=["people"])
+class PersonViewSet(ReaderReadOnlyViewSet):
+    """People named or quoted in published articles, with their name variants and counts."""
+
+    serializer_class = PersonSerializer
+    filterset_class = filters.PersonFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return people_queryset()
+
+
+def sources_queryset():
+    article_count = (
+        Article.objects.published()
+        .filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    quote_count = (
+        Quote.objects.visible()
+        .filter(speaker_organization=OuterRef("pk"))
+        .order_by()
+        .values("speaker_organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        filters.visible_sources()
+        .annotate(
+            article_count=Coalesce(Subquery(article_count, output_field=IntegerField()), 0),
+            quote_count=Coalesce(Subquery(quote_count, output_field=IntegerField()), 0),
+        )
+        .order_by("name", "pk")
+    )
+
+
+@extend_schema(tags=["sources"])
+class SourceViewSet(ReaderReadOnlyViewSet):
+    """Outlets, agencies and organisations of published articles and quotes."""
+
+    serializer_class = SourceSerializer
+    filterset_class = filters.SourceFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return sources_queryset()
+
+
+# --- nested lists -------------------------------------------------------------------------
+
+
+class NestedQuotesMixin(ReaderViewSetMixin):
+    serializer_class = QuoteSerializer
+    filterset_class = filters.QuoteFilter
+
+    def changed_at(self, quote):
+        return quote_changed_at(quote)
+
+
+@extend_schema(tags=["people"], summary="A person's quotes")
+class PersonQuoteViewSet(NestedQuotesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What one person said, newest article first."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return quotes_queryset().none()
+        person = get_object_or_404(filters.visible_people(), slug=self.kwargs["person_slug"])
+        return quotes_queryset().filter(speaker=person)
+
+
+@extend_schema(tags=["articles"], summary="An article's quotes")
+class ArticleQuoteViewSet(NestedQuotesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The quotes of one article, in reading order unless ``ordering`` says otherwise."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return quotes_queryset().none()
+        article = get_object_or_404(Article.objects.published(), slug=self.kwargs["article_slug"])
+        return quotes_queryset().filter(article=article).order_by("paragraph", "start", "pk")
+
+
+@extend_schema(tags=["sources"], summary="A source's articles")
+class SourceArticleViewSet(PreviewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The published articles of one source, newest first."""
+
+    serializer_class = ArticleSerializer
+    filterset_class = filters.ArticleFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return self.articles().none()
+        source = get_object_or_404(filters.visible_sources(), slug=self.kwargs["source_slug"])
+        return self.articles().filter(source=source)

@@ -1,0 +1,510 @@
+"""Editors' operations: the publishing workflow, merging people, reassigning speakers,
+re-running extraction, and importing uploaded files.
+
+The admin's actions call these functions; so can a command, the shell or an API.
+Each takes keyword-only arguments and, where a person does the work, ``by``: the
+user who is checked for the permission and recorded in the change history
+(``None`` means the system itself, which is not checked).
+
+The workflow::
+
+    draft ──send_to_review──▶ in review ──publish──▶ published ──archive──▶ archived
+      ▲  ◀──────return_to_draft───┘                     │                     │
+      └──────────────────────────unpublish──────────────┴─────────────────────┘
+
+Publishing sets ``published_at`` (now, unless a time was already set or is
+given); a future time schedules the article, which readers see only from then
+(``Article.objects.published()``). Moving an article into or out of
+"published" or "archived" needs the ``articles.publish_article`` permission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from articles.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_from_text
+from articles.extraction.people import name_key
+from articles.importing import FAILED, FileResult, Importer
+from articles.models import (
+    Article,
+    ImportRun,
+    ImportRunFile,
+    Mention,
+    Person,
+    PersonVariant,
+    Quote,
+    Source,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+Status = Article.Status
+PUBLISH_PERMISSION = "articles.publish_article"
+MERGE_PERMISSION = "articles.merge_person"
+
+# Which status may follow which. Anything else is refused with a reason.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.REVIEW, Status.PUBLISHED},
+    Status.REVIEW: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.DRAFT, Status.ARCHIVED},
+    Status.ARCHIVED: {Status.DRAFT},
+}
+# Statuses whose articles readers may see (or will, once scheduled): only
+# editors with the publish permission move articles into or out of them.
+GUARDED = {Status.PUBLISHED, Status.ARCHIVED}
+
+# Limits for a .zip uploaded in the admin: a zip bomb must not fill the disk.
+MAX_ZIP_MEMBERS = 500
+MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class TransitionResult:
+    """Which articles changed status, and which were left alone and why."""
+
+    changed: list[Article] = field(default_factory=list)
+    skipped: list[tuple[Article, str]] = field(default_factory=list)
+
+
+# --- permissions ---------------------------------------------------------------------
+
+
+def can_publish(user: User | None) -> bool:
+    return user is None or user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit_article(user: User | None, article: Article) -> bool:
+    """Reporters edit drafts and articles in review; editors edit anything."""
+    if user is None:
+        return True
+    if not user.has_perm("articles.change_article"):
+        return False
+    return article.status not in GUARDED or can_publish(user)
+
+
+def check_transition(*, article: Article, current: str | None, new: str, by: User | None) -> None:
+    """Refuse a status change that the workflow or the user's permissions do not allow.
+
+    ``current`` is the status stored in the database (``None`` for a new
+    article). Raises ``ValidationError`` (code ``transition``) for a move the
+    workflow does not have, ``PermissionDenied`` for one the user may not make.
+    """
+    if current == new:
+        return
+    if (current in GUARDED or new in GUARDED) and not can_publish(by):
+        raise PermissionDenied("Only editors with the publish permission can do this.")
+    if current is not None and new not in TRANSITIONS[current]:
+        raise ValidationError(
+            "An article cannot go from %(old)s to %(new)s.",
+            code="transition",
+            params={"old": Status(current).label, "new": Status(new).label},
+        )
+
+
+def apply_status(article: Article, status: str, *, at: dt.datetime | None = None) -> None:
+    """Set ``status`` on ``article`` (unsaved), filling in the publication time.
+
+    Publishing keeps a publication time already set (a scheduled time, or the
+    original's date) unless ``at`` is given, and uses now when there is none.
+    """
+    article.status = status
+    if status == Status.PUBLISHED:
+        article.published_at = at or article.published_at or timezone.now()
+
+
+# --- the workflow --------------------------------------------------------------------
+
+
+def publish(
+    *, articles: Iterable[Article], by: User | None = None, at: dt.datetime | None = None
+) -> TransitionResult:
+    """Publish ``articles``: from ``at`` if given (a future time schedules them)."""
+    return _transition(articles=articles, status=Status.PUBLISHED, by=by, at=at)
+
+
+def schedule(
+    *, articles: Iterable[Article], at: dt.datetime, by: User | None = None
+) -> TransitionResult:
+    """Publish ``articles`` from the future time ``at``; readers see nothing before."""
+    if at <= timezone.now():
+        raise ValidationError("A scheduled time must be in the future.", code="past")
+    return _transition(articles=articles, status=Status.PUBLISHED, by=by, at=at, reschedule=True)
+
+
+def unpublish(*, articles: Iterable[Article], by: User | None = None) -> TransitionResult:
+    """Take published (or scheduled, or archived) articles back to draft."""
+    return _transition(
+        articles=articles, status=Status.DRAFT, by=by, only_from={Status.PUBLISHED, Status.ARCHIVED}
+    )
+
+
+def send_to_review(*, articles: Iterable[Article], by: User | None = None) -> TransitionResult:
+    """Mark drafts as ready for an editor."""
+    return _transition(articles=articles, status=Status.REVIEW, by=by)
+
+
+def return_to_draft(*, articles: Iterable[Article], by: User | None = None) -> TransitionResult:
+    """Send articles in review back to their authors."""
+    return _transition(articles=articles, status=Status.DRAFT, by=by, only_from={Status.REVIEW})
+
+
+def archive(*, articles: Iterable[Article], by: User | None = None) -> TransitionResult:
+    """Take published articles off the site, keeping them apart from drafts."""
+    return _transition(articles=articles, status=Status.ARCHIVED, by=by)
+
+
+@transaction.atomic
+def _transition(
+    *,
+    articles: Iterable[Article],
+    status: str,
+    by: User | None,
+    at: dt.datetime | None = None,
+    only_from: set[str] | None = None,
+    reschedule: bool = False,
+) -> TransitionResult:
+    """Move each article to ``status``, skipping (with a reason) those that cannot go.
+
+    Raises ``PermissionDenied`` before changing anything when the user may not
+    make this kind of move at all.
+    """
+    guarded = status in GUARDED or bool((only_from or set()) & GUARDED)
+    if guarded and not can_publish(by):
+        raise PermissionDenied("Only editors with the publish permission can do this.")
+    result = TransitionResult()
+    for article in articles:
+        if article.status == status and not reschedule:
+            result.skipped.append((article, f"already {Status(status).label.lower()}"))
+            continue
+        if only_from is not None and article.status not in only_from:
+            result.skipped.append((article, f"is {Status(article.status).label.lower()}"))
+            continue
+        try:
+            check_transition(article=article, current=article.status, new=status, by=by)
+        except ValidationError as exc:
+            result.skipped.append((article, exc.messages[0]))
+            continue
+        except PermissionDenied as exc:
+            result.skipped.append((article, str(exc)))
+            continue
+        apply_status(article, status, at=at)
+        _save(article, by=by, reason=f"status: {Status(status).label.lower()}")
+        result.changed.append(article)
+    return result
+
+
+# --- people and quotes ---------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    survivor: Person
+    merged: list[str]
+    quotes_moved: int = 0
+    mentions_moved: int = 0
+    variants_added: int = 0
+
+
+@transaction.atomic
+def merge_people(
+    *, survivor: Person, others: Iterable[Person], by: User | None = None
+) -> MergeResult:
+    """Merge ``others`` into ``survivor`` and delete them.
+
+    Their quotes and mentions move to the survivor (a mention in an article
+    that already mentions the survivor is dropped, its role kept if the
+    survivor's is empty); their names and variants become the survivor's
+    variants, so the next import matches those spellings to the survivor.
+    """
+    if by is not None and not by.has_perm(MERGE_PERMISSION):
+        raise PermissionDenied("Only editors with the merge permission can merge people.")
+    others = [p for p in others if p.pk != survivor.pk]
+    result = MergeResult(survivor=survivor, merged=[p.name for p in others])
+    if not others:
+        return result
+    known = set(survivor.variants.values_list("name_key", flat=True)) | {survivor.name_key}
+    survivor_mentions = {m.article_id: m for m in survivor.mentions.all()}
+    for other in others:
+        for quote in Quote.objects.filter(speaker=other):
+            quote.speaker = survivor
+            _save(quote, by=by, reason=f"speaker merged: {other.name} → {survivor.name}")
+            result.quotes_moved += 1
+        for mention in Mention.objects.filter(person=other):
+            kept = survivor_mentions.get(mention.article_id)
+            if kept is None:
+                mention.person = survivor
+                mention.save(update_fields=["person"])
+                survivor_mentions[mention.article_id] = mention
+                result.mentions_moved += 1
+            else:
+                if not kept.role and mention.role:
+                    kept.role = mention.role
+                    kept.save(update_fields=["role"])
+                mention.delete()
+        names = [other.name, *other.variants.values_list("name", flat=True)]
+        other.variants.all().delete()
+        for name in names:
+            key = name_key(name)
+            if key and key not in known:
+                PersonVariant.objects.create(person=survivor, name=name[:200])
+                known.add(key)
+                result.variants_added += 1
+        if not survivor.role and other.role:
+            survivor.role = other.role
+        other._history_user = by
+        other._change_reason = f"merged into {survivor.name} (#{survivor.pk})"
+        other.delete()
+    _save(survivor, by=by, reason="merged: " + ", ".join(result.merged))
+    return result
+
+
+@transaction.atomic
+def reassign_speaker(
+    *,
+    quotes: Iterable[Quote],
+    speaker: Person | None = None,
+    organization: Source | None = None,
+    by: User | None = None,
+) -> int:
+    """Attribute ``quotes`` to ``speaker`` (a person) or ``organization``; returns how many.
+
+    A person who was not yet mentioned in a quote's article becomes mentioned
+    there, so the article's list of people stays true.
+    """
+    if (speaker is None) == (organization is None):
+        raise ValidationError("Choose one speaker: a person or an organisation.", code="speaker")
+    wanted = (speaker.pk if speaker else None, organization.pk if organization else None)
+    changed = 0
+    for quote in quotes:
+        if by is not None and not can_edit_article(by, quote.article):
+            raise PermissionDenied("You may not change quotes in this article.")
+        if (quote.speaker_id, quote.speaker_organization_id) == wanted:
+            continue
+        quote.speaker = speaker
+        quote.speaker_organization = organization
+        _save(quote, by=by, reason=f"speaker reassigned to {speaker or organization}")
+        if speaker is not None:
+            Mention.objects.get_or_create(
+                article_id=quote.article_id, person=speaker, defaults={"role": speaker.role}
+            )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def set_quote_state(*, quotes: Iterable[Quote], state: str, by: User | None = None) -> int:
+    """Mark ``quotes`` verified, rejected or unreviewed; returns how many changed."""
+    changed = 0
+    for quote in quotes:
+        if by is not None and not can_edit_article(by, quote.article):
+            raise PermissionDenied("You may not change quotes in this article.")
+        if quote.state != state:
+            quote.state = state
+            _save(quote, by=by, reason=f"quote {Quote.State(state).label.lower()}")
+            changed += 1
+    return changed
+
+
+# --- extraction and import -----------------------------------------------------------
+
+
+def rerun_extraction(*, articles: Iterable[Article], by: User | None = None) -> list[FileResult]:
+    """Extract each article again from its stored raw input and refresh it.
+
+    Uses the importer, so only machine fields nobody edited are refreshed and
+    editors' quotes are kept. Each article is its own transaction; an article
+    that was not imported (no raw input) or no longer extracts is reported as
+    failed and the others go on.
+    """
+    importer = Importer()
+    results = []
+    for article in articles:
+        label = article.source_file or f"article {article.pk}"
+        if by is not None and not can_edit_article(by, article):
+            results.append(_failed(label, article, "you may not change this article"))
+            continue
+        if not article.raw_input:
+            results.append(_failed(label, article, "no raw input: the article was not imported"))
+            continue
+        try:
+            extracted = extract_from_text(article.raw_input, filename=article.source_file)
+        except ExtractionError as exc:
+            results.append(_failed(label, article, str(exc)))
+            continue
+        results.append(
+            importer.import_extracted(
+                extracted,
+                raw_text=article.raw_input,
+                content_hash=article.content_hash,
+                source_file=article.source_file,
+                label=label,
+            )
+        )
+    return results
+
+
+def import_uploads(*, files: Iterable[UploadedFile], by: User | None = None) -> ImportRun:
+    """Import uploaded ``.txt``/``.html``/``.htm`` files and ``.zip`` archives of them.
+
+    Each file is written to a temporary folder under its own (sanitised) name
+    and imported by the importer, one transaction per file; a bad file is
+    recorded as failed with the reason and the others go on. Zip members are
+    read safely: only their base names are used (no path traversal), only
+    supported suffixes, and their count and sizes are limited. Returns the
+    recorded :class:`ImportRun`.
+    """
+    if by is not None and not by.has_perm("articles.add_importrun"):
+        raise PermissionDenied("You may not import articles.")
+    run = ImportRun.objects.create(user=by if getattr(by, "pk", None) else None)
+    importer = Importer()
+    max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
+    rows: list[ImportRunFile] = []
+    with tempfile.TemporaryDirectory(prefix="newsroom-upload-") as tmp:
+        folder = Path(tmp)
+        taken: set[str] = set()
+        for upload in files:
+            name = _safe_name(upload.name or "upload")
+            if name.lower().endswith(".zip"):
+                entries = _unpack_zip(upload, folder=folder, taken=taken, max_bytes=max_bytes)
+            elif Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                entries = [(name, _write_upload(upload, folder, name, taken, max_bytes))]
+            else:
+                entries = [(name, "not a .txt, .html, .htm or .zip file")]
+            for label, target in entries:
+                if isinstance(target, str):
+                    rows.append(ImportRunFile(run=run, name=label, outcome=FAILED, error=target))
+                    continue
+                result = importer.import_path(target)
+                rows.append(
+                    ImportRunFile(
+                        run=run,
+                        name=label,
+                        outcome=result.outcome,
+                        article_id=result.article_id,
+                        headline=result.headline[:500],
+                        error=result.error or "",
+                    )
+                )
+    ImportRunFile.objects.bulk_create(rows)
+    outcomes = [row.outcome for row in rows]
+    run.files_count = len(rows)
+    run.created_count = outcomes.count(ImportRunFile.Outcome.CREATED)
+    run.updated_count = outcomes.count(ImportRunFile.Outcome.UPDATED)
+    run.unchanged_count = outcomes.count(ImportRunFile.Outcome.UNCHANGED)
+    run.failed_count = outcomes.count(ImportRunFile.Outcome.FAILED)
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _safe_name(name: str) -> str:
+    """The base name of an uploaded or zipped file, without folders or odd characters."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    cleaned = "".join(c if c.isalnum() or c in "._- " else "_" for c in base).strip(" .")
+    return cleaned[:200] or "file"
+
+
+def _unique_path(folder: Path, name: str, taken: set[str]) -> Path:
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate = f"{stem}-{n}{suffix}"
+        n += 1
+    taken.add(candidate.lower())
+    return folder / candidate
+
+
+def _write_upload(
+    upload: UploadedFile, folder: Path, name: str, taken: set[str], max_bytes: int
+) -> Path | str:
+    """Write an upload to ``folder``; returns the path, or the reason it was refused."""
+    if upload.size is not None and upload.size > max_bytes:
+        return f"file is {upload.size:,} bytes, over the {max_bytes:,}-byte limit"
+    path = _unique_path(folder, name, taken)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def _unpack_zip(
+    upload: UploadedFile, *, folder: Path, taken: set[str], max_bytes: int
+) -> list[tuple[str, Path | str]]:
+    """Extract the supported members of an uploaded zip; (label, path or reason) each."""
+    zip_name = _safe_name(upload.name or "upload.zip")
+    try:
+        archive = zipfile.ZipFile(upload)
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return [(zip_name, "not a valid zip file")]
+    if len(members) > MAX_ZIP_MEMBERS:
+        return [(zip_name, f"zip has {len(members):,} files, over the limit of {MAX_ZIP_MEMBERS}")]
+    entries: list[tuple[str, Path | str]] = []
+    total = 0
+    with archive:
+        for member in members:
+            name = _safe_name(member.filename)
+            label = f"{zip_name}/{member.filename}"[:500]
+            if PurePosixPath(member.filename).name.startswith(".") or "__MACOSX" in member.filename:
+                continue  # operating-system clutter, not anyone's article
+            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                entries.append((label, "not a .txt, .html or .htm file"))
+                continue
+            if member.flag_bits & 0x1:
+                entries.append((label, "encrypted zip member"))
+                continue
+            if member.file_size > max_bytes:
+                entries.append(
+                    (
+                        label,
+                        f"file is {member.file_size:,} bytes, over the {max_bytes:,}-byte limit",
+                    )
+                )
+                continue
+            total += member.file_size
+            if total > MAX_ZIP_TOTAL_BYTES:
+                entries.append((label, "zip holds more than the total size limit"))
+                continue
+            try:
+                # Read at most one byte past the limit: a header can lie about the size.
+                with archive.open(member) as source:
+                    data = source.read(max_bytes + 1)
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                entries.append((label, f"cannot unpack: {exc}"))
+                continue
+            if len(data) > max_bytes:
+                entries.append((label, f"file is over the {max_bytes:,}-byte limit"))
+                continue
+            path = _unique_path(folder, name, taken)
+            path.write_bytes(data)
+            entries.append((label, path))
+    return entries
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _save(obj, *, by: User | None, reason: str) -> None:
+    """Save ``obj`` so its change history says who did it and why."""
+    if by is not None and getattr(by, "pk", None):
+        obj._history_user = by
+    obj._change_reason = reason
+    obj.save()
+
+
+def _failed(label: str, article: Article, reason: str) -> FileResult:
+    return FileResult(
+        path=label, outcome=FAILED, article_id=article.pk, headline=article.headline, error=reason
+    )

@@ -1,0 +1,352 @@
+"""Output serializers of the public read-only API (articles.api).
+
+Nested objects use small dedicated serializers. Every URL is absolute. Querysets come from
+the viewsets with everything prefetched: no serializer here touches the database itself.
+
+Any serializer may be narrowed with ``?fields=a,b`` (sparse fieldsets, see
+:class:`SparseFieldsMixin`).
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import quote
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Article, Person, Quote, Source
+
+
+def absolute(request, path: str | None) -> str | None:
+    if path is None or request is None:
+        return path
+    # Scheme and host once per request: a page of articles has hundreds of links.
+    origin = getattr(request, "_absolute_origin", None)
+    if origin is None:
+        origin = request._absolute_origin = request.build_absolute_uri("/")[:-1]
+    return origin + path
+
+
+def public_url(request, name: str, slug: str) -> str | None:
+    """The public page's absolute URL, or None while the site has no such page."""
+    try:
+        return absolute(request, reverse(name, kwargs={"slug": slug}))
+    except NoReverseMatch:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _url_pattern(name: str, script_prefix: str, keys: tuple[str, ...]) -> str:
+    # Reversed once with numeric stand-ins (valid for slug and id patterns alike).
+    return reverse(name, kwargs={key: str(STAND_IN + i) for i, key in enumerate(keys)})
+
+
+STAND_IN = 987_654_321_000
+
+
+def api_url(request, name: str, **kwargs) -> str:
+    """The absolute URL of API view ``name``: reverse()'s answer, reversed once per name."""
+    keys = tuple(kwargs)
+    path = _url_pattern(f"api:{name}", get_script_prefix(), keys)
+    for i, key in enumerate(keys):
+        path = path.replace(str(STAND_IN + i), quote(str(kwargs[key]), safe=""), 1)
+    return absolute(request, path)
+
+
+class SparseFieldsMixin:
+    """Accepts ``fields=[...]``: the serializer then has only those of its fields.
+
+    The viewsets pass the names from ``?fields=`` (validated there); with ``many=True`` DRF
+    hands the keyword on to each item's serializer.
+    """
+
+    def __init__(self, *args, fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in set(self.fields) - set(fields):
+                self.fields.pop(name)
+
+
+# --- small nested shapes -------------------------------------------------------------------
+
+
+class SourceRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+    api_url = serializers.SerializerMethodField()
+
+    def get_api_url(self, source) -> str:
+        return api_url(self.context.get("request"), "source-detail", slug=source.slug)
+
+
+class MentionSerializer(serializers.Serializer):
+    """A person as one article names them: the role is the article's."""
+
+    name = serializers.CharField(source="person.name")
+    slug = serializers.SlugField(source="person.slug")
+    role = serializers.CharField(help_text="The role this article gives the person.")
+    api_url = serializers.SerializerMethodField()
+
+    def get_api_url(self, mention) -> str:
+        return api_url(self.context.get("request"), "person-detail", slug=mention.person.slug)
+
+
+class SpeakerSerializer(serializers.Serializer):
+    """Who said the words: a person, or an organisation (a source). Filled by speaker_data()."""
+
+    type = serializers.ChoiceField(choices=["person", "organization"])
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+    api_url = serializers.URLField()
+
+
+def speaker_data(quote, request) -> dict | None:
+    """A quote's speaker in SpeakerSerializer's shape (a plain function: it runs per quote)."""
+    if quote.speaker_id:
+        person = quote.speaker
+        return {
+            "type": "person",
+            "name": person.name,
+            "slug": person.slug,
+            "api_url": api_url(request, "person-detail", slug=person.slug),
+        }
+    if not quote.speaker_organization_id:
+        return None
+    organization = quote.speaker_organization
+    return {
+        "type": "organization",
+        "name": organization.name,
+        "slug": organization.slug,
+        "api_url": api_url(request, "source-detail", slug=organization.slug),
+    }
+
+
+class ArticleQuoteSerializer(serializers.Serializer):
+    """A quote inside an article."""
+
+    id = serializers.IntegerField()
+    text = serializers.CharField(help_text="The words inside the quotation marks.")
+    kind = serializers.ChoiceField(choices=Quote.Kind.choices)
+    speaker = serializers.SerializerMethodField()
+
+    @extend_schema_field(SpeakerSerializer(allow_null=True))
+    def get_speaker(self, quote):
+        return speaker_data(quote, self.context.get("request"))
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    headline = serializers.CharField()
+    slug = serializers.SlugField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField(help_text="The public page.")
+    api_url = serializers.SerializerMethodField()
+
+    def get_url(self, article) -> str:
+        return absolute(self.context.get("request"), article.get_absolute_url())
+
+    def get_api_url(self, article) -> str:
+        return api_url(self.context.get("request"), "article-detail", slug=article.slug)
+
+
+# --- resources ------------------------------------------------------------------------------
+
+
+class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """An article in a list: everything but the body.
+
+    Source, people and quotes are built as plain dicts in the shapes of their serializers
+    (which document them): a page of articles holds hundreds of them, and a DRF serializer
+    per nested object was most of the response time.
+    """
+
+    source = serializers.SerializerMethodField()
+    people = serializers.SerializerMethodField()
+    quotes = serializers.SerializerMethodField()
+    quote_count = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The public page.")
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "slug",
+            "headline",
+            "byline",
+            "published_at",
+            "updated_at",
+            "status",
+            "source",
+            "people",
+            "quotes",
+            "quote_count",
+            "url",
+            "api_url",
+        ]
+
+    @extend_schema_field(SourceRefSerializer(allow_null=True))
+    def get_source(self, article):
+        source = article.source
+        if source is None:
+            return None
+        request = self.context.get("request")
+        return {
+            "name": source.name,
+            "slug": source.slug,
+            "api_url": api_url(request, "source-detail", slug=source.slug),
+        }
+
+    @extend_schema_field(MentionSerializer(many=True))
+    def get_people(self, article):
+        request = self.context.get("request")
+        return [
+            {
+                "name": mention.person.name,
+                "slug": mention.person.slug,
+                "role": mention.role,
+                "api_url": api_url(request, "person-detail", slug=mention.person.slug),
+            }
+            for mention in article.mentions.all()
+        ]
+
+    @extend_schema_field(ArticleQuoteSerializer(many=True))
+    def get_quotes(self, article):
+        request = self.context.get("request")
+        return [
+            {
+                "id": quote.pk,
+                "text": quote.text,
+                "kind": quote.kind,
+                "speaker": speaker_data(quote, request),
+            }
+            for quote in article.visible_quotes
+        ]
+
+    def get_quote_count(self, article) -> int:
+        return len(article.visible_quotes)
+
+    def get_url(self, article) -> str:
+        return absolute(self.context.get("request"), article.get_absolute_url())
+
+    def get_api_url(self, article) -> str:
+        return api_url(self.context.get("request"), "article-detail", slug=article.slug)
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """One article, whole."""
+
+    paragraphs = serializers.ListField(child=serializers.CharField(), read_only=True)
+    original_url = serializers.URLField(source="url", help_text="Where the original appeared.")
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [
+            *ArticleSerializer.Meta.fields,
+            "body",
+            "paragraphs",
+            "image_caption",
+            "image_credit",
+            "original_url",
+        ]
+
+
+class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    speaker = serializers.SerializerMethodField()
+    article = ArticleRefSerializer()
+    source = SourceRefSerializer(
+        source="article.source", allow_null=True, help_text="The outlet of the article."
+    )
+    verified = serializers.SerializerMethodField(help_text="An editor checked the quote.")
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "text",
+            "kind",
+            "sentence",
+            "said_to",
+            "paragraph",
+            "verified",
+            "speaker",
+            "article",
+            "source",
+            "api_url",
+        ]
+
+    @extend_schema_field(SpeakerSerializer(allow_null=True))
+    def get_speaker(self, quote):
+        return speaker_data(quote, self.context.get("request"))
+
+    def get_verified(self, quote) -> bool:
+        return quote.state == Quote.State.VERIFIED
+
+    def get_api_url(self, quote) -> str:
+        return api_url(self.context.get("request"), "quote-detail", pk=quote.pk)
+
+
+class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    variants = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name", help_text="Other forms of the name."
+    )
+    quote_count = serializers.IntegerField(help_text="Quotes readers may see.")
+    article_count = serializers.IntegerField(help_text="Published articles naming the person.")
+    quotes_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "slug",
+            "name",
+            "role",
+            "variants",
+            "quote_count",
+            "article_count",
+            "quotes_url",
+            "url",
+            "api_url",
+        ]
+
+    def get_quotes_url(self, person) -> str:
+        return api_url(self.context.get("request"), "person-quotes-list", person_slug=person.slug)
+
+    def get_url(self, person) -> str | None:
+        return public_url(self.context.get("request"), "articles:person-detail", person.slug)
+
+    def get_api_url(self, person) -> str:
+        return api_url(self.context.get("request"), "person-detail", slug=person.slug)
+
+
+class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    article_count = serializers.IntegerField(help_text="Published articles from this source.")
+    quote_count = serializers.IntegerField(help_text="Quotes readers may see said by it.")
+    articles_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
+    api_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "homepage",
+            "domain",
+            "article_count",
+            "quote_count",
+            "articles_url",
+            "url",
+            "api_url",
+        ]
+
+    def get_articles_url(self, source) -> str:
+        return api_url(self.context.get("request"), "source-articles-list", source_slug=source.slug)
+
+    def get_url(self, source) -> str | None:
+        return public_url(self.context.get("request"), "articles:source-detail", source.slug)
+
+    def get_api_url(self, source) -> str:
+        return api_url(self.context.get("request"), "source-detail", slug=source.slug)

@@ -1,0 +1,70 @@
+"""Keep cached public pages fresh: a change to what readers see invalidates them all.
+
+Public pages are cached whole (see ``articles.views.cache_public_page``) under keys that
+carry a *version*. Saving or deleting an article, quote, person, name variant, mention
+or source bumps the version once the transaction commits, so the next request renders
+afresh and an editor's fix shows at once; the old entries simply expire.
+
+The version also expires by itself when a scheduled article's publication time
+arrives, because no save happens then: the state kept in the cache records the next
+such time (:func:`public_cache_version`).
+
+Writes that skip model signals (``QuerySet.update()``, ``bulk_create()``) must call
+:func:`invalidate_public_pages` themselves.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import Article, Mention, Person, PersonVariant, Quote, Source
+
+STATE_KEY = "articles:public-pages:state"
+WATCHED = (Article, Quote, Person, PersonVariant, Mention, Source)
+
+
+def _new_state() -> dict:
+    """A fresh version, and when the next scheduled article goes live (one query)."""
+    now = timezone.now()
+    upcoming = Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=now
+    ).aggregate(at=Min("published_at"))["at"]
+    # A clock-based version never repeats, even after the cache lost the state.
+    state = {"version": time.time_ns(), "expires_at": upcoming}
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def invalidate_public_pages() -> None:
+    """Make every cached public page stale now. Side effect: one cache write, one query."""
+    _new_state()
+
+
+def public_cache_version() -> int:
+    """The current page-cache version; renewed once a scheduled article is due."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state["expires_at"] and state["expires_at"] <= timezone.now()):
+        state = _new_state()
+    return state["version"]
+
+
+def _invalidate_on_commit(**kwargs) -> None:
+    # After commit: a page rendered before then would otherwise be cached from old rows.
+    transaction.on_commit(invalidate_public_pages)
+
+
+for model in WATCHED:
+    post_save.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-save-{model}")
+    post_delete.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-del-{model}")
+
+
+@receiver(m2m_changed, sender=Article.related.through, dispatch_uid="cache-related")
+def _related_changed(**kwargs) -> None:
+    _invalidate_on_commit()

@@ -1,0 +1,105 @@
+"""Full-text search (articles.search): same answers on SQLite and PostgreSQL.
+
+PostgreSQL uses the trigger-maintained, GIN-indexed ``search_vector`` of migration 0004 and
+``websearch_to_tsquery``; SQLite falls back to substring matching. The shared tests use plain
+words, where both agree; the PostgreSQL-only tests check the index and the trigger.
+"""
+
+import pytest
+from django.db import connection
+
+from articles.models import Article, Quote
+from articles.search import search_articles, search_quotes
+from tests.factories import ArticleFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+
+
+def found(qs):
+    return [row.slug if isinstance(row, Article) else row.text for row in qs]
+
+
+def test_every_word_must_match():
+    both = ArticleFactory(headline="Harvest festival", body="Farmers gather.")
+    ArticleFactory(headline="Harvest report", body="Nothing else.")
+    assert found(search_articles(Article.objects.all(), "harvest farmers")) == [both.slug]
+
+
+def test_headline_matches_rank_above_body_matches():
+    in_body = ArticleFactory(headline="Weekly notes", body="The harvest came early.")
+    in_headline = ArticleFactory(headline="Harvest came early", body="Notes.")
+    ranked = found(search_articles(Article.objects.all(), "harvest"))
+    assert ranked == [in_headline.slug, in_body.slug]
+
+
+def test_search_is_case_insensitive_and_finds_quotes():
+    QuoteFactory(text="We will REBUILD the bridge")
+    QuoteFactory(text="Nothing to add")
+    assert found(search_quotes(Quote.objects.all(), "rebuild")) == ["We will REBUILD the bridge"]
+
+
+def test_a_query_without_words_finds_nothing():
+    ArticleFactory(headline="Anything")
+    assert found(search_articles(Article.objects.all(), "'%_\\*(")) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["'; DROP TABLE articles_article; --", "100%", "a_b", r"\d+", "[(", "x & | ! <->"]
+)
+def test_metacharacters_are_only_data(query):
+    ArticleFactory(headline="Plain words")
+    list(search_articles(Article.objects.all(), query))
+    list(search_quotes(Quote.objects.all(), query))
+    assert Article.objects.count() == 1
+
+
+def test_equal_ranks_keep_a_stable_order():
+    made = [ArticleFactory(headline="Identical words").slug for _ in range(5)]
+    first = found(search_articles(Article.objects.all(), "identical"))
+    assert sorted(first) == sorted(made)
+    assert found(search_articles(Article.objects.all(), "identical")) == first
+
+
+def test_search_works_inside_a_subquery():
+    hit = ArticleFactory(headline="Harvest")
+    QuoteFactory(article=hit, text="Words")
+    QuoteFactory(text="Other")
+    matching = search_articles(Article.objects.all(), "harvest").values("pk")
+    assert list(Quote.objects.filter(article__in=matching).values_list("text", flat=True)) == [
+        "Words"
+    ]
+
+
+@on_postgresql
+def test_postgresql_stems_words():
+    hit = ArticleFactory(headline="Ministers resign", body="")
+    assert found(search_articles(Article.objects.all(), "minister resigned")) == [hit.slug]
+
+
+@on_postgresql
+def test_postgresql_vector_follows_edits():
+    article = ArticleFactory(headline="Old headline", body="")
+    Article.objects.filter(pk=article.pk).update(headline="Fresh headline")
+    assert found(search_articles(Article.objects.all(), "fresh")) == [article.slug]
+    assert found(search_articles(Article.objects.all(), "old")) == []
+
+
+@on_postgresql
+def test_postgresql_searches_use_the_gin_indexes():
+    ArticleFactory(headline="Harvest")
+    QuoteFactory(text="Harvest")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for qs, index in (
+                (search_articles(Article.objects.all(), "harvest"), "articles_article_search"),
+                (search_quotes(Quote.objects.all(), "harvest"), "articles_quote_text_search"),
+            ):
+                plan = qs.explain()
+                assert index in plan, plan
+        finally:
+            cursor.execute("SET enable_seqscan = on")
