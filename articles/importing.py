@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from articles.extraction import SUPPORTED_SUFFIXES, ExtractedArticle, ExtractedPerson, ExtractionError
 from articles.extraction.files import LoadedFile, load_or_error, default_workers, iter_loaded
@@ -37,6 +38,7 @@ from articles.models import Article, Mention, Person, PersonVariant, Quote, Sour
 logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+CHANGE_REASON = "import"  # how the import's changes are labelled in the admin history
 
 ARTICLE_MACHINE_FIELDS = (
     "headline",
@@ -275,6 +277,7 @@ class _ArticleWriter:
             article.extracted = _jsonable(machine)
         if created or self.changed:
             article.imported_at = timezone.now()
+            article._change_reason = CHANGE_REASON
             article.save()
         people = self._sync_people(article)
         quotes_created = self._sync_quotes(article, people)
@@ -459,7 +462,7 @@ class _ArticleWriter:
                     extracted={"name": person.name, "role": role},
                 )
             )
-        Person.objects.bulk_create(rows)
+        bulk_create_with_history(rows, Person, default_change_reason=CHANGE_REASON)
         for row in rows:
             self.pending_spellings[row.pk] = {row.name.lower()}
         self.people_created += len(rows)
@@ -534,7 +537,7 @@ class _ArticleWriter:
             places.add((eq.paragraph, eq.start))
             to_create.append(Quote(article=article, extracted=_jsonable(machine), **machine))
         if to_create:
-            Quote.objects.bulk_create(to_create)
+            bulk_create_with_history(to_create, Quote, default_change_reason=CHANGE_REASON)
             self.changed = True
         stale = [
             q.pk

@@ -243,3 +243,11 @@ def test_one_outlet_seen_by_name_and_by_domain_is_one_source(seeds_dir):
     publishers = Source.objects.filter(kind=Source.Kind.PUBLISHER)
     assert [(s.name, s.domain) for s in publishers] == [("The Moscow Times", "themoscowtimes.com")]
     assert Article.objects.filter(source=publishers[0]).count() == 5
+
+
+def test_the_import_is_recorded_in_the_history(seeds_dir):
+    article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
+    assert article.history.get().history_change_reason == "import"
+    quote = article.quotes.first()
+    assert quote.history.get().history_change_reason == "import"
+    assert Person.objects.get(name="Dmitry Peskov").history.get().history_type == "+"
