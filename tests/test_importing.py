@@ -251,3 +251,18 @@ def test_the_import_is_recorded_in_the_history(seeds_dir):
     quote = article.quotes.first()
     assert quote.history.get().history_change_reason == "import"
     assert Person.objects.get(name="Dmitry Peskov").history.get().history_type == "+"
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-16", "utf-8-sig"])
+def test_other_encodings_are_decoded_not_mangled(tmp_path, encoding):
+    text = (
+        "Мэр открыл новый мост\n\n"
+        "Мэр города Анна Петрова открыла в четверг новый мост через реку после трёх лет "
+        "строительства.\n\n"
+        "«Этот мост принадлежит всем», — сказала Петрова журналистам на церемонии.\n"
+    )
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    article = Article.objects.get(pk=import_one(path).article_id)
+    assert article.headline == "Мэр открыл новый мост"
+    assert "строительства" in article.body
