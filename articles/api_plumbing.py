@@ -49,7 +49,7 @@ class ReaderPagination(PageNumberPagination):
     page_size_query_description = "Items per page, from 1 to 100 (default 20)."
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param) or "1"
+        raw = request.query_params.get(self.page_query_param, "1")
         if raw in self.last_page_strings:
             return raw
         if not raw.isdigit() or int(raw) < 1:
@@ -60,7 +60,7 @@ class ReaderPagination(PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if not raw:
+        if raw is None:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(

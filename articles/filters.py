@@ -112,7 +112,30 @@ DATE_HELP = "Published on or {} this day (YYYY-MM-DD, the site's time zone)."
 # --- filter sets ----------------------------------------------------------------------------
 
 
-class ArticleFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A FilterSet that refuses an empty value for a date or a choice (``?kind=``).
+
+    django-filter reads an empty value as "no filter"; for parameters whose schema says
+    date or enum, an empty one is a client's mistake worth a 400.
+    """
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, parameter in self.filters.items():
+            typed = isinstance(
+                parameter, django_filters.DateFilter | django_filters.ChoiceFilter
+            ) and not isinstance(
+                # A slug is any string; an ordering is a list, which may be empty.
+                parameter,
+                django_filters.ModelChoiceFilter | django_filters.OrderingFilter,
+            )
+            if typed and self.data.get(name, None) == "":
+                self.form.add_error(name, forms.ValidationError("Give a value.", code="empty"))
+                valid = False
+        return valid
+
+
+class ArticleFilter(StrictFilterSet):
     q = SearchFilter(
         method="search",
         help_text="Full-text search in headlines and bodies; results come best first.",
@@ -168,7 +191,7 @@ class ArticleFilter(django_filters.FilterSet):
         return qs.filter(quoted if value == "true" else ~quoted)
 
 
-class QuoteFilter(django_filters.FilterSet):
+class QuoteFilter(StrictFilterSet):
     q = SearchFilter(method="search", help_text="Full-text search in the quoted words.")
     speaker = slug_choice(visible_people, "person", "Only quotes said by this person (slug).")
     source = slug_choice(
@@ -192,8 +215,8 @@ class QuoteFilter(django_filters.FilterSet):
     ordering = StableOrderingFilter(
         fields=(("article__published_at", "published_at"), ("speaker__name", "speaker")),
         help_text=(
-            "Sort order; prefix with - for descending. Default: newest article first, in "
-            "reading order, or best match first with `q`."
+            "Sort order; prefix with - for descending. Default: newest first (most recently "
+            "added), or best match first with `q`."
         ),
     )
 
@@ -205,7 +228,7 @@ class QuoteFilter(django_filters.FilterSet):
         return search_quotes(qs, value)
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(StrictFilterSet):
     name = django_filters.CharFilter(
         lookup_expr="istartswith", help_text="Names starting with this (any case)."
     )
@@ -226,7 +249,7 @@ class PersonFilter(django_filters.FilterSet):
         fields = []
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(StrictFilterSet):
     name = django_filters.CharFilter(
         lookup_expr="istartswith", help_text="Names starting with this (any case)."
     )

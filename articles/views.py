@@ -58,8 +58,8 @@ def cache_public_page(view):
         key = f"articles:page:{public_cache_version()}:{digest}"
         stored = cache.get(key)
         if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return response
 
@@ -68,7 +68,10 @@ def cache_public_page(view):
         def store(response):
             private = "private" in response.get("Cache-Control", "")
             if response.status_code == 200 and not response.streaming and not private:
-                cache.set(key, (response.content, response["Content-Type"]), timeout)
+                # The view's own headers (Content-Type, a sitemap's X-Robots-Tag...); those
+                # of the middleware are added again to every response, cached or not.
+                headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
+                cache.set(key, (response.content, headers), timeout)
             response["X-Page-Cache"] = "miss"
             return response
 
@@ -229,11 +232,7 @@ class ArticleViewMixin:
     """Readers see published articles; staff who may change articles also see drafts."""
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("source")
-            .defer(*UNSHOWN_ARTICLE_FIELDS)
-        )
+        return Article.objects.published().select_related("source").defer(*UNSHOWN_ARTICLE_FIELDS)
 
     def can_preview(self) -> bool:
         user = self.request.user
@@ -397,9 +396,9 @@ class SearchView(TemplateView):
         )
         page = Paginator(articles, self.paginate_by).get_page(self.request.GET.get("page"))
         quotes = search_quotes(
-            Quote.objects.visible().select_related(
-                "article", "speaker", "speaker_organization"
-            ).defer(*(f"article__{name}" for name in UNSHOWN_ARTICLE_FIELDS), "article__body"),
+            Quote.objects.visible()
+            .select_related("article", "speaker", "speaker_organization")
+            .defer(*(f"article__{name}" for name in UNSHOWN_ARTICLE_FIELDS), "article__body"),
             query,
         )[:SEARCH_QUOTES_SHOWN]
         context.update(
@@ -412,8 +411,6 @@ class SearchView(TemplateView):
                 }
                 for article in page.object_list
             ],
-            quotes=[
-                {"quote": quote, "text": highlight(quote.text, words)} for quote in quotes
-            ],
+            quotes=[{"quote": quote, "text": highlight(quote.text, words)} for quote in quotes],
         )
         return context

@@ -77,6 +77,7 @@ def base_files(folder: Path) -> list[Path]:
 def fill(n: int) -> dict:
     """Import the base articles, then copy them up to ``n`` published articles."""
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from articles.importing import Importer
@@ -135,6 +136,9 @@ def fill(n: int) -> dict:
             for base, article in new
             for q in quotes.get(base.pk, [])
         )
+    with connection.cursor() as cursor:
+        # Fresh statistics, as autovacuum would gather them some time after a bulk load.
+        cursor.execute("ANALYZE")
     return {
         "articles": Article.objects.published().count(),
         "base_articles": len(bases),

@@ -36,7 +36,10 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 MODES = {
     "uncached": {"PUBLIC_PAGE_CACHE_SECONDS": "0"},
     "cached (local memory)": {"PUBLIC_PAGE_CACHE_SECONDS": "600"},
-    "cached (Redis)": {"PUBLIC_PAGE_CACHE_SECONDS": "600", "REDIS_URL": "redis://127.0.0.1:6379/15"},
+    "cached (Redis)": {
+        "PUBLIC_PAGE_CACHE_SECONDS": "600",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    },
 }
 
 
@@ -82,7 +85,10 @@ def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> 
 def run_wrk(url: str, duration: int, connections: int) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=duration + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     value, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out).groups()
@@ -163,7 +169,10 @@ def main() -> None:
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
         subprocess.run(
             [*manage, "import_articles", str(workdir / "in"), "--publish", "-v0"],
-            env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+            env=env,
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
         )
 
         results = []
@@ -174,9 +183,20 @@ def main() -> None:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             server = subprocess.Popen(
-                [python, "-m", "gunicorn", "newsroom.wsgi:application", "-w", str(args.workers),
-                 "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-                env={**env, **extra}, cwd=ROOT,
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "newsroom.wsgi:application",
+                    "-w",
+                    str(args.workers),
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                ],
+                env={**env, **extra},
+                cwd=ROOT,
             )
             try:
                 wait_until_up(base, server)
@@ -190,8 +210,10 @@ def main() -> None:
                 server.terminate()
                 server.wait(timeout=30)
 
-    print(f"\n{loader.__name__}, {args.workers} gunicorn workers, {args.connections} "
-          f"connections, {args.duration} s each, {args.articles} articles, {args.db}")
+    print(
+        f"\n{loader.__name__}, {args.workers} gunicorn workers, {args.connections} "
+        f"connections, {args.duration} s each, {args.articles} articles, {args.db}"
+    )
     print(f"{'mode':<24}{'page':<9}{'requests/s':>12}{'p99 ms':>10}{'errors':>8}")
     for r in results:
         print(f"{r['mode']:<24}{r['page']:<9}{r['rps']:>12.0f}{r['p99_ms']:>10.1f}{r['errors']:>8}")

@@ -175,9 +175,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "articles.api_plumbing.ReaderPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # JSON only: the interactive documentation is /api/docs/ (issue #4).
+    # JSON only (the viewsets ignore Accept): the interactive documentation is /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "articles.api_plumbing.JSONOnlyNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["articles.api_plumbing.ReaderAnonThrottle"],
     # Per client IP, counted in the default cache: shared between processes when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},

@@ -6,11 +6,14 @@ calls the WSGI application in-process with a few examples per operation, so the 
 well under two minutes.
 """
 
+import json
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
+from schemathesis.checks import positive_data_acceptance
 
 from articles.models import Quote
 from tests.factories import ArticleFactory, MentionFactory, QuoteFactory
@@ -49,11 +52,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     derandomize=True,
 )
 def test_api_answers_every_generated_request_without_5xx_and_as_documented(case):
-    case.call_and_validate()
+    # All checks but "schema-valid data is accepted": an unknown slug (?article=xyz) is a
+    # string the schema allows, and the API answers it with 400 by design (issue #4).
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
 
 def test_schema_is_openapi_3_and_describes_every_parameter():
-    data = APIClient().get("/api/schema/?format=json").json()
+    data = json.loads(APIClient().get("/api/schema/?format=json").content)
     assert data["openapi"].startswith("3.")
     missing = [
         f"{method.upper()} {path} {parameter['name']}"
@@ -68,7 +73,7 @@ def test_schema_is_openapi_3_and_describes_every_parameter():
 
 
 def test_schema_documents_the_error_shape_and_rate_limit():
-    data = APIClient().get("/api/schema/?format=json").json()
+    data = json.loads(APIClient().get("/api/schema/?format=json").content)
     operation = data["paths"]["/api/v1/articles/"]["get"]
     assert {"400", "404", "429"} <= set(operation["responses"])
     assert "Retry-After" in operation["responses"]["429"]["headers"]

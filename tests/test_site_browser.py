@@ -54,7 +54,7 @@ def browser():
 PARAGRAPHS = [
     "The harbour authority said on Tuesday that the northern pier would close for repairs "
     "after storms damaged its supports, diverting ferries to the southern terminal.",
-    '"We cannot risk anyone\'s safety on a structure that has moved," the authority\'s '
+    "\"We cannot risk anyone's safety on a structure that has moved,\" the authority's "
     'director, Maria Example, told reporters. "Repairs will take at least six weeks."',
     "Local businesses warned of lost trade. A spokesman for the traders' association, "
     'Tom Sample, said: "Every week without the pier costs our members dearly."',
@@ -70,9 +70,13 @@ def site_pages(live_server):
     PersonVariant.objects.create(person=director, name="M. Example")
     trader = PersonFactory(name="Tom Sample", slug="tom-sample", role="Spokesman")
     article = ArticleFactory(
-        published=True, source=source, headline="Northern pier closes for six weeks of repairs",
-        body="\n\n".join(PARAGRAPHS), byline="Staff reporter",
-        image_caption="The damaged northern pier on Monday.", image_credit="Harbour Gazette",
+        published=True,
+        source=source,
+        headline="Northern pier closes for six weeks of repairs",
+        body="\n\n".join(PARAGRAPHS),
+        byline="Staff reporter",
+        image_caption="The damaged northern pier on Monday.",
+        image_credit="Harbour Gazette",
     )
     for person, paragraph, words in [
         (director, 1, "We cannot risk anyone's safety on a structure that has moved,"),
@@ -80,13 +84,22 @@ def site_pages(live_server):
         (trader, 2, "Every week without the pier costs our members dearly."),
     ]:
         start = PARAGRAPHS[paragraph].index(words)
-        QuoteFactory(article=article, speaker=person, text=words, paragraph=paragraph,
-                     start=start, end=start + len(words))
+        QuoteFactory(
+            article=article,
+            speaker=person,
+            text=words,
+            paragraph=paragraph,
+            start=start,
+            end=start + len(words),
+        )
         Mention.objects.get_or_create(article=article, person=person, role=person.role)
     for n in range(3):
-        other = ArticleFactory(published=True, source=source,
-                               headline=f"Ferry timetable changes, part {n + 1}",
-                               body=PARAGRAPHS[0])
+        other = ArticleFactory(
+            published=True,
+            source=source,
+            headline=f"Ferry timetable changes, part {n + 1}",
+            body=PARAGRAPHS[0],
+        )
         Mention.objects.create(article=other, person=director)
         article.related.add(other)
     return {
@@ -110,9 +123,7 @@ def check_page(page, url: str, name: str, width_name: str) -> list[str]:
     page.screenshot(path=ARTIFACTS / f"{name}-{width_name}.png", full_page=True)
 
     page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     for violation in result["violations"]:
         if violation["impact"] in ("serious", "critical"):
             targets = [n["target"] for n in violation["nodes"][:3]]

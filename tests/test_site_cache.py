@@ -17,9 +17,7 @@ def _page_cache_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
 
 
-def test_second_request_is_served_from_the_cache_without_queries(
-    client, django_assert_num_queries
-):
+def test_second_request_is_served_from_the_cache_without_queries(client, django_assert_num_queries):
     article = ArticleFactory(published=True)
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
     with django_assert_num_queries(0):
@@ -33,6 +31,14 @@ def test_cached_page_keeps_its_security_headers(client):
     response = client.get("/")
     assert response["X-Page-Cache"] == "hit"
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_cached_response_keeps_the_views_own_headers(client):
+    first = client.get("/sitemap.xml")
+    second = client.get("/sitemap.xml")
+    assert second["X-Page-Cache"] == "hit"
+    assert second["Content-Type"] == first["Content-Type"] == "application/xml"
+    assert second["X-Robots-Tag"] == first["X-Robots-Tag"]
 
 
 def test_cache_is_really_used_until_something_is_saved(client):

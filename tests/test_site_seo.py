@@ -15,8 +15,18 @@ pytestmark = pytest.mark.django_db
 # defined at schema.org. A misspelt or invented property fails the test.
 THING = {"name", "url", "description", "image", "mainEntityOfPage", "sameAs", "identifier"}
 CREATIVE_WORK = THING | {
-    "headline", "author", "publisher", "datePublished", "dateModified", "isBasedOn",
-    "inLanguage", "keywords", "creator", "sourceOrganization", "about", "mentions",
+    "headline",
+    "author",
+    "publisher",
+    "datePublished",
+    "dateModified",
+    "isBasedOn",
+    "inLanguage",
+    "keywords",
+    "creator",
+    "sourceOrganization",
+    "about",
+    "mentions",
 }
 SCHEMA = {
     "NewsArticle": CREATIVE_WORK | {"articleBody", "articleSection", "wordCount", "dateline"},

@@ -37,7 +37,9 @@ def world():
     """Visible content, hidden content tied to it, and the words that must never show."""
     speaker = PersonFactory(name="Visible Speaker", slug="visible-speaker")
     visible = ArticleFactory(
-        published=True, headline="Visible article", body="Open words. secretword too.",
+        published=True,
+        headline="Visible article",
+        body="Open words. secretword too.",
         source=SourceFactory(name="Open Outlet", slug="open-outlet"),
     )
     Mention.objects.create(article=visible, person=speaker)
@@ -47,8 +49,11 @@ def world():
     for kind, fields in HIDDEN.items():
         source = SourceFactory(name=f"Zzhidden outlet {kind}", slug=f"zzhidden-outlet-{kind}")
         article = ArticleFactory(
-            headline=f"Zzhidden {kind} headline", slug=f"zzhidden-{kind}",
-            body="secretword zzbody", source=source, **fields,
+            headline=f"Zzhidden {kind} headline",
+            slug=f"zzhidden-{kind}",
+            body="secretword zzbody",
+            source=source,
+            **fields,
         )
         loner = PersonFactory(name=f"Zzhidden person {kind}", slug=f"zzhidden-person-{kind}")
         Mention.objects.create(article=article, person=speaker)
@@ -93,9 +98,17 @@ def local_path(link: str) -> str | None:
 
 
 def test_nothing_hidden_is_reachable_on_any_public_url(client, world):
-    start = ["/", "/sitemap.xml", "/news-sitemap.xml", "/feed/rss/", "/feed/atom/",
-             # Words in hidden headlines, bodies and quotes (the markers would be echoed).
-             "/search/?q=secretword", "/search/?q=headline", "/search/?q=outlet"]
+    start = [
+        "/",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/feed/rss/",
+        "/feed/atom/",
+        # Words in hidden headlines, bodies and quotes (the markers would be echoed).
+        "/search/?q=secretword",
+        "/search/?q=headline",
+        "/search/?q=outlet",
+    ]
     queue, seen, names = list(start), set(), set()
     pattern = re.compile("|".join(world["markers"]), re.IGNORECASE)
     while queue:

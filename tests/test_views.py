@@ -35,8 +35,12 @@ def quoted_article(**kwargs):
     speaker = PersonFactory(name="Jane Example", slug="jane-example", role="minister")
     Mention.objects.create(article=article, person=speaker, role="foreign minister")
     quote = QuoteFactory(
-        article=article, speaker=speaker, text="We will not stop,", paragraph=1,
-        start=start, end=start + len("We will not stop,"),
+        article=article,
+        speaker=speaker,
+        text="We will not stop,",
+        paragraph=1,
+        start=start,
+        end=start + len("We will not stop,"),
     )
     return article, speaker, quote
 
@@ -120,8 +124,12 @@ def test_article_page_escapes_scraped_text(client):
         image_caption="<i>caption</i>",
     )
     QuoteFactory(
-        article=article, text="<img src=x onerror=alert(2)>", paragraph=1,
-        start=0, end=0, speaker__name="<em>Evil</em> Name",
+        article=article,
+        text="<img src=x onerror=alert(2)>",
+        paragraph=1,
+        start=0,
+        end=0,
+        speaker__name="<em>Evil</em> Name",
     )
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
