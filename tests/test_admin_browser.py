@@ -5,53 +5,18 @@ Drives Debian's Chromium (/usr/bin/chromium) with Playwright; it never downloads
 a browser. Screenshots go to tests/artifacts/ (ignored by git).
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from articles.models import Article, Quote
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
-# from a thread with a running loop unless told it is safe, which it is here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PASSWORD = "correct-horse-battery"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not shutil.which(CHROMIUM):
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
 # The Editor and Reporter groups come from a data migration: keep them across the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-        # ORM calls made while Playwright runs get their own database connection
-        # (another context for Django's thread-locals); close it, or PostgreSQL
-        # refuses to drop the test database at the end of the session.
-        connections.close_all()
 
 
 def log_in(browser, live_server, username):

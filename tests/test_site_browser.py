@@ -7,48 +7,23 @@ anything the Content-Security-Policy blocks. Needs Debian's chromium and axe-cor
 (``make browser`` installs both); skipped without them unless CI is set.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from articles.models import Mention, PersonVariant
+from tests.conftest import require_for_browser_tests
 from tests.factories import ArticleFactory, PersonFactory, QuoteFactory, SourceFactory
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_VERSION = "4.14.1"  # keep in step with AXE_VERSION in the Makefile
 AXE = Path(__file__).parent / ".vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 WIDTHS = {"desktop": (1280, 900), "phone": (320, 640)}
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
-def missing(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must have it (make browser)")
-    pytest.skip(f"{reason}; run `make browser`")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} is not installed")
-    if not AXE.exists():
-        missing(f"axe-core is not at {AXE}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture(scope="module", autouse=True)
+def axe_present():
+    require_for_browser_tests(AXE.exists(), f"axe-core is not at {AXE}")
 
 
 PARAGRAPHS = [
