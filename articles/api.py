@@ -15,7 +15,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -218,6 +218,9 @@ class ReaderViewSetMixin:
         wanted = self.requested_fields()
         return wanted is None or any(name in wanted for name in names)
 
+    def prepare(self, objects):
+        """Load what the serializer needs beside ``objects`` (a page, or one item)."""
+
     def changed_at(self, obj):
         return obj.updated_at
 
@@ -227,6 +230,7 @@ class ReaderViewSetMixin:
     def build_list(self):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        self.prepare(page)
         self.last_modified = max((self.changed_at(obj) for obj in page), default=None)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -288,6 +292,7 @@ class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def build_detail(self):
         obj = self.get_object()
+        self.prepare([obj])
         self.last_modified = self.changed_at(obj)
         return Response(self.get_serializer(obj).data)
 
@@ -320,36 +325,61 @@ class PreviewMixin(ReaderViewSetMixin):
         queryset = self.base_articles().select_related("source").defer(*heavy)
         if not detail:
             queryset = queryset.defer("body", "image_caption", "image_credit", "url")
-        if self.wants("people"):
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "mentions",
-                    queryset=Mention.objects.select_related("person").only(
-                        "article_id", "role", "person__name", "person__slug", "person__updated_at"
-                    ),
-                )
-            )
-        if detail or self.wants("quotes", "quote_count"):
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "quotes",
-                    queryset=Quote.objects.exclude(state=Quote.State.REJECTED)
-                    .select_related("speaker", "speaker_organization")
-                    .defer("extracted", "sentence", "speaker__extracted")
-                    .order_by("paragraph", "start"),
-                    to_attr="visible_quotes",
-                )
-            )
         return queryset.order_by("-published_at", "-pk")
+
+    def prepare(self, articles):
+        """Attach each article's people and visible quotes: one query each, as plain rows.
+
+        Rows rather than prefetched model instances: a page holds hundreds of people and
+        quotes, and building model instances for them was a third of the response time.
+        """
+        ids = [article.pk for article in articles]
+        people = {pk: [] for pk in ids}
+        quotes = {pk: [] for pk in ids}
+        if ids and self.wants("people"):
+            rows = (
+                Mention.objects.filter(article_id__in=ids)
+                .order_by("person__name", "pk")
+                .values(*MENTION_COLUMNS)
+            )
+            for row in rows:
+                people[row["article_id"]].append(row)
+        if ids and (self.action == "retrieve" or self.wants("quotes", "quote_count")):
+            rows = (
+                Quote.objects.filter(article_id__in=ids)
+                .exclude(state=Quote.State.REJECTED)
+                .order_by("paragraph", "start", "pk")
+                .values(*QUOTE_COLUMNS)
+            )
+            for row in rows:
+                quotes[row["article_id"]].append(row)
+        for article in articles:
+            article.people_rows = people[article.pk]
+            article.quote_rows = quotes[article.pk]
 
     def changed_at(self, article):
         times = [article.updated_at]
         if article.source is not None:
             times.append(article.source.updated_at)
-        prefetched = getattr(article, "_prefetched_objects_cache", {})
-        times.extend(mention.person.updated_at for mention in prefetched.get("mentions", []))
-        times.extend(quote.updated_at for quote in getattr(article, "visible_quotes", []))
+        times.extend(row["person__updated_at"] for row in article.people_rows)
+        times.extend(row["updated_at"] for row in article.quote_rows)
+        times.extend(row["speaker__updated_at"] or article.updated_at for row in article.quote_rows)
         return max(times)
+
+
+MENTION_COLUMNS = ("article_id", "role", "person__name", "person__slug", "person__updated_at")
+QUOTE_COLUMNS = (
+    "article_id",
+    "id",
+    "text",
+    "kind",
+    "updated_at",
+    "speaker__name",
+    "speaker__slug",
+    "speaker__updated_at",
+    "speaker_organization__name",
+    "speaker_organization__slug",
+)
 
 
 @extend_schema(tags=["articles"])

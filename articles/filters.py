@@ -77,6 +77,9 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+EDGE = dt.timedelta(days=2)
+
+
 class DayBoundFilter(django_filters.DateFilter):
     """A date (YYYY-MM-DD) compared with a datetime field, whole days in the site's time zone."""
 
@@ -87,9 +90,13 @@ class DayBoundFilter(django_filters.DateFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
+        # Days at the ends of the calendar would overflow datetime once shifted by a time
+        # zone; no article is dated there, so they keep everything or nothing.
+        if value <= dt.date.min + EDGE:
+            return qs.none() if self.upper else qs
+        if value >= dt.date.max - EDGE:
+            return qs if self.upper else qs.none()
         if self.upper:
-            if value == dt.date.max:
-                return qs
             return qs.filter(**{f"{self.field_name}__lt": day_start(value + dt.timedelta(days=1))})
         return qs.filter(**{f"{self.field_name}__gte": day_start(value)})
 

@@ -123,6 +123,25 @@ def speaker_data(quote, request) -> dict | None:
     }
 
 
+def speaker_row_data(row: dict, request) -> dict | None:
+    """speaker_data() for a quote loaded as a row (``QuoteSerializer``'s article pages)."""
+    if row["speaker__slug"] is not None:
+        return {
+            "type": "person",
+            "name": row["speaker__name"],
+            "slug": row["speaker__slug"],
+            "api_url": api_url(request, "person-detail", slug=row["speaker__slug"]),
+        }
+    if row["speaker_organization__slug"] is not None:
+        return {
+            "type": "organization",
+            "name": row["speaker_organization__name"],
+            "slug": row["speaker_organization__slug"],
+            "api_url": api_url(request, "source-detail", slug=row["speaker_organization__slug"]),
+        }
+    return None
+
+
 class ArticleQuoteSerializer(serializers.Serializer):
     """A quote inside an article."""
 
@@ -158,7 +177,8 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
     Source, people and quotes are built as plain dicts in the shapes of their serializers
     (which document them): a page of articles holds hundreds of them, and a DRF serializer
-    per nested object was most of the response time.
+    per nested object was most of the response time. The view attaches ``people_rows`` and
+    ``quote_rows`` (articles.api.PreviewMixin.prepare).
     """
 
     source = serializers.SerializerMethodField()
@@ -202,12 +222,12 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         request = self.context.get("request")
         return [
             {
-                "name": mention.person.name,
-                "slug": mention.person.slug,
-                "role": mention.role,
-                "api_url": api_url(request, "person-detail", slug=mention.person.slug),
+                "name": row["person__name"],
+                "slug": row["person__slug"],
+                "role": row["role"],
+                "api_url": api_url(request, "person-detail", slug=row["person__slug"]),
             }
-            for mention in article.mentions.all()
+            for row in article.people_rows
         ]
 
     @extend_schema_field(ArticleQuoteSerializer(many=True))
@@ -215,16 +235,16 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         request = self.context.get("request")
         return [
             {
-                "id": quote.pk,
-                "text": quote.text,
-                "kind": quote.kind,
-                "speaker": speaker_data(quote, request),
+                "id": row["id"],
+                "text": row["text"],
+                "kind": row["kind"],
+                "speaker": speaker_row_data(row, request),
             }
-            for quote in article.visible_quotes
+            for row in article.quote_rows
         ]
 
     def get_quote_count(self, article) -> int:
-        return len(article.visible_quotes)
+        return len(article.quote_rows)
 
     def get_url(self, article) -> str:
         return absolute(self.context.get("request"), article.get_absolute_url())

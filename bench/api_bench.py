@@ -6,7 +6,7 @@ Usage (from the project root, in the virtual environment; needs PostgreSQL and D
     python bench/api_bench.py                  # 10,000 articles, 10 s per endpoint
     python bench/api_bench.py --n 2000 --seconds 5
 
-Steps: a fresh database ``newsroom_apibench``; the committed seeds (and, when
+Steps: a fresh database ``newsroom_apibench`` (dropped at the end); the committed seeds (and, when
 ``../shared/eval/polnear`` is beside the project, up to 300 PolNeAR articles) imported and
 published by ``articles.importing.Importer``; then copied with ``bulk_create`` (mentions and
 quotes too) up to ``--n`` articles. gunicorn serves the site with ``2 x cores + 1`` sync
@@ -257,6 +257,10 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / "api_bench.json").write_text(json.dumps(results, indent=2))
     print()

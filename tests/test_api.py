@@ -427,3 +427,11 @@ def test_public_responses_are_cached_until_readers_content_changes(
 
     fresh = api.get("/api/v1/articles/")
     assert results(fresh)[0]["headline"] == "Second words"
+
+
+def test_dates_at_the_ends_of_the_calendar_are_answered(api):
+    article = ArticleFactory(published=True)
+    assert slugs(api.get("/api/v1/articles/?published_from=0001-01-01")) == [article.slug]
+    assert slugs(api.get("/api/v1/articles/?published_to=0001-01-01")) == []
+    assert slugs(api.get("/api/v1/articles/?published_to=9999-12-31")) == [article.slug]
+    assert slugs(api.get("/api/v1/articles/?published_from=9999-12-31")) == []

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from articles.extraction.html import parse_html
 from articles.extraction.files import load_file
+from articles.extraction.html import parse_html
 from articles.importing import iter_input_files
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
