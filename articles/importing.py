@@ -627,10 +627,11 @@ def _unique(model, base: str) -> str:
 def _unique_slugs(model, bases: list[str], tries: int = 10) -> list[str]:
     """A free slug for each of ``bases`` (``base``, ``base-2``...), distinct from each other.
 
-    One query on the unique slug index for the first ``tries`` candidates of every
-    base (a prefix search could not use that index); a base whose candidates are
-    all taken falls back to a scan of its prefix.
+    Asks the unique slug index about the first ``tries`` candidates of every base
+    in one query (a prefix search could not use that index); a base whose
+    candidates are all taken asks about the next ten times as many, and so on.
     """
+    asked = dict.fromkeys(bases, tries)  # candidates 1..asked[base] are known
     candidates = [_slug_candidate(b, n) for b in set(bases) for n in range(1, tries + 1)]
     taken = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))
     chosen = []
@@ -638,10 +639,10 @@ def _unique_slugs(model, bases: list[str], tries: int = 10) -> list[str]:
         n = 1
         while _slug_candidate(base, n) in taken:
             n += 1
-            if n == tries + 1:  # every candidate asked about is taken: look at the rest
-                taken |= set(
-                    model.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
-                )
+            if n > asked[base]:
+                more = [_slug_candidate(base, k) for k in range(n, n + 9 * asked[base])]
+                taken |= set(model.objects.filter(slug__in=more).values_list("slug", flat=True))
+                asked[base] = n + len(more) - 1
         slug = _slug_candidate(base, n)
         taken.add(slug)
         chosen.append(slug)

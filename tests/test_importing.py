@@ -7,6 +7,7 @@ from django.db import IntegrityError
 
 from articles.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
 from articles.models import Article, Mention, Person, Quote, Source
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +267,11 @@ def test_other_encodings_are_decoded_not_mangled(tmp_path, encoding):
     article = Article.objects.get(pk=import_one(path).article_id)
     assert article.headline == "Мэр открыл новый мост"
     assert "строительства" in article.body
+
+
+def test_slugs_stay_unique_past_the_first_candidates():
+    from articles.importing import _unique_slugs
+
+    for n in range(1, 13):
+        ArticleFactory(slug="same" if n == 1 else f"same-{n}")
+    assert _unique_slugs(Article, ["same", "same", "other"]) == ["same-13", "same-14", "other"]
