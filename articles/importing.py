@@ -34,6 +34,7 @@ from articles.extraction.files import LoadedFile, load_or_error, default_workers
 from articles.extraction.people import name_key
 from articles.extraction.sources import canonical_org_name, classify_source, domain_of
 from articles.models import Article, Mention, Person, PersonVariant, Quote, Source
+from articles.signals import invalidate_after_commit, invalidation_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,9 @@ class Importer:
         paths = list(paths)
         if workers is None:
             workers = default_workers(len(paths))
-        for path, loaded in iter_loaded(paths, max_bytes=self.max_bytes, workers=workers):
-            yield self.import_loaded(path, loaded)
+        with invalidation_deferred():
+            for path, loaded in iter_loaded(paths, max_bytes=self.max_bytes, workers=workers):
+                yield self.import_loaded(path, loaded)
 
     def import_loaded(self, path: Path, loaded: LoadedFile | ExtractionError) -> FileResult:
         if isinstance(loaded, ExtractionError):
@@ -197,6 +199,9 @@ class Importer:
             return FileResult(
                 path=label, outcome=FAILED, error=f"database error: {type(exc).__name__}: {exc}"
             )
+        if result.outcome != UNCHANGED and not self.dry_run:
+            # Quotes and mentions are written in bulk, which sends no model signals.
+            invalidate_after_commit()
         if not self.dry_run:
             self._people.update(pending_people)
             self._sources.update(pending_sources)

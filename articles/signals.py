@@ -10,12 +10,15 @@ arrives, because no save happens then: the state kept in the cache records the n
 such time (:func:`public_cache_version`).
 
 Writes that skip model signals (``QuerySet.update()``, ``bulk_create()``) must call
-:func:`invalidate_public_pages` themselves.
+:func:`invalidate_after_commit` themselves. Bulk work may wrap itself in
+:func:`invalidation_deferred` to invalidate once at the end.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -55,16 +58,41 @@ def public_cache_version() -> int:
     return state["version"]
 
 
-def _invalidate_on_commit(**kwargs) -> None:
+_deferred = threading.local()
+
+
+@contextmanager
+def invalidation_deferred():
+    """Within this block, invalidate once at its end instead of after every commit.
+
+    For bulk work such as an import of thousands of files, where a cache write and
+    a query after every file would cost more than the import itself.
+    """
+    depth = getattr(_deferred, "depth", 0)
+    _deferred.depth = depth + 1
+    try:
+        yield
+    finally:
+        _deferred.depth = depth
+        if depth == 0 and getattr(_deferred, "pending", False):
+            _deferred.pending = False
+            invalidate_public_pages()
+
+
+def invalidate_after_commit(**kwargs) -> None:
+    """Make cached pages stale once the current transaction commits (or when deferred)."""
+    if getattr(_deferred, "depth", 0):
+        _deferred.pending = True
+        return
     # After commit: a page rendered before then would otherwise be cached from old rows.
     transaction.on_commit(invalidate_public_pages)
 
 
 for model in WATCHED:
-    post_save.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-save-{model}")
-    post_delete.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-del-{model}")
+    post_save.connect(invalidate_after_commit, sender=model, dispatch_uid=f"cache-save-{model}")
+    post_delete.connect(invalidate_after_commit, sender=model, dispatch_uid=f"cache-del-{model}")
 
 
 @receiver(m2m_changed, sender=Article.related.through, dispatch_uid="cache-related")
 def _related_changed(**kwargs) -> None:
-    _invalidate_on_commit()
+    invalidate_after_commit()

@@ -275,3 +275,14 @@ def test_slugs_stay_unique_past_the_first_candidates():
     for n in range(1, 13):
         ArticleFactory(slug="same" if n == 1 else f"same-{n}")
     assert _unique_slugs(Article, ["same", "same", "other"]) == ["same-13", "same-14", "other"]
+
+
+def test_a_bulk_import_makes_cached_pages_stale_once_at_the_end(seeds_dir, monkeypatch):
+    from articles import signals
+
+    calls = []
+    monkeypatch.setattr(signals, "invalidate_public_pages", lambda: calls.append(1))
+    results = Importer(publish=True).import_paths(sorted(seeds_dir.glob("*.txt")), workers=0)
+    outcomes = [r.outcome for r in results]
+    assert outcomes == [CREATED] * 5
+    assert calls == [1]
