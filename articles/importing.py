@@ -29,8 +29,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from articles.extraction import SUPPORTED_SUFFIXES, ExtractedArticle, ExtractedPerson, ExtractionError
-from articles.extraction.files import LoadedFile, load_or_error, default_workers, iter_loaded
+from articles.extraction import (
+    SUPPORTED_SUFFIXES,
+    ExtractedArticle,
+    ExtractedPerson,
+    ExtractionError,
+)
+from articles.extraction.files import LoadedFile, default_workers, iter_loaded, load_or_error
 from articles.extraction.people import name_key
 from articles.extraction.sources import canonical_org_name, classify_source, domain_of
 from articles.models import Article, Mention, Person, PersonVariant, Quote, Source

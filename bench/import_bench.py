@@ -7,10 +7,10 @@ Usage (from the project root, in the virtual environment):
     python bench/import_bench.py --n 1000 --db sqlite  # one run (used by the matrix)
 
 Articles are made by varying the committed seeds and, when ``../shared/eval/polnear``
-is beside the project, the PolNeAR training articles: each gets its own original URL, so every file is a new article. Each run happens in its own
-process against a new database (a temporary SQLite file, or a PostgreSQL
-database ``newsroom_bench`` created afresh at ``--pg-url``), so peak memory
-(``ru_maxrss``) is that run's alone.
+is beside the project, the PolNeAR training articles: each copy gets its own original
+URL, so every file is a new article. Each run happens in its own process against a
+new database (a temporary SQLite file, or a PostgreSQL database ``newsroom_bench``
+created afresh at ``--pg-url``), so peak memory (``ru_maxrss``) is that run's alone.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear" / "train"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
+WIDTHS = (8, 10, 12, 9, 9, 8)  # columns of the matrix after the database name
 
 
 def base_texts() -> list[str]:
@@ -123,8 +124,9 @@ def main() -> None:
     if args.n and args.db:
         print(json.dumps(run_one(args.n, args.db, args.pg_url, args.workers)))
         return
+    header = ("db", "N", "seconds", "articles/s", "peak MB", "quotes", "failed")
     print(
-        f"{'db':<11}{'N':>8}{'seconds':>10}{'articles/s':>12}{'peak MB':>9}{'quotes':>9}{'failed':>8}"
+        f"{header[0]:<11}" + "".join(f"{h:>{w}}" for h, w in zip(header[1:], WIDTHS, strict=True))
     )
     for db in ("sqlite", "postgresql"):
         for n in (int(s) for s in args.sizes.split(",")):
@@ -136,11 +138,16 @@ def main() -> None:
                 text=True,
             ).stdout
             r = json.loads(out.strip().splitlines()[-1])
-            print(
-                f"{db:<11}{n:>8}{r['seconds']:>10}{r['articles_per_s']:>12}"
-                f"{r['peak_rss_mb']:>9}{r['quotes']:>9}{r['failed']:>8}",
-                flush=True,
+            values = (
+                n,
+                r["seconds"],
+                r["articles_per_s"],
+                r["peak_rss_mb"],
+                r["quotes"],
+                r["failed"],
             )
+            row = "".join(f"{v:>{w}}" for v, w in zip(values, WIDTHS, strict=True))
+            print(f"{db:<11}{row}", flush=True)
 
 
 if __name__ == "__main__":

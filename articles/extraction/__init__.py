@@ -3,7 +3,7 @@
 The pipeline, one module per step::
 
     decoding.decode_bytes   bytes -> text (encoding detected, NULs and control characters gone)
-    text.parse_text         plain-text scrape -> ParsedPage (furniture dropped, headline, caption...)
+    text.parse_text         plain-text scrape -> ParsedPage (furniture dropped, headline...)
     html.parse_html         saved HTML page   -> ParsedPage (metadata + main content)
     people.extract_people   body -> [ExtractedPerson]
     quotes.extract_quotes   body + people -> [ExtractedQuote]

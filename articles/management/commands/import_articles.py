@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
-
 from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.extraction import ExtractionError
 from articles.extraction.files import default_workers, iter_loaded
