@@ -31,33 +31,34 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 WIDTHS = (8, 10, 12, 9, 9, 8)  # columns of the matrix after the database name
 
 
-def base_texts() -> list[str]:
+def base_texts(*, polnear: bool = True) -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    if POLNEAR.is_dir():
+    if polnear and POLNEAR.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))]
     return texts
 
 
-def generate(folder: Path, n: int) -> None:
-    """Write ``n`` distinct article files into ``folder``."""
-    texts = base_texts()
+def generate(folder: Path, n: int, *, polnear: bool = True, label: str = "generated") -> None:
+    """Write ``n`` distinct article files into ``folder`` (each with its own original URL)."""
+    texts = base_texts(polnear=polnear)
     for i in range(n):
         text = texts[i % len(texts)]
         day = 1 + i % 28
-        url = f"https://bench.example.org/2024/03/{day:02d}/generated-story-{i}"
+        url = f"https://bench.example.org/2024/03/{day:02d}/{label}-story-{i}"
         variant = f"{text.rstrip()}\n\nOriginal url:\n{url}\n"
         (folder / f"article_{i:06d}.txt").write_text(variant, encoding="utf-8")
 
 
-def fresh_database(db: str, pg_url: str, workdir: Path) -> str:
+def fresh_database(db: str, pg_url: str, workdir: Path, *, name: str = "newsroom_bench") -> str:
+    """A new empty database: a SQLite file in ``workdir``, or PostgreSQL database ``name``."""
     if db == "sqlite":
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return f"sqlite:///{workdir / (name + '.sqlite3')}"
     import psycopg
 
     with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS newsroom_bench")
-        conn.execute("CREATE DATABASE newsroom_bench")
-    return f"{pg_url}/newsroom_bench"
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{pg_url}/{name}"
 
 
 def run_one(n: int, db: str, pg_url: str, workers: int | None) -> dict:

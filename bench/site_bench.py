@@ -31,6 +31,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+# Run as a script, this folder is on sys.path: the import benchmark's helpers are shared.
+from import_bench import fresh_database, generate
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 MODES = {
@@ -41,26 +44,6 @@ MODES = {
         "REDIS_URL": "redis://127.0.0.1:6379/15",
     },
 }
-
-
-def generate(folder: Path, n: int) -> None:
-    """Write ``n`` distinct article files, varied from the seeds by their original URL."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    for i in range(n):
-        url = f"https://bench.example.org/2024/03/{1 + i % 28:02d}/site-bench-story-{i}"
-        text = f"{texts[i % len(texts)].rstrip()}\n\nOriginal url:\n{url}\n"
-        (folder / f"article_{i:05d}.txt").write_text(text, encoding="utf-8")
-
-
-def fresh_database(db: str, pg_url: str, workdir: Path) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{workdir / 'site_bench.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(f"{pg_url}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS newsroom_site_bench")
-        conn.execute("CREATE DATABASE newsroom_site_bench")
-    return f"{pg_url}/newsroom_site_bench"
 
 
 def free_port() -> int:
@@ -159,12 +142,14 @@ def main() -> None:
             "DEBUG": "0",
             "SECRET_KEY": "site-bench-only",
             "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": fresh_database(args.db, args.pg_url, workdir),
+            "DATABASE_URL": fresh_database(
+                args.db, args.pg_url, workdir, name="newsroom_site_bench"
+            ),
             "LOG_LEVEL": "ERROR",
         }
         env.pop("REDIS_URL", None)
         (workdir / "in").mkdir()
-        generate(workdir / "in", args.articles)
+        generate(workdir / "in", args.articles, polnear=False, label="site-bench")
         manage = [python, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
         subprocess.run(
