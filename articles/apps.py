@@ -6,5 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Connects the receivers that invalidate cached public pages.
-        from . import signals  # noqa: F401
+        # Connect the receivers: cached public pages go stale on change (signals), and
+        # imported rows get a history baseline before their first change (history).
+        from . import history, signals  # noqa: F401

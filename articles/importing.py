@@ -27,7 +27,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
 from articles.extraction import (
     SUPPORTED_SUFFIXES,
@@ -289,6 +288,9 @@ class _ArticleWriter:
         if created or self.changed:
             article.imported_at = timezone.now()
             article._change_reason = CHANGE_REASON
+            if created:
+                # Its history starts before its first change (articles.history).
+                article.skip_history_when_saving = True
             article.save()
         people = self._sync_people(article)
         quotes_created = self._sync_quotes(article, people)
@@ -473,7 +475,8 @@ class _ArticleWriter:
                     extracted={"name": person.name, "role": role},
                 )
             )
-        bulk_create_with_history(rows, Person, default_change_reason=CHANGE_REASON)
+        # No history rows yet: articles.history records one before the first change.
+        Person.objects.bulk_create(rows)
         for row in rows:
             self.pending_spellings[row.pk] = {row.name.lower()}
         self.people_created += len(rows)
@@ -540,6 +543,7 @@ class _ArticleWriter:
             if quote is not None and quote.pk not in seen:
                 seen.add(quote.pk)
                 if self._refresh(quote, machine):
+                    quote._change_reason = CHANGE_REASON
                     quote.save()
                     self.changed = True
                 continue
@@ -548,7 +552,7 @@ class _ArticleWriter:
             places.add((eq.paragraph, eq.start))
             to_create.append(Quote(article=article, extracted=_jsonable(machine), **machine))
         if to_create:
-            bulk_create_with_history(to_create, Quote, default_change_reason=CHANGE_REASON)
+            Quote.objects.bulk_create(to_create)  # history: see articles.history
             self.changed = True
         stale = [
             q.pk

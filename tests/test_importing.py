@@ -246,12 +246,46 @@ def test_one_outlet_seen_by_name_and_by_domain_is_one_source(seeds_dir):
     assert Article.objects.filter(source=publishers[0]).count() == 5
 
 
-def test_the_import_is_recorded_in_the_history(seeds_dir):
+def test_imported_rows_get_their_history_before_their_first_change(seeds_dir):
     article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
-    assert article.history.get().history_change_reason == "import"
-    quote = article.quotes.first()
-    assert quote.history.get().history_change_reason == "import"
-    assert Person.objects.get(name="Dmitry Peskov").history.get().history_type == "+"
+    quote = article.quotes.get(text="No, it doesn't.")
+    assert not article.history.exists() and not quote.history.exists()  # the import is cheap
+
+    imported_headline = article.headline
+    article.headline = "Kremlin denies Kharkiv offensive failed"
+    article.save()
+    created, edited = article.history.order_by("history_date", "history_id")
+    assert (created.history_type, created.history_change_reason) == ("+", "import")
+    assert created.headline == imported_headline
+    change = edited.diff_against(created).changes
+    assert [(c.field, c.old, c.new) for c in change] == [
+        ("headline", imported_headline, "Kremlin denies Kharkiv offensive failed")
+    ]
+
+    quote_id = quote.pk
+    quote.delete()
+    assert list(
+        Quote.history.filter(id=quote_id)
+        .order_by("history_id")
+        .values_list("history_type", flat=True)
+    ) == ["+", "-"]
+
+
+def test_a_reimport_that_refreshes_an_edited_article_is_in_its_history(seeds_dir):
+    article = Article.objects.get(pk=import_one(seeds_dir / SEED).article_id)
+    article.image_caption = "An editor's caption."
+    article.save()
+    # An older extraction of the credit that nobody corrected, now refreshed.
+    article.image_credit = "TASS"
+    article.extracted["image_credit"] = "TASS"
+    article.save()
+
+    import_one(seeds_dir / SEED)
+
+    latest = article.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason == "import"
+    assert latest.image_credit == "Russian Defense Ministry / TASS"
+    assert latest.image_caption == "An editor's caption."
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "utf-16", "utf-8-sig"])

@@ -1,0 +1,42 @@
+"""History baselines: imported rows get their first history record when first changed.
+
+Every change to an article, person, quote or source is recorded (django-simple-history).
+Rows the importer creates are the exception at first: writing a history row beside
+each of the thousands of quotes and people an import creates would double its cost,
+and the import itself is recorded elsewhere (the row's ``extracted`` snapshot and
+``imported_at``). So, before the first change to a row that has no history yet — an
+editor's save, a re-import's refresh, a deletion — its current state is recorded as
+its creation ("+", reason "import", dated when it was imported). The change is then
+recorded as usual, so every edit shows the old and the new values and can be reverted.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import pre_delete, pre_save
+from django.utils import timezone
+
+from .models import Article, Person, Quote, Source
+
+BASELINE_REASON = "import"
+TRACKED = (Article, Person, Quote, Source)
+
+
+def record_baseline(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Record the stored state of ``instance`` as its creation, if it has no history yet."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    history = sender.history
+    if history.filter(**{sender._meta.pk.attname: instance.pk}).exists():
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    if stored is None:
+        return
+    when = getattr(stored, "imported_at", None) or getattr(stored, "created_at", None)
+    history.bulk_history_create(
+        [stored], default_change_reason=BASELINE_REASON, default_date=when or timezone.now()
+    )
+
+
+for model in TRACKED:
+    pre_save.connect(record_baseline, sender=model, dispatch_uid=f"history-baseline-save-{model}")
+    pre_delete.connect(record_baseline, sender=model, dispatch_uid=f"history-baseline-del-{model}")
