@@ -97,3 +97,14 @@ def test_name_key_folds_case_accents_and_transliteration(a, b):
 def test_name_key_keeps_different_names_apart():
     assert name_key("Bill Clinton") != name_key("Hillary Clinton")
     assert name_key("") == ""
+
+
+def test_places_common_nouns_and_sentence_words_are_not_people():
+    people = extract_people(
+        [
+            "Russia said on Monday that the talks had failed.",
+            "Teachers said the plan was unfair, and the teachers' union agreed.",
+            "Having said that, Neither Clinton nor anyone else replied. I'll wait, Smith said.",
+        ]
+    )
+    assert [p.name for p in people] == ["Smith"]

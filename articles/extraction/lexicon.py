@@ -126,7 +126,28 @@ FUNCTION_WORDS = _words(
     which what where why how speaking asked according separately earlier later
     in-depth even not no yes many some most more much all both each every other another
     one two three four five six seven eight nine ten last next new former
-    former acting ex
+    former acting ex neither either now only just
+    """
+)
+
+# Countries, their people and large regions: one such word is a place, never a person
+# ("Russia said ...", "the French"). Multi-word places are caught by NON_NAME_WORDS.
+PLACES = _words(
+    """
+    afghanistan albania algeria america argentina armenia australia austria azerbaijan
+    belarus belgium bosnia brazil britain bulgaria canada chechnya chile china colombia
+    crimea croatia cuba cyprus czechia denmark donbas egypt england estonia ethiopia europe
+    finland france georgia germany greece hungary india indonesia iran iraq ireland israel
+    italy japan jordan kazakhstan kenya korea kosovo kyiv kiev kuwait latvia lebanon libya
+    lithuania london macedonia mexico moldova mongolia montenegro moscow morocco nato
+    netherlands nigeria norway pakistan palestine paris poland portugal qatar romania russia
+    scotland serbia slovakia slovenia somalia spain sudan sweden switzerland syria taiwan
+    tajikistan turkey turkmenistan ukraine uzbekistan venezuela vietnam wales washington
+    yemen beijing berlin brussels tokyo tehran gaza africa asia
+    alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon
+    pennsylvania tennessee texas utah vermont virginia wisconsin wyoming
     """
 )
 

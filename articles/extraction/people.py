@@ -393,7 +393,35 @@ def _compatible(a: list[str], b: list[str]) -> bool:
     return fa == fb or (fa[:1] == fb[:1] and initial)
 
 
-def _group(mentions: list[Mention]) -> tuple[list[_Person], dict[int, _Person]]:
+def _plausible_single_name(m: Mention, tokens: list[list[Token]], lower_words: set[str]) -> bool:
+    """Whether a one-word name with nobody fuller to attach to can be a person on its own.
+
+    Not when the word is a place ("Russia said"), when the article also writes it in
+    lower case (a common noun: "Teachers said" beside "the teachers"), or when it is
+    a contraction or an -ing word that is capitalised only because it starts a
+    sentence ("I'll", "Having said that").
+    """
+    word = m.name
+    low = _bare(word.lower())
+    if low in lx.PLACES:
+        return False
+    if m.role is not None:
+        return True
+    if low in lower_words or "'" in word or "’" in word:
+        return False
+    if low.endswith("ing"):
+        toks = tokens[m.paragraph]
+        first = next((i for i, t in enumerate(toks) if t.start == m.start), 0)
+        return first > 0 and toks[first - 1].text not in _SENTENCE_ENDS
+    return True
+
+
+_SENTENCE_ENDS = frozenset(".!?:") | QUOTE_MARKS
+
+
+def _group(
+    mentions: list[Mention], tokens: list[list[Token]], lower_words: set[str]
+) -> tuple[list[_Person], dict[int, _Person]]:
     """Group person mentions; returns the people and a map from mention id to person."""
     people: list[_Person] = []
     owner: dict[int, _Person] = {}
@@ -421,7 +449,7 @@ def _group(mentions: list[Mention]) -> tuple[list[_Person], dict[int, _Person]]:
             match = [p for p in people if len(p.parts) == 1 and p.surname_key == key]
         if match:
             owner[id(m)] = match[0]
-        elif m.evidence:
+        elif m.evidence and _plausible_single_name(m, tokens, lower_words):
             p = _Person(list(m.name_parts), None, [], set())
             people.append(p)
             owner[id(m)] = p
@@ -502,7 +530,8 @@ def _scan_cached(paragraphs: tuple[str, ...]) -> Scan:
     mentions: list[Mention] = []
     for index, (text, toks) in enumerate(zip(paragraphs, tokens, strict=True)):
         mentions.extend(_scan_paragraph(index, text, toks))
-    grouped, owner = _group(mentions)
+    lower_words = {t.low for toks in tokens for t in toks if t.is_word and not t.is_cap}
+    grouped, owner = _group(mentions, tokens, lower_words)
     _bind_descriptions(tokens, mentions, owner)
     people = []
     canonical: dict[int, str] = {}
