@@ -461,3 +461,18 @@ def test_furniture_lines_are_recognised(line):
 )
 def test_article_lines_are_not_furniture(line):
     assert not is_furniture(line)
+
+
+def test_section_label_titles_byline_prefix_and_address_as_site_name():
+    page = parse_html(
+        "<html><head><meta property='og:title' content='Opinion'>"
+        "<meta property='og:site_name' content='https://www.example-news.in'>"
+        "<meta name='author' content='By TOM WRITER, Staff'>"
+        "</head><body><article><h1>Council Votes to Close the Old Harbour Bridge</h1>"
+        "<p>The city council voted on Tuesday to close the old harbour bridge to traffic "
+        "after engineers found cracks in two of its supports during an inspection.</p>"
+        "</article></body></html>"
+    )
+    assert page.headline == "Council Votes to Close the Old Harbour Bridge"
+    assert page.byline == "TOM WRITER, Staff"
+    assert page.source == "example-news.in"

@@ -171,6 +171,9 @@ def parse_html(html: str, *, url: str | None = None) -> ParsedPage:
     page.page_url = declared or url
 
     page.source = _first(meta.get("og:site_name"), ld.name_of(article.get("publisher")))
+    if page.source and page.source.startswith(("http://", "https://")):
+        # Some sites put their address where their name belongs: keep the host.
+        page.source = (urlsplit(page.source).hostname or "").removeprefix("www.") or None
     page.headline = _find_headline(tree, meta, article, page.source)
     page.byline = _find_byline(meta, ld, article)
     page.published = _find_published(tree, meta, article, page.page_url, url)
@@ -368,11 +371,13 @@ def _find_headline(
     title_node = tree.find(".//title")
     title = title_node.text_content() if title_node is not None else None
     headline = headline if isinstance(headline, str) else None
-    for candidate in (meta.get("og:title"), headline, h1, title):
-        cleaned = _first(candidate)
-        if cleaned:
-            return _strip_site_suffix(cleaned, source=source, h1=h1)
-    return None
+    candidates = [_first(c) for c in (meta.get("og:title"), headline, h1, title)]
+    candidates = [c for c in candidates if c]
+    # A one-word title is usually a section label ("Opinion"); a longer one is the headline.
+    chosen = next(
+        (c for c in candidates if len(c.split()) > 1), candidates[0] if candidates else None
+    )
+    return _strip_site_suffix(chosen, source=source, h1=h1) if chosen else None
 
 
 def _first_h1(tree: etree._Element) -> str | None:
@@ -423,12 +428,15 @@ def _find_byline(meta: dict[str, str], ld: _JsonLd, article: dict) -> str | None
     """JSON-LD author name(s) joined with ", ", else the author meta tag (not a URL)."""
     names = ld.names_of(article.get("author")) if article else []
     if names:
-        return ", ".join(names)
+        return _BY_PREFIX.sub("", ", ".join(names))
     for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
         value = _first(meta.get(key))
         if value and not value.startswith(("http://", "https://")):
-            return value
+            return _BY_PREFIX.sub("", value)
     return None
+
+
+_BY_PREFIX = re.compile(r"^\s*by\s+", re.IGNORECASE)
 
 
 def _find_published(
