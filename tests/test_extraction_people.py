@@ -108,3 +108,17 @@ def test_places_common_nouns_and_sentence_words_are_not_people():
         ]
     )
     assert [p.name for p in people] == ["Smith"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("Anna Example, the air force commander, told reporters it was over.", "air force commander"),
+        ("Tom Sample, a spokesman for the ministry, said talks would go on.", "spokesman for the ministry"),
+        ("Jo Doe, who once ran the agency, said nothing.", None),
+        ("Jo Doe, President Smith's approval rating remains strong, she said.", None),
+    ],
+)
+def test_role_from_an_appositive_after_the_name(sentence, role):
+    people = {p.name: p.role for p in extract_people([sentence])}
+    assert people.get(sentence.split(",")[0]) == role

@@ -343,3 +343,20 @@ def test_stray_markup_in_a_text_scrape_is_reduced_to_text():
 def test_text_that_only_mentions_angle_brackets_is_kept():
     page = parse_text("Prices Rise\n\nInflation was < 3% in May and > 2% in June, the bank said.\n")
     assert page.body == ["Inflation was < 3% in May and > 2% in June, the bank said."]
+
+
+def test_agency_copy_date_line_and_credits_are_not_body():
+    page = parse_text(
+        "Ukraine Says It Shot Down 40 Drones\n\n"
+        "By Anna Example\n\n"
+        "July 18, 2024 10:21 AM GMT+3 Updated 2 hours ago\n\n"
+        "KYIV, July 18 - Ukraine's air force said on Thursday it had destroyed 40 drones "
+        "launched overnight.\n\n"
+        "Reporting by Anna Example; Editing by Tom Sample\n"
+    )
+    assert page.published == dt.date(2024, 7, 18)
+    assert page.byline == "Anna Example"
+    assert page.body == [
+        "KYIV, July 18 - Ukraine's air force said on Thursday it had destroyed 40 drones "
+        "launched overnight."
+    ]

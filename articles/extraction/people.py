@@ -191,6 +191,44 @@ def _role_before(tokens: list[Token], i: int) -> tuple[int, str | None]:
     return j, " ".join(words)
 
 
+def _appositive_role(tokens: list[Token], i: int) -> str | None:
+    """The role in an appositive after a name: "Mykola Oleshchuk, the air force commander,".
+
+    ``i`` is the token after the name. The appositive must be closed by a comma,
+    hold a title or job noun, and be at most eight words (no speech verb inside).
+    """
+    n = len(tokens)
+    if i >= n or tokens[i].text != ",":
+        return None
+    j = start = i + 1
+    if j < n and tokens[j].low in ("the", "a", "an"):
+        j = start = j + 1
+    while j < n and tokens[j].is_word and j - start < 8:
+        # A clause, not a description: "..., who once ...", "..., Mr. X is ...".
+        if tokens[j].low in lx.SPEECH_VERBS or tokens[j].low in lx.AUXILIARIES:
+            return None
+        j += 1
+    words = tokens[start:j]
+    if j >= n or tokens[j].text != "," or not words:
+        return None
+    if words[0].low in lx.FUNCTION_WORDS or words[0].is_cap and not is_title(words[0]):
+        return None
+    first_title = next((k for k, t in enumerate(words) if is_title(t)), None)
+    if first_title is None:
+        return None
+    # After the job noun only a prepositional tail may follow ("spokesman for the
+    # ministry"), not the rest of a clause ("... approval rating remains strong").
+    for t in words[first_title + 1 :]:
+        if t.low in _ROLE_TAIL_OPENERS:
+            break
+        if not t.is_cap and not is_title(t) and t.low not in lx.ROLE_MODIFIERS:
+            return None
+    return " ".join(t.text for t in words)
+
+
+_ROLE_TAIL_OPENERS = frozenset("of for at to in with on from".split())
+
+
 def _scan_paragraph(index: int, text: str, tokens: list[Token]) -> list[Mention]:
     mentions: list[Mention] = []
     n = len(tokens)
@@ -289,6 +327,8 @@ def _scan_paragraph(index: int, text: str, tokens: list[Token]) -> list[Mention]
             continue
         first = name_idx[0]
         role_start, role = _role_before(tokens, first - 1)
+        if role is None:
+            role = _appositive_role(tokens, name_idx[-1] + 1)
         parts = [tokens[x].text for x in name_idx]
         if tokens[name_idx[-1]].possessive:
             parts[-1] = _POSSESSIVE_RE.sub("", parts[-1])

@@ -125,6 +125,13 @@ _WIDGET_RE = re.compile(
     r"|next|previous|more|back|home|continue|preview|payments?|methods?)\b",
     re.I,
 )
+# The agency-style credits line at the foot of a story: "Reporting by X; Editing by Y".
+_CREDITS_RE = re.compile(
+    r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|translated|"
+    r"graphics|research|fact[- ]checking)\s+by\s+[A-Z]",
+    re.I,
+)
+
 # A call to action is phrased as an imperative.
 _IMPERATIVE_RE = re.compile(
     r"^(?:read|click|tap|subscribe|sign\s+up|follow|share|download|watch|listen|support|donate"
@@ -198,7 +205,9 @@ _DATE_LINE_RE = re.compile(
     r"(?:(?P<m1>" + _MONTH_NAMES + r")\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{4})"
     r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>" + _MONTH_NAMES + r")\.?,?\s+(?P<y2>\d{4})"
     r"|(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2}))"
-    r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
+    r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s+[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|\s*[+-]\d{2}:?\d{2})?)?"
+    r"(?:\s+(?:updated|last\s+updated)\b[^.!?]{0,40})?"
     r"\s*(?:\|.*)?$",
     re.I,
 )
@@ -285,6 +294,7 @@ def is_furniture(line: str) -> bool:
       action or widget (support, subscribe, share, read more, cookies...) and
       is not a plain sentence of reporting ("Shares fell 5%." stays);
     * a label followed by a lone URL ("Read more: https://...");
+    * a date line, and the credits line of agency copy ("Reporting by X; Editing by Y");
     * a reader-addressed paragraph ("we", "our", "you" outside quotation marks)
       about donations, newsletters, ads, cookies or the outlet's journalism.
 
@@ -306,6 +316,8 @@ def is_furniture(line: str) -> bool:
     if n_words <= 40 and (_APPEAL_OPENER_RE.match(line) or _RELATED_RE.match(line)):
         return True
     if n_words <= 14 and _DATE_LINE_RE.match(line):
+        return True
+    if n_words <= 40 and _CREDITS_RE.match(line):
         return True
     if n_words > 12:
         # Long lines: only a reader-addressed appeal is furniture. The substring test
