@@ -113,8 +113,14 @@ def test_places_common_nouns_and_sentence_words_are_not_people():
 @pytest.mark.parametrize(
     ("sentence", "role"),
     [
-        ("Anna Example, the air force commander, told reporters it was over.", "air force commander"),
-        ("Tom Sample, a spokesman for the ministry, said talks would go on.", "spokesman for the ministry"),
+        (
+            "Anna Example, the air force commander, told reporters it was over.",
+            "air force commander",
+        ),
+        (
+            "Tom Sample, a spokesman for the ministry, said talks would go on.",
+            "spokesman for the ministry",
+        ),
         ("Jo Doe, who once ran the agency, said nothing.", None),
         ("Jo Doe, President Smith's approval rating remains strong, she said.", None),
     ],
