@@ -164,7 +164,7 @@ class Importer:
             return FileResult(path=str(path), outcome=FAILED, error=str(loaded))
         return self.import_extracted(
             loaded.extracted,
-            raw_text=loaded.text,
+            raw_text=loaded.raw,
             content_hash=loaded.content_hash,
             source_file=path.name,
             label=str(path),

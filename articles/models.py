@@ -174,9 +174,7 @@ class Article(models.Model):
         db_index=True,
         help_text="Readers see a published article from this time on; a future time schedules it.",
     )
-    people = models.ManyToManyField(
-        Person, through="Mention", related_name="articles", blank=True
-    )
+    people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
     related = models.ManyToManyField("self", symmetrical=False, blank=True)
     related_links = models.JSONField(
         default=list, blank=True, help_text="Related-article links found in the original."
@@ -249,9 +247,7 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["article", "person__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "person"], name="unique_mention")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "person"], name="unique_mention")]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.article}"

@@ -320,3 +320,15 @@ def test_a_bulk_import_makes_cached_pages_stale_once_at_the_end(seeds_dir, monke
     outcomes = [r.outcome for r in results]
     assert outcomes == [CREATED] * 5
     assert calls == [1]
+
+
+def test_raw_input_is_kept_as_the_file_had_it(tmp_path):
+    text = (
+        "Minister Says Talks Will Go On\r\n\r\n"
+        "Foreign Minister Anna Example said on Monday that talks would continue.\x00\r\n"
+    )
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(text.encode("utf-8"))
+    article = Article.objects.get(pk=import_one(path).article_id)
+    assert article.raw_input == text.replace("\x00", "")  # only the NUL is gone
+    assert article.body == "Foreign Minister Anna Example said on Monday that talks would continue."

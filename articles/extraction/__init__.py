@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from .decoding import decode_bytes
+from .decoding import clean_text, decode_bytes
 from .html import parse_html
 from .people import extract_people
 from .quotes import extract_quotes
@@ -63,8 +63,11 @@ def is_html(text: str, *, filename: str = "") -> bool:
 def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
     """Extract an article from already-decoded text (plain scrape or HTML).
 
-    Raises :class:`ExtractionError` when no article text is found.
+    The text is cleaned first (:func:`.decoding.clean_text`), so the raw text
+    kept with an article can be extracted again as it is. Raises
+    :class:`ExtractionError` when no article text is found.
     """
+    text = clean_text(text)
     page: ParsedPage = parse_html(text) if is_html(text, filename=filename) else parse_text(text)
     if not any(p.strip() for p in page.body):
         raise ExtractionError("no article text found")

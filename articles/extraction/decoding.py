@@ -79,9 +79,9 @@ def decode_bytes(data: bytes, *, max_bytes: int | None = None) -> str:
         max_bytes: refuse files larger than this (None: no limit).
 
     Returns:
-        The text with newlines normalised (``\\r\\n`` and ``\\r`` become ``\\n``),
-        NUL and other control characters (except ``\\n`` and ``\\t``) removed, and
-        NFC normalisation applied.
+        :func:`clean_text` of :func:`decode_raw`: newlines normalised, mojibake
+        repaired, NUL and other control characters (except ``\\n`` and ``\\t``)
+        removed, NFC normalisation applied.
 
     Raises:
         ExtractionError: the file is empty, too large, binary (a PDF, an image, an
@@ -89,12 +89,35 @@ def decode_bytes(data: bytes, *, max_bytes: int | None = None) -> str:
             its BOM announces, or in no encoding that gives believable text; also
             when nothing but whitespace remains after cleaning.
     """
+    return clean_text(decode_raw(data, max_bytes=max_bytes))
+
+
+def decode_raw(data: bytes, *, max_bytes: int | None = None) -> str:
+    """The file's text as its encoding gives it: nothing repaired, only NUL characters removed.
+
+    This is what an article keeps as its raw input (NULs cannot be stored in a
+    database text column). Raises :class:`ExtractionError` as :func:`decode_bytes` does.
+    """
     if not data:
         raise ExtractionError("empty file")
     if max_bytes is not None and len(data) > max_bytes:
         raise ExtractionError(f"file is {len(data)} bytes, over the {max_bytes}-byte limit")
+    return _decode(data).replace("\x00", "")
 
-    text = _decode(data)
+
+def clean_text(text: str) -> str:
+    """Normalise decoded text for extraction (idempotent: clean text comes back unchanged).
+
+    Repairs UTF-8 that went through a cp1252 decode ("â€™" for "’"), normalises
+    newlines and Unicode line separators, removes control characters except
+    ``\\n`` and ``\\t``, and applies NFC. Raises :class:`ExtractionError` when
+    nothing but whitespace is left.
+    """
+    # Text can go through a wrong decode more than once ("Ã\x83Â§" for "ç").
+    for _ in range(3):
+        if text.isascii() or not _MOJIBAKE_RE.search(text):
+            break
+        text = _repair_mojibake(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Line and paragraph separators and form feeds (PDF page breaks) are line breaks.
     if _BREAKS_RE.search(text):
@@ -139,15 +162,9 @@ def _decode(data: bytes) -> str:
         raise ExtractionError("binary file, not text (too many control bytes)")
 
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return _decode_legacy(data)
-    # Text can go through a wrong decode more than once ("Ã\x83Â§" for "ç").
-    for _ in range(3):
-        if text.isascii() or not _MOJIBAKE_RE.search(text):
-            break
-        text = _repair_mojibake(text)
-    return text
 
 
 def _sniff_utf16(data: bytes) -> str | None:

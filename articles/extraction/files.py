@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 
 from . import extract_from_text
-from .decoding import decode_bytes
+from .decoding import decode_raw
 from .types import ExtractedArticle, ExtractionError
 
 # Worker processes pay off only when there is enough work to share.
@@ -32,7 +32,7 @@ class LoadedFile:
     """One input file, read, decoded and extracted (nothing written anywhere)."""
 
     path: Path
-    text: str
+    raw: str  # the file's text as its encoding gives it (only NULs removed)
     content_hash: str
     extracted: ExtractedArticle
 
@@ -62,12 +62,12 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
 def load_file(path: Path, *, max_bytes: int) -> LoadedFile:
     """Read, decode and extract one file. Raises :class:`ExtractionError` with the reason."""
     data = read_file(path, max_bytes=max_bytes)
-    text = decode_bytes(data, max_bytes=max_bytes)
+    raw = decode_raw(data, max_bytes=max_bytes)
     return LoadedFile(
         path=path,
-        text=text,
+        raw=raw,
         content_hash=hashlib.sha256(data).hexdigest(),
-        extracted=extract_from_text(text, filename=path.name),
+        extracted=extract_from_text(raw, filename=path.name),
     )
 
 
