@@ -104,25 +104,19 @@ def search_articles(qs: QuerySet, query: str) -> QuerySet:
     Returns ``qs`` filtered and annotated with a float ``rank``, ordered by rank, then by
     ``qs``'s own order, then newest id. A query without a single word gives ``qs.none()``.
     """
-    query = query[:MAX_QUERY_LENGTH]
-    words = query_words(query)
-    if not words:
-        return qs.none()
-    if connections[qs.db].vendor == "postgresql":
-        return _postgresql_search(qs, query, ARTICLE_VECTOR_SQL)
-    return _substring_search(qs, words, ("headline", "body"))
+    return _search(qs, query, vector_sql=ARTICLE_VECTOR_SQL, fields=("headline", "body"))
 
 
 def search_quotes(qs: QuerySet, query: str) -> QuerySet:
-    """Quotes in ``qs`` whose words match ``query``, best first.
+    """Quotes in ``qs`` whose words match ``query``, best first (same contract as above)."""
+    return _search(qs, query, vector_sql=QUOTE_VECTOR_SQL, fields=("text",))
 
-    Returns ``qs`` filtered and annotated with a float ``rank``, ordered by rank, then by
-    ``qs``'s own order, then newest id. A query without a single word gives ``qs.none()``.
-    """
+
+def _search(qs: QuerySet, query: str, *, vector_sql: str, fields: tuple[str, ...]) -> QuerySet:
     query = query[:MAX_QUERY_LENGTH]
     words = query_words(query)
     if not words:
         return qs.none()
     if connections[qs.db].vendor == "postgresql":
-        return _postgresql_search(qs, query, QUOTE_VECTOR_SQL)
-    return _substring_search(qs, words, ("text",))
+        return _postgresql_search(qs, query, vector_sql)
+    return _substring_search(qs, words, fields)
