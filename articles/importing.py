@@ -22,6 +22,7 @@ from collections import ChainMap
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -46,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 CHANGE_REASON = "import"  # how the import's changes are labelled in the admin history
+# New articles written together in one transaction during a large import (see Importer).
+BATCH_SIZE = 100
 
 ARTICLE_MACHINE_FIELDS = (
     "headline",
@@ -127,8 +130,31 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
+@dataclass
+class _Item:
+    """One extracted file waiting to be written."""
+
+    label: str
+    extracted: ExtractedArticle
+    raw_text: str
+    content_hash: str
+    source_file: str
+
+    @property
+    def url(self) -> str:
+        page = self.extracted.page
+        return (page.original_url or page.page_url or "")[:1000]
+
+
 class Importer:
-    """Imports files one transaction each, remembering people and sources between files.
+    """Imports files, remembering people and sources between files.
+
+    Each file's article is written whole or not at all. A batch of new articles
+    (the bulk of a large import) is written in one transaction with one insert
+    per table; if that transaction fails for any reason it is rolled back and
+    its files are written again one transaction each, so a bad file is reported
+    on its own and never takes the others with it. Re-imported articles, whose
+    refresh must respect editors' changes, always take one transaction each.
 
     The caches hold only rows whose transaction committed, so a failed file
     leaves nothing behind in them either.
@@ -148,29 +174,50 @@ class Importer:
         """Import one file; never raises for bad input (the result says why it failed)."""
         return self.import_loaded(path, load_or_error(path, self.max_bytes))
 
-    def import_paths(self, paths: Iterable[Path], *, workers: int | None = None):
-        """Import many files in order, yielding a :class:`FileResult` for each.
+    def import_paths(
+        self, paths: Iterable[Path], *, workers: int | None = None, batch_size: int = BATCH_SIZE
+    ) -> Iterator[FileResult]:
+        """Import many files, yielding a :class:`FileResult` for each, in order.
 
         Extraction runs in ``workers`` processes (default: one per spare core for
-        a large batch) while this process writes, each file in its own transaction.
+        a large batch) while this process writes ``batch_size`` files at a time.
         """
         paths = list(paths)
         if workers is None:
             workers = default_workers(len(paths))
+        loaded = iter_loaded(paths, max_bytes=self.max_bytes, workers=workers)
         with invalidation_deferred(), _fewer_gc_pauses():
-            for path, loaded in iter_loaded(paths, max_bytes=self.max_bytes, workers=workers):
-                yield self.import_loaded(path, loaded)
+            while chunk := list(islice(loaded, max(1, batch_size))):
+                results = self.import_batch(chunk)
+                del chunk
+                gc.collect(1)
+                yield from results
+
+    def import_batch(
+        self, chunk: list[tuple[Path, LoadedFile | ExtractionError]]
+    ) -> list[FileResult]:
+        """Import loaded files: new articles together, the rest one by one. Results in order."""
+        results: dict[int, FileResult] = {}
+        items: dict[int, _Item] = {}
+        for i, (path, loaded) in enumerate(chunk):
+            if isinstance(loaded, ExtractionError):
+                results[i] = FileResult(path=str(path), outcome=FAILED, error=str(loaded))
+            else:
+                items[i] = _item(path, loaded)
+        fresh = {} if self.dry_run or len(items) < 2 else _new_articles(items)
+        if fresh:
+            written = self._create_together(list(fresh.values()))
+            if written is not None:
+                results.update(zip(fresh, written, strict=True))
+        for i, item in items.items():
+            if i not in results:
+                results[i] = self._write_one(item)
+        return [results[i] for i in range(len(chunk))]
 
     def import_loaded(self, path: Path, loaded: LoadedFile | ExtractionError) -> FileResult:
         if isinstance(loaded, ExtractionError):
             return FileResult(path=str(path), outcome=FAILED, error=str(loaded))
-        return self.import_extracted(
-            loaded.extracted,
-            raw_text=loaded.raw,
-            content_hash=loaded.content_hash,
-            source_file=path.name,
-            label=str(path),
-        )
+        return self._write_one(_item(path, loaded))
 
     def import_extracted(
         self,
@@ -182,170 +229,235 @@ class Importer:
         label: str,
     ) -> FileResult:
         """Write one extracted article in its own transaction (rolled back on a dry run)."""
-        pending_people: dict[str, int] = {}
-        pending_sources: dict[str, int] = {}
-        pending_spellings: dict[int, set[str]] = {}
+        return self._write_one(_Item(label, extracted, raw_text, content_hash, source_file))
+
+    def _write_one(self, item: _Item) -> FileResult:
+        session = _Session(self)
         try:
             with transaction.atomic():
                 _relax_durability()
-                writer = _ArticleWriter(
-                    importer=self,
-                    extracted=extracted,
-                    raw_text=raw_text,
-                    content_hash=content_hash,
-                    source_file=source_file,
-                    pending_people=pending_people,
-                    pending_sources=pending_sources,
-                    pending_spellings=pending_spellings,
-                )
-                result = writer.write(label=label)
+                existing = _find_existing(item.url, item.content_hash)
+                if existing is None:
+                    result = session.create_articles([item])[0]
+                else:
+                    result = _ArticleUpdater(session, item, existing).write()
                 if self.dry_run:
                     transaction.set_rollback(True)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-            logger.exception("import of %s failed", label)
+            logger.exception("import of %s failed", item.label)
             return FileResult(
-                path=label, outcome=FAILED, error=f"database error: {type(exc).__name__}: {exc}"
+                path=item.label,
+                outcome=FAILED,
+                error=f"database error: {type(exc).__name__}: {exc}",
             )
-        if result.outcome != UNCHANGED and not self.dry_run:
-            # Quotes and mentions are written in bulk, which sends no model signals.
-            invalidate_after_commit()
         if not self.dry_run:
-            self._people.update(pending_people)
-            self._sources.update(pending_sources)
-            self._spellings.update(pending_spellings)
+            session.committed(changed=result.outcome != UNCHANGED)
         return result
 
+    def _create_together(self, items: list[_Item]) -> list[FileResult] | None:
+        """Create articles for ``items`` in one transaction; None if it had to be rolled back."""
+        session = _Session(self)
+        try:
+            with transaction.atomic():
+                _relax_durability()
+                results = session.create_articles(items)
+        except Exception:  # noqa: BLE001 - the files are written again one by one
+            logger.info("a batch of %d new articles failed; writing them one by one", len(items))
+            return None
+        session.committed(changed=True)
+        return results
 
-class _ArticleWriter:
-    """Writes one extracted article and everything hanging off it."""
 
-    def __init__(
-        self,
-        *,
-        importer: Importer,
-        extracted: ExtractedArticle,
-        raw_text: str,
-        content_hash: str,
-        source_file: str,
-        pending_people: dict[str, int],
-        pending_sources: dict[str, int],
-        pending_spellings: dict[int, set[str]],
-    ):
+def _item(path: Path, loaded: LoadedFile) -> _Item:
+    return _Item(str(path), loaded.extracted, loaded.raw, loaded.content_hash, path.name)
+
+
+def _new_articles(items: dict[int, _Item]) -> dict[int, _Item]:
+    """Those of ``items`` that are new articles: no earlier file, here or in the database,
+    has their original URL or their content."""
+    urls = {item.url for item in items.values() if item.url}
+    hashes = {item.content_hash for item in items.values()}
+    match = Q(content_hash__in=hashes)
+    if urls:
+        match |= Q(url__in=urls)
+    seen_urls, seen_hashes = set(), set()
+    for url, content_hash in Article.objects.filter(match).values_list("url", "content_hash"):
+        seen_urls.add(url)
+        seen_hashes.add(content_hash)
+    fresh = {}
+    for i, item in items.items():
+        if item.content_hash in seen_hashes or (item.url and item.url in seen_urls):
+            continue
+        fresh[i] = item
+        seen_hashes.add(item.content_hash)
+        if item.url:
+            seen_urls.add(item.url)
+    return fresh
+
+
+def _find_existing(url: str, content_hash: str) -> Article | None:
+    """The article a file imported before: same original URL, else same content."""
+    match = Q(content_hash=content_hash)
+    if url:
+        match |= Q(url=url)
+    found = list(Article.objects.filter(match).order_by("pk")[:5])
+    return next((a for a in found if url and a.url == url), found[0] if found else None)
+
+
+@dataclass
+class _Resolved:
+    """How one group of names was resolved: name -> person id, and what it added."""
+
+    ids: dict[str, int]
+    people_created: int = 0
+    variants_added: int = 0
+
+
+class _Session:
+    """The work of one transaction: what it adds to the importer's caches waits here
+    until the transaction commits."""
+
+    def __init__(self, importer: Importer):
         self.importer = importer
-        self.extracted = extracted
-        self.page = extracted.page
-        self.raw_text = raw_text
-        self.content_hash = content_hash
-        self.source_file = source_file
-        self.pending_people = pending_people
-        self.pending_sources = pending_sources
-        self.pending_spellings = pending_spellings
-        self.changed = False
-        self.created = False
-        self.people_created = 0
+        self.people: dict[str, int] = {}
+        self.sources: dict[str, int] = {}
+        self.spellings: dict[int, set[str]] = {}
 
-    # --- the article -------------------------------------------------------------
+    def committed(self, *, changed: bool) -> None:
+        if changed:
+            # Quotes and mentions are written in bulk, which sends no model signals.
+            invalidate_after_commit()
+        self.importer._people.update(self.people)
+        self.importer._sources.update(self.sources)
+        self.importer._spellings.update(self.spellings)
 
-    def write(self, *, label: str) -> FileResult:
-        page = self.page
-        url = (page.original_url or page.page_url or "")[:1000]
-        article = self._find_existing(url)
-        machine = {
+    # --- new articles --------------------------------------------------------------
+
+    def create_articles(self, items: list[_Item]) -> list[FileResult]:
+        """Create an article, its people, mentions, quotes and links for each item,
+        with one insert per table for them all."""
+        machines = [self.machine_fields(item) for item in items]
+        slugs = _unique_slugs(
+            Article, [slugify(m["headline"])[:180].strip("-") or "article" for m in machines]
+        )
+        now = timezone.now()
+        articles = []
+        for item, machine, slug in zip(items, machines, slugs, strict=True):
+            article = Article(
+                slug=slug,
+                status=Article.Status.DRAFT,
+                raw_input=item.raw_text,
+                content_hash=item.content_hash,
+                source_file=item.source_file[:500],
+                extracted=_jsonable(machine),
+                imported_at=now,
+                **machine,
+            )
+            if self.importer.publish:
+                article.status = Article.Status.PUBLISHED
+                article.published_at = article.published_at or now
+            articles.append(article)
+        # bulk_create records no history: it starts before the first change (articles.history).
+        Article.objects.bulk_create(articles)
+
+        # People: each article's listed people, then each speaker it did not list.
+        groups: list[list[ExtractedPerson]] = []
+        spans = []
+        for item in items:
+            people = item.extracted.people
+            listed = {p.name for p in people}
+            extra = list(
+                dict.fromkeys(
+                    q.speaker
+                    for q in item.extracted.quotes
+                    if q.speaker and q.speaker_type == "person" and q.speaker not in listed
+                )
+            )
+            spans.append((len(groups), 1 + len(extra)))
+            groups.append(list(people))
+            groups.extend([ExtractedPerson(name=name)] for name in extra)
+        resolved = self.resolve_people(groups)
+
+        mentions, quotes, results = [], [], []
+        for item, article, (first, count) in zip(items, articles, spans, strict=True):
+            own = resolved[first : first + count]
+            ids = ChainMap(*(r.ids for r in own))
+            mentions += _new_mentions(article, item.extracted.people, ids)
+            new_quotes = self.new_quotes(article, item.extracted, ids)
+            quotes += new_quotes
+            results.append(
+                FileResult(
+                    path=item.label,
+                    outcome=CREATED,
+                    article_id=article.pk,
+                    headline=article.headline,
+                    people_created=sum(r.people_created for r in own),
+                    quotes_created=len(new_quotes),
+                )
+            )
+        Mention.objects.bulk_create(mentions)
+        Quote.objects.bulk_create(quotes)  # history: see articles.history
+        _link_related(dict(zip(articles, items, strict=True)))
+        return results
+
+    def machine_fields(self, item: _Item) -> dict:
+        """The article's fields as the machine extracted them."""
+        page = item.extracted.page
+        return {
             "headline": (page.headline or page.headline_derived or "Untitled")[:500],
             "body": "\n\n".join(p.strip() for p in page.body if p.strip()),
             "image_caption": (page.image_caption or "")[:1000],
             "image_credit": (page.image_credit or "")[:300],
             "byline": (page.byline or "")[:300],
-            "url": url,
+            "url": item.url,
             "published_at": _midnight(page.published),
-            "source_id": self._publisher_id(url),
+            "source_id": self.publisher_id(page.source, item.url),
             "related_links": [{"title": r.title, "url": r.url} for r in page.related],
             "flags": list(page.flags),
         }
-        created = self.created = article is None
-        if created:
-            article = Article(
-                slug=_unique(Article, slugify(machine["headline"])[:180].strip("-") or "article"),
-                status=Article.Status.DRAFT,
-                content_hash=self.content_hash,
-            )
-            for name, value in machine.items():
-                setattr(article, name, value)
-            if self.importer.publish:
-                article.status = Article.Status.PUBLISHED
-                article.published_at = article.published_at or timezone.now()
-        else:
-            self.changed = self._refresh(article, machine)
-        bookkeeping = {
-            "raw_input": self.raw_text,
-            "content_hash": self.content_hash,
-            "source_file": self.source_file[:500],
+
+    def new_quotes(self, article: Article, extracted: ExtractedArticle, people) -> list[Quote]:
+        """Unsaved quotes for a new article (one per place in the text)."""
+        taken = set()
+        quotes = []
+        for eq in extracted.quotes:
+            if (eq.paragraph, eq.start) in taken:
+                continue
+            taken.add((eq.paragraph, eq.start))
+            machine = self.quote_fields(eq, people)
+            quotes.append(Quote(article=article, extracted=_jsonable(machine), **machine))
+        return quotes
+
+    def quote_fields(self, eq, people) -> dict:
+        """A quote's fields as the machine extracted them; ``people`` maps names to ids."""
+        machine = {
+            "text": eq.text,
+            "speaker_id": None,
+            "speaker_organization_id": None,
+            "kind": eq.kind,
+            "paragraph": eq.paragraph,
+            "start": eq.start,
+            "end": eq.end,
+            "sentence": eq.sentence,
+            "said_to": (eq.said_to or "")[:300],
         }
-        for name, value in bookkeeping.items():
-            if getattr(article, name) != value:
-                setattr(article, name, value)
-                self.changed = True
-        if created:
-            article.extracted = _jsonable(machine)
-        if created or self.changed:
-            article.imported_at = timezone.now()
-            article._change_reason = CHANGE_REASON
-            if created:
-                # Its history starts before its first change (articles.history).
-                article.skip_history_when_saving = True
-            article.save()
-        people = self._sync_people(article)
-        quotes_created = self._sync_quotes(article, people)
-        self._link_related(article)
-        outcome = CREATED if created else (UPDATED if self.changed else UNCHANGED)
-        return FileResult(
-            path=label,
-            outcome=outcome,
-            article_id=article.pk,
-            headline=article.headline,
-            people_created=self.people_created,
-            quotes_created=quotes_created,
-        )
-
-    def _find_existing(self, url: str) -> Article | None:
-        """The article this file imported before: same original URL, else same content."""
-        match = Q(content_hash=self.content_hash)
-        if url:
-            match |= Q(url=url)
-        found = list(Article.objects.filter(match).order_by("pk")[:5])
-        return next((a for a in found if url and a.url == url), found[0] if found else None)
-
-    def _refresh(self, obj, machine: dict) -> bool:
-        """Refresh ``obj`` from ``machine`` values, keeping editors' changes. True if changed.
-
-        A field is refreshed only while it still holds the value last extracted
-        (``obj.extracted``); the new extraction becomes the snapshot.
-        """
-        changed = False
-        snapshot = obj.extracted or {}
-        for name, new in machine.items():
-            current = getattr(obj, name)
-            if name in snapshot and _jsonable_value(current) != snapshot[name]:
-                continue  # changed by an editor since the last import: theirs
-            if current != new:
-                setattr(obj, name, new)
-                changed = True
-        new_snapshot = _jsonable(machine)
-        if snapshot != new_snapshot:
-            obj.extracted = new_snapshot
-            changed = True
-        return changed
+        if eq.speaker and eq.speaker_type == "person":
+            machine["speaker_id"] = people.get(eq.speaker) or self.person_id(eq.speaker)
+        elif eq.speaker and eq.speaker_type == "organization":
+            org = canonical_org_name(eq.speaker)
+            machine["speaker_organization_id"] = self.source_id(org, kind=classify_source(org))
+        return machine
 
     # --- sources -------------------------------------------------------------------
 
-    def _publisher_id(self, url: str) -> int | None:
+    def publisher_id(self, name: str | None, url: str) -> int | None:
         """The outlet that published the original, by its name and/or its web domain."""
-        name = (self.page.source or "").strip()[:200]
+        name = (name or "").strip()[:200]
         domain = domain_of(url) or ""
         if not name and not domain:
             return None
         key = f"publisher:{name.lower()}|{domain}"
-        cached = self.importer._sources.get(key) or self.pending_sources.get(key)
+        cached = self.importer._sources.get(key) or self.sources.get(key)
         if cached:
             return cached
         source = _find_publisher(name, domain)
@@ -362,14 +474,14 @@ class _ArticleWriter:
             source.domain = domain
             source.homepage = source.homepage or f"https://{domain}/"
             source.save(update_fields=["domain", "homepage", "updated_at"])
-        self.pending_sources[key] = source.pk
+        self.sources[key] = source.pk
         return source.pk
 
-    def _source_id(self, name: str, *, kind: str) -> int:
+    def source_id(self, name: str, *, kind: str) -> int:
         """An organisation by name (a speaker such as the Kremlin), created when new."""
         name = name.strip()[:200]
         key = name.lower()
-        cached = self.importer._sources.get(key) or self.pending_sources.get(key)
+        cached = self.importer._sources.get(key) or self.sources.get(key)
         if cached:
             return cached
         source = Source.objects.filter(name__iexact=name).first()
@@ -377,26 +489,234 @@ class _ArticleWriter:
             source = Source.objects.create(
                 name=name, slug=_unique(Source, slugify(name)[:190] or "source"), kind=kind
             )
-        self.pending_sources[key] = source.pk
+        self.sources[key] = source.pk
         return source.pk
 
     # --- people --------------------------------------------------------------------
 
-    def _sync_people(self, article: Article) -> dict[str, int]:
+    def person_id(self, name: str) -> int:
+        """One name's person, matched or created."""
+        return self.resolve_people([[ExtractedPerson(name=name)]])[0].ids[name]
+
+    def resolve_people(self, groups: list[list[ExtractedPerson]]) -> list[_Resolved]:
+        """Map each group's names to person ids, group after group, creating new people.
+
+        Each group (the people of one article, say) is matched against the people
+        known before it, the earlier groups' new people included, exactly as if
+        the groups came one at a time; but the database is asked once for all the
+        names and the new people and name variants are each written in one insert.
+        A one-word name (a bare surname) matches only when it points to one person.
+        """
+        cache = ChainMap(self.people, self.importer._people)
+        keys_of = [{p.name: _name_keys(p) for p in group} for group in groups]
+        unknown = {k for keys in keys_of for ks in keys.values() for k in ks if k not in cache}
+        found = ChainMap(cache, self._lookup_keys(unknown) if unknown else {})
+        new_people: list[Person] = []  # a new person's id is -(its index + 1) until inserted
+        resolved = []
+        for group, keys in zip(groups, keys_of, strict=True):
+            ids: dict[str, int] = {}
+            to_create: dict[str, ExtractedPerson] = {}
+            for person in group:
+                full_keys = [k for k in keys[person.name] if " " in k] or keys[person.name]
+                pid = next((found[k] for k in full_keys if k in found), None)
+                if pid is not None:
+                    ids[person.name] = pid
+                else:
+                    to_create.setdefault(full_keys[0] if full_keys else person.name, person)
+            made = {}
+            for person in to_create.values():
+                new_people.append(_new_person(person))
+                made[person.name] = -len(new_people)
+                self.spellings[made[person.name]] = {person.name[:200].lower()}
+            for person in group:
+                if person.name not in ids:
+                    ks = keys[person.name]
+                    first = ([k for k in ks if " " in k] or ks or [person.name])[0]
+                    ids[person.name] = made[to_create[first].name]
+            for person in group:
+                for key in keys[person.name]:
+                    self.people[key] = ids[person.name]
+            resolved.append(_Resolved(ids=ids, people_created=len(made)))
+        variants = self._new_variants(groups, resolved)
+        if new_people:
+            slugs = _unique_slugs(Person, [slugify(p.name)[:190] or "person" for p in new_people])
+            for person, slug in zip(new_people, slugs, strict=True):
+                person.slug = slug
+            # No history rows yet: articles.history records one before the first change.
+            Person.objects.bulk_create(new_people)
+            real = {-(i + 1): row.pk for i, row in enumerate(new_people)}
+            self._renumber(real, resolved)
+            for variant in variants:
+                variant.person_id = real.get(variant.person_id, variant.person_id)
+        if variants:
+            PersonVariant.objects.bulk_create(variants)
+        return resolved
+
+    def _lookup_keys(self, keys: set[str]) -> dict[str, int]:
+        """Map name keys to existing people. A one-word key must point to one person only."""
+        hits: dict[str, set[int]] = {}
+        for pid, key in Person.objects.filter(name_key__in=keys).values_list("pk", "name_key"):
+            hits.setdefault(key, set()).add(pid)
+        for pid, key in PersonVariant.objects.filter(name_key__in=keys).values_list(
+            "person_id", "name_key"
+        ):
+            hits.setdefault(key, set()).add(pid)
+        return {key: min(pids) for key, pids in hits.items() if len(pids) == 1 or " " in key}
+
+    def _new_variants(
+        self, groups: list[list[ExtractedPerson]], resolved: list[_Resolved]
+    ) -> list[PersonVariant]:
+        """Unsaved variants for each spelling of a name that its person lacks.
+
+        The spellings of people met earlier in the run are remembered, so only
+        people new to this run cost a query (one for all the groups).
+        """
+        known = ChainMap(self.spellings, self.importer._spellings)
+        unknown = {pid for r in resolved for pid in r.ids.values() if pid not in known}
+        if unknown:
+            fetched: dict[int, set[str]] = {pid: set() for pid in unknown}
+            for pid, name in Person.objects.filter(pk__in=unknown).values_list("pk", "name"):
+                fetched[pid].add(name.lower())
+            for pid, name in PersonVariant.objects.filter(person_id__in=unknown).values_list(
+                "person_id", "name"
+            ):
+                fetched[pid].add(name.lower())
+            self.spellings.update(fetched)
+        new = []
+        for group, result in zip(groups, resolved, strict=True):
+            for person in group:
+                pid = result.ids[person.name]
+                spellings = known[pid]
+                for alias in [person.name, *person.aliases]:
+                    alias = alias.strip()[:200]
+                    if alias and alias.lower() not in spellings:
+                        spellings = self.spellings[pid] = spellings | {alias.lower()}
+                        new.append(
+                            PersonVariant(person_id=pid, name=alias, name_key=name_key(alias))
+                        )
+                        result.variants_added += 1
+        return new
+
+    def _renumber(self, real: dict[int, int], resolved: list[_Resolved]) -> None:
+        """Replace the stand-in ids of new people by their ids in the database."""
+        for result in resolved:
+            result.ids = {name: real.get(pid, pid) for name, pid in result.ids.items()}
+        self.people = {key: real.get(pid, pid) for key, pid in self.people.items()}
+        self.spellings = {real.get(pid, pid): names for pid, names in self.spellings.items()}
+
+
+def _name_keys(person: ExtractedPerson) -> list[str]:
+    return [k for k in dict.fromkeys(name_key(n) for n in [person.name, *person.aliases]) if k]
+
+
+def _new_person(person: ExtractedPerson) -> Person:
+    role = (person.role or "")[:300]
+    return Person(
+        name=person.name[:200],
+        name_key=name_key(person.name),
+        slug="",  # chosen with the other new people's, just before they are inserted
+        role=role,
+        extracted={"name": person.name, "role": role},
+    )
+
+
+def _new_mentions(article: Article, people: list[ExtractedPerson], ids) -> list[Mention]:
+    """Unsaved mentions of each listed person, with the role this article gives them."""
+    wanted: dict[int, str] = {}
+    for person in people:
+        wanted.setdefault(ids[person.name], (person.role or "")[:300])
+    return [
+        Mention(article=article, person_id=pid, role=role, extracted={"role": role})
+        for pid, role in wanted.items()
+    ]
+
+
+def _link_related(articles: dict[Article, _Item]) -> bool:
+    """Link each article to the articles its "Related article" lines point to. True if any."""
+    wanted = {
+        a.pk: {r.url for r in item.extracted.page.related if r.url} for a, item in articles.items()
+    }
+    urls = set().union(*wanted.values())
+    if not urls:
+        return False
+    by_url = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
+    Link = Article.related.through
+    already = set(
+        Link.objects.filter(from_article_id__in=wanted).values_list(
+            "from_article_id", "to_article_id"
+        )
+    )
+    links = [
+        Link(from_article_id=pk, to_article_id=by_url[url])
+        for pk, article_urls in wanted.items()
+        for url in sorted(article_urls)
+        if url in by_url and by_url[url] != pk and (pk, by_url[url]) not in already
+    ]
+    Link.objects.bulk_create(links)
+    return bool(links)
+
+
+class _ArticleUpdater:
+    """Refreshes an article imported before, keeping every change an editor made."""
+
+    def __init__(self, session: _Session, item: _Item, article: Article):
+        self.session = session
+        self.item = item
+        self.extracted = item.extracted
+        self.article = article
+        self.changed = False
+        self.people_created = 0
+
+    def write(self) -> FileResult:
+        article, item = self.article, self.item
+        self.changed = _refresh(article, self.session.machine_fields(item))
+        bookkeeping = {
+            "raw_input": item.raw_text,
+            "content_hash": item.content_hash,
+            "source_file": item.source_file[:500],
+        }
+        for name, value in bookkeeping.items():
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                self.changed = True
+        if self.changed:
+            article.imported_at = timezone.now()
+            article._change_reason = CHANGE_REASON
+            article.save()
+        people = self._sync_people()
+        quotes_created = self._sync_quotes(people)
+        if _link_related({article: item}):
+            self.changed = True
+        return FileResult(
+            path=item.label,
+            outcome=UPDATED if self.changed else UNCHANGED,
+            article_id=article.pk,
+            headline=article.headline,
+            people_created=self.people_created,
+            quotes_created=quotes_created,
+        )
+
+    def _sync_people(self) -> dict[str, int]:
         """Match or create each person; keep mentions in step. Returns name -> person id."""
         people = self.extracted.people
-        ids = self._resolve_people(people) if people else {}
-        existing = {} if self.created else {m.person_id: m for m in article.mentions.all()}
-        wanted: dict[int, str] = {}
-        for person in people:
-            wanted.setdefault(ids[person.name], (person.role or "")[:300])
+        ids = {}
+        if people:
+            resolved = self.session.resolve_people([people])[0]
+            ids = resolved.ids
+            self.people_created += resolved.people_created
+            self.changed |= bool(resolved.variants_added)
+        existing = {m.person_id: m for m in self.article.mentions.all()}
+        wanted = {m.person_id: m.role for m in _new_mentions(self.article, people, ids)}
         new_mentions = []
         for person_id, role in wanted.items():
             mention = existing.get(person_id)
             if mention is None:
                 new_mentions.append(
                     Mention(
-                        article=article, person_id=person_id, role=role, extracted={"role": role}
+                        article=self.article,
+                        person_id=person_id,
+                        role=role,
+                        extracted={"role": role},
                     )
                 )
             elif (
@@ -419,105 +739,8 @@ class _ArticleWriter:
             self.changed = True
         return ids
 
-    def _resolve_people(self, people: list[ExtractedPerson]) -> dict[str, int]:
-        """Map each extracted name to a person id, matching or creating people in bulk."""
-        cache = ChainMap(self.pending_people, self.importer._people)
-        keys_of = {
-            p.name: [k for k in dict.fromkeys(name_key(n) for n in [p.name, *p.aliases]) if k]
-            for p in people
-        }
-        unknown = {k for keys in keys_of.values() for k in keys if k not in cache}
-        found = ChainMap(cache, self._lookup_keys(unknown) if unknown else {})
-        ids: dict[str, int] = {}
-        to_create: dict[str, ExtractedPerson] = {}
-        for person in people:
-            keys = keys_of[person.name]
-            full_keys = [k for k in keys if " " in k] or keys
-            pid = next((found[k] for k in full_keys if k in found), None)
-            if pid is not None:
-                ids[person.name] = pid
-            else:
-                to_create.setdefault(full_keys[0] if full_keys else person.name, person)
-        if to_create:
-            created = self._create_people(list(to_create.values()))
-            for person in people:
-                if person.name not in ids:
-                    keys = keys_of[person.name]
-                    first = ([k for k in keys if " " in k] or keys or [person.name])[0]
-                    ids[person.name] = created[to_create[first].name]
-        self._add_variants(people, ids)
-        for person in people:
-            for key in keys_of[person.name]:
-                self.pending_people[key] = ids[person.name]
-        return ids
-
-    def _lookup_keys(self, keys: set[str]) -> dict[str, int]:
-        """Map name keys to existing people. A one-word key must point to one person only."""
-        hits: dict[str, set[int]] = {}
-        for pid, key in Person.objects.filter(name_key__in=keys).values_list("pk", "name_key"):
-            hits.setdefault(key, set()).add(pid)
-        for pid, key in PersonVariant.objects.filter(name_key__in=keys).values_list(
-            "person_id", "name_key"
-        ):
-            hits.setdefault(key, set()).add(pid)
-        return {key: min(pids) for key, pids in hits.items() if len(pids) == 1 or " " in key}
-
-    def _create_people(self, people: list[ExtractedPerson]) -> dict[str, int]:
-        """Create people in one insert, with free slugs. Returns name -> id."""
-        slugs = _unique_slugs(Person, [slugify(p.name)[:190] or "person" for p in people])
-        rows = []
-        for person, slug in zip(people, slugs, strict=True):
-            role = (person.role or "")[:300]
-            rows.append(
-                Person(
-                    name=person.name[:200],
-                    name_key=name_key(person.name),
-                    slug=slug,
-                    role=role,
-                    extracted={"name": person.name, "role": role},
-                )
-            )
-        # No history rows yet: articles.history records one before the first change.
-        Person.objects.bulk_create(rows)
-        for row in rows:
-            self.pending_spellings[row.pk] = {row.name.lower()}
-        self.people_created += len(rows)
-        return {person.name: row.pk for person, row in zip(people, rows, strict=True)}
-
-    def _add_variants(self, people: list[ExtractedPerson], ids: dict[str, int]) -> None:
-        """Record each spelling of a name this article uses that its person lacks.
-
-        The spellings of people met earlier in the run are remembered, so only
-        people new to this run cost a query.
-        """
-        known = ChainMap(self.pending_spellings, self.importer._spellings)
-        unknown = {pid for pid in ids.values() if pid not in known}
-        if unknown:
-            fetched: dict[int, set[str]] = {pid: set() for pid in unknown}
-            for pid, name in Person.objects.filter(pk__in=unknown).values_list("pk", "name"):
-                fetched[pid].add(name.lower())
-            for pid, name in PersonVariant.objects.filter(person_id__in=unknown).values_list(
-                "person_id", "name"
-            ):
-                fetched[pid].add(name.lower())
-            self.pending_spellings.update(fetched)
-        new = []
-        for person in people:
-            pid = ids[person.name]
-            spellings = known[pid]
-            for alias in [person.name, *person.aliases]:
-                alias = alias.strip()[:200]
-                if alias and alias.lower() not in spellings:
-                    spellings = self.pending_spellings[pid] = spellings | {alias.lower()}
-                    new.append(PersonVariant(person_id=pid, name=alias, name_key=name_key(alias)))
-        if new:
-            PersonVariant.objects.bulk_create(new)
-            self.changed = True
-
-    # --- quotes --------------------------------------------------------------------
-
-    def _sync_quotes(self, article: Article, people: dict[str, int]) -> int:
-        existing = [] if self.created else list(article.quotes.all())
+    def _sync_quotes(self, people: dict[str, int]) -> int:
+        existing = list(self.article.quotes.all())
         by_text: dict[str, Quote] = {}
         for quote in existing:
             by_text.setdefault(quote.text, quote)
@@ -525,26 +748,10 @@ class _ArticleWriter:
         seen: set[int] = set()
         to_create = []
         for eq in self.extracted.quotes:
-            machine = {
-                "text": eq.text,
-                "speaker_id": None,
-                "speaker_organization_id": None,
-                "kind": eq.kind,
-                "paragraph": eq.paragraph,
-                "start": eq.start,
-                "end": eq.end,
-                "sentence": eq.sentence,
-                "said_to": (eq.said_to or "")[:300],
-            }
-            if eq.speaker and eq.speaker_type == "person":
-                machine["speaker_id"] = people.get(eq.speaker) or self._speaker_id(eq.speaker)
-            elif eq.speaker and eq.speaker_type == "organization":
-                org = canonical_org_name(eq.speaker)
-                machine["speaker_organization_id"] = self._source_id(org, kind=classify_source(org))
             quote = by_text.get(eq.text)
             if quote is not None and quote.pk not in seen:
                 seen.add(quote.pk)
-                if self._refresh(quote, machine):
+                if _refresh(quote, self.session.quote_fields(eq, people)):
                     quote._change_reason = CHANGE_REASON
                     quote.save()
                     self.changed = True
@@ -552,7 +759,8 @@ class _ArticleWriter:
             if (eq.paragraph, eq.start) in places:
                 continue  # an editor's quote holds this place
             places.add((eq.paragraph, eq.start))
-            to_create.append(Quote(article=article, extracted=_jsonable(machine), **machine))
+            machine = self.session.quote_fields(eq, people)
+            to_create.append(Quote(article=self.article, extracted=_jsonable(machine), **machine))
         if to_create:
             Quote.objects.bulk_create(to_create)  # history: see articles.history
             self.changed = True
@@ -566,23 +774,27 @@ class _ArticleWriter:
             self.changed = True
         return len(to_create)
 
-    def _speaker_id(self, name: str) -> int:
-        """A speaker the people extractor did not list: match or create them too."""
-        ids = self._resolve_people([ExtractedPerson(name=name)])
-        return ids[name]
 
-    # --- related articles ----------------------------------------------------------
+def _refresh(obj, machine: dict) -> bool:
+    """Refresh ``obj`` from ``machine`` values, keeping editors' changes. True if changed.
 
-    def _link_related(self, article: Article) -> None:
-        urls = [r.url for r in self.page.related if r.url]
-        if not urls:
-            return
-        found = Article.objects.filter(url__in=urls).exclude(pk=article.pk)
-        already = set(article.related.values_list("pk", flat=True))
-        new = [a for a in found if a.pk not in already]
-        if new:
-            article.related.add(*new)
-            self.changed = True
+    A field is refreshed only while it still holds the value last extracted
+    (``obj.extracted``); the new extraction becomes the snapshot.
+    """
+    changed = False
+    snapshot = obj.extracted or {}
+    for name, new in machine.items():
+        current = getattr(obj, name)
+        if name in snapshot and _jsonable_value(current) != snapshot[name]:
+            continue  # changed by an editor since the last import: theirs
+        if current != new:
+            setattr(obj, name, new)
+            changed = True
+    new_snapshot = _jsonable(machine)
+    if snapshot != new_snapshot:
+        obj.extracted = new_snapshot
+        changed = True
+    return changed
 
 
 @contextmanager
