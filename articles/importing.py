@@ -179,13 +179,15 @@ class Importer:
     ) -> Iterator[FileResult]:
         """Import many files, yielding a :class:`FileResult` for each, in order.
 
-        Extraction runs in ``workers`` processes (default: one per spare core for
+        Extraction runs in ``workers`` processes (default: one per core for
         a large batch) while this process writes ``batch_size`` files at a time.
         """
         paths = list(paths)
         if workers is None:
             workers = default_workers(len(paths))
-        loaded = iter_loaded(paths, max_bytes=self.max_bytes, workers=workers)
+        loaded = iter_loaded(
+            paths, max_bytes=self.max_bytes, workers=workers, ahead=2 * batch_size
+        )
         with invalidation_deferred(), _fewer_gc_pauses():
             while chunk := list(islice(loaded, max(1, batch_size))):
                 results = self.import_batch(chunk)

@@ -40,8 +40,8 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="Processes that extract while this one writes (default: one per spare core "
-            "for 64 files or more; 0 extracts in this process).",
+            help="Processes that extract while this one writes (default: one per core, at "
+            "most 4, for 64 files or more; 0 extracts in this process).",
         )
         parser.add_argument(
             "--max-bytes",
