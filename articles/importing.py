@@ -185,9 +185,7 @@ class Importer:
         paths = list(paths)
         if workers is None:
             workers = default_workers(len(paths))
-        loaded = iter_loaded(
-            paths, max_bytes=self.max_bytes, workers=workers, ahead=2 * batch_size
-        )
+        loaded = iter_loaded(paths, max_bytes=self.max_bytes, workers=workers, ahead=2 * batch_size)
         with invalidation_deferred(), _fewer_gc_pauses():
             while chunk := list(islice(loaded, max(1, batch_size))):
                 results = self.import_batch(chunk)
@@ -613,9 +611,10 @@ def _name_keys(person: ExtractedPerson) -> list[str]:
 
 def _new_person(person: ExtractedPerson) -> Person:
     role = (person.role or "")[:300]
+    name = person.name[:200]
     return Person(
-        name=person.name[:200],
-        name_key=name_key(person.name),
+        name=name,
+        name_key=name_key(name),
         slug="",  # chosen with the other new people's, just before they are inserted
         role=role,
         extracted={"name": person.name, "role": role},

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear" / "train"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 WIDTHS = (8, 10, 12, 9, 9, 8)  # columns of the matrix after the database name
+ORIGINAL_URL_RE = re.compile(r"^Original url:\n(?:\S+\n)+", re.MULTILINE)
 
 
 def base_texts(*, polnear: bool = True) -> list[str]:
@@ -39,8 +41,12 @@ def base_texts(*, polnear: bool = True) -> list[str]:
 
 
 def generate(folder: Path, n: int, *, polnear: bool = True, label: str = "generated") -> None:
-    """Write ``n`` distinct article files into ``folder`` (each with its own original URL)."""
-    texts = base_texts(polnear=polnear)
+    """Write ``n`` distinct article files into ``folder`` (each with its own original URL).
+
+    A text's own "Original url:" footer, if it has one, is replaced, so no two
+    copies share an article URL.
+    """
+    texts = [ORIGINAL_URL_RE.sub("", text) for text in base_texts(polnear=polnear)]
     for i in range(n):
         text = texts[i % len(texts)]
         day = 1 + i % 28

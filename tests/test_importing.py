@@ -1,12 +1,15 @@
 """The import service: database state after importing, re-importing and failing."""
 
+import re
 import shutil
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
-from articles.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer
-from articles.models import Article, Mention, Person, Quote, Source
+from articles.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer, _Session
+from articles.models import Article, Mention, Person, PersonVariant, Quote, Source
+from tests.conftest import DATA
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +335,128 @@ def test_raw_input_is_kept_as_the_file_had_it(tmp_path):
     article = Article.objects.get(pk=import_one(path).article_id)
     assert article.raw_input == text.replace("\x00", "")  # only the NUL is gone
     assert article.body == "Foreign Minister Anna Example said on Monday that talks would continue."
+
+
+# --- large imports: new articles are written in batches --------------------------------
+
+
+def copies(seeds_dir, folder, n):
+    """``n`` files made from the seeds, each with its own original URL (so each is new)."""
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    footer = re.compile(r"^Original url:\n(?:\S+\n)+", re.MULTILINE)  # replaced below
+    paths = []
+    for i in range(n):
+        text = footer.sub("", seeds[i % len(seeds)].read_text(encoding="utf-8"))
+        path = folder / f"copy_{i:03d}.txt"
+        url = f"https://example.org/2024/03/{1 + i % 28:02d}/copy-{i}"
+        path.write_text(f"{text.rstrip()}\n\nOriginal url:\n{url}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def database_state():
+    """Everything an import writes, by natural keys (not ids), sorted."""
+    return {
+        "articles": sorted(
+            Article.objects.values_list(
+                "url", "headline", "slug", "body", "image_caption", "byline", "source__name"
+            )
+        ),
+        "people": sorted(Person.objects.values_list("name", "slug", "role", "name_key")),
+        "variants": sorted(PersonVariant.objects.values_list("person__name", "name")),
+        "mentions": sorted(Mention.objects.values_list("article__slug", "person__name", "role")),
+        "quotes": sorted(
+            Quote.objects.values_list(
+                "article__slug",
+                "paragraph",
+                "start",
+                "text",
+                "kind",
+                "speaker__name",
+                "speaker_organization__name",
+                "said_to",
+            ),
+            key=repr,
+        ),
+        "related": sorted(
+            Article.related.through.objects.values_list("from_article__slug", "to_article__slug")
+        ),
+        "sources": sorted(Source.objects.values_list("name", "kind", "domain")),
+    }
+
+
+def test_a_batch_writes_exactly_what_one_file_at_a_time_writes(seeds_dir, tmp_path):
+    files = copies(seeds_dir, tmp_path, 10) + sorted(seeds_dir.glob("*.txt"))
+    files += [
+        p for p in sorted((DATA / "scrapes").glob("*.txt")) if p.name != "empty.txt"
+    ] + sorted((DATA / "html").glob("*.html"))
+    together = list(Importer().import_paths(files, workers=0, batch_size=100))
+    state = database_state()
+    assert sum(r.outcome == CREATED for r in together) >= 20
+    Article.objects.all().delete()
+    Person.objects.all().delete()
+    Source.objects.all().delete()
+
+    one_by_one = list(Importer().import_paths(files, workers=0, batch_size=1))
+
+    assert [(r.path, r.outcome, r.error) for r in one_by_one] == [
+        (r.path, r.outcome, r.error) for r in together
+    ]
+    assert [(r.people_created, r.quotes_created) for r in one_by_one] == [
+        (r.people_created, r.quotes_created) for r in together
+    ]
+    assert database_state() == state
+
+
+def test_a_file_the_database_refuses_fails_alone_and_its_batch_still_imports(
+    seeds_dir, tmp_path, monkeypatch
+):
+    files = copies(seeds_dir, tmp_path, 6)
+    real = _Session.machine_fields
+
+    def refuse_one(self, item):
+        if item.label.endswith("copy_003.txt"):
+            raise IntegrityError("simulated refusal")
+        return real(self, item)
+
+    monkeypatch.setattr(_Session, "machine_fields", refuse_one)
+    results = list(Importer().import_paths(files, workers=0))
+
+    assert [r.outcome for r in results] == [CREATED] * 3 + [FAILED] + [CREATED] * 2
+    assert results[3].path.endswith("copy_003.txt")
+    assert "simulated refusal" in results[3].error
+    assert Article.objects.count() == 5
+    assert not Article.objects.filter(url__endswith="/copy-3").exists()
+    assert all(a.quotes.exists() for a in Article.objects.all())
+
+
+def test_results_keep_the_order_of_the_files(seeds_dir, tmp_path):
+    files = copies(seeds_dir, tmp_path, 4)
+    empty = tmp_path / "copy_001b.txt"
+    empty.write_bytes(b"")
+    twin = tmp_path / "copy_002b.txt"
+    twin.write_bytes(files[2].read_bytes())  # same content: the same article
+    order = [files[0], files[1], empty, files[2], twin, files[3]]
+
+    results = list(Importer().import_paths(order, workers=0))
+
+    assert [r.path for r in results] == [str(p) for p in order]
+    # The twin is the same article, seen again under another file name (recorded).
+    assert [r.outcome for r in results] == [CREATED, CREATED, FAILED, CREATED, UPDATED, CREATED]
+    assert results[4].article_id == results[3].article_id
+    assert Article.objects.get(pk=results[3].article_id).source_file == twin.name
+    assert Article.objects.count() == 4
+
+
+def test_new_articles_cost_a_few_queries_per_batch_not_per_file(seeds_dir, tmp_path):
+    files = copies(seeds_dir, tmp_path, 45)
+    importer = Importer()
+    list(importer.import_paths(files[:5], workers=0))  # sources and people are known now
+
+    with CaptureQueriesContext(connection) as queries:
+        results = list(importer.import_paths(files[5:], workers=0))
+
+    assert [r.outcome for r in results] == [CREATED] * 40
+    assert Quote.objects.count() == 45 * 5
+    # Finding existing articles, slugs, the inserts and the transaction: not 40 times over.
+    assert len(queries) <= 15, [q["sql"][:80] for q in queries]
