@@ -110,6 +110,27 @@ def test_places_common_nouns_and_sentence_words_are_not_people():
     assert [p.name for p in people] == ["Smith"]
 
 
+def test_a_word_capitalised_only_to_start_a_sentence_is_not_part_of_the_name():
+    people = extract_people(
+        [
+            "Certainly Anna Example said so, and she certainly meant it.",
+            "Maybe Tom Sample said it, maybe not.",
+            "Following Jo Doe said the band, following the crowd.",
+        ]
+    )
+    assert [p.name for p in people] == ["Anna Example", "Tom Sample", "Jo Doe"]
+
+
+def test_given_names_that_are_also_words_still_start_a_name():
+    people = extract_people(
+        [
+            "Will Example said he will stay. Mark Sample said it was a mark of respect.",
+            "De Lorenzo said de facto rules applied.",
+        ]
+    )
+    assert [p.name for p in people] == ["Will Example", "Mark Sample", "De Lorenzo"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "role"),
     [

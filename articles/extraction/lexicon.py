@@ -194,6 +194,17 @@ NON_NAME_WORDS = _words(
     """
 )
 
+# Given names that are also ordinary words: capitalised at the start of a sentence
+# they are still taken as the start of a name ("Will Hurd said", "Mark Warner").
+GIVEN_NAME_WORDS = _words(
+    """
+    will mark rich grant bill frank pat rob ray guy jack dean earl hope grace faith joy
+    rose may june april dawn sandy chip bud carol art gene lance drew chase hunter miles
+    wade summer ivy iris pearl ruby amber crystal bob sue don ben al chuck doug rusty herb
+    jean ted roy rex max sonny penny bella victor dick harry
+    """
+)
+
 # Name particles written in lower case inside a name ("Ursula von der Leyen").
 NAME_PARTICLES = _words("de da di del della der den van von la le du bin ibn al el ben dos das")
 

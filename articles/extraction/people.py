@@ -229,7 +229,26 @@ def _appositive_role(tokens: list[Token], i: int) -> str | None:
 _ROLE_TAIL_OPENERS = frozenset("of for at to in with on from".split())
 
 
-def _scan_paragraph(index: int, text: str, tokens: list[Token]) -> list[Mention]:
+def _starts_sentence(tokens: list[Token], i: int) -> bool:
+    return i == 0 or tokens[i - 1].text in _SENTENCE_OPENERS
+
+
+def _ordinary_word(tok: Token, lower_words: set[str] | frozenset[str]) -> bool:
+    """Whether a capitalised word is an ordinary word, capitalised only to start a sentence.
+
+    It is when the article also writes it in lower case ("Like", "Among", "Critics"),
+    or when it is an -ing form ("Following", "Using"), unless it is a title (the
+    start of a role) or a given name that is also a word ("Will", "Mark", "Grant").
+    """
+    low = tok.low
+    if is_title(tok) or low in lx.GIVEN_NAME_WORDS or low in lx.NAME_PARTICLES:
+        return False
+    return low in lower_words or (low.endswith("ing") and len(low) > 5)
+
+
+def _scan_paragraph(
+    index: int, text: str, tokens: list[Token], lower_words: set[str] | frozenset[str] = frozenset()
+) -> list[Mention]:
     mentions: list[Mention] = []
     n = len(tokens)
     i = 0
@@ -257,9 +276,15 @@ def _scan_paragraph(index: int, text: str, tokens: list[Token]) -> list[Mention]
                 break
         run = list(range(i, j))
         i = j
-        # Leading sentence words ("The", "But", "Says") are not part of a name.
+        # Leading sentence words ("The", "But", "Says", "Unlike") are not part of a name.
         while run and (
-            _bare(tokens[run[0]].low) in lx.FUNCTION_WORDS or tokens[run[0]].low in lx.SPEECH_VERBS
+            _bare(tokens[run[0]].low) in lx.FUNCTION_WORDS
+            or tokens[run[0]].low in lx.SPEECH_VERBS
+            or (
+                len(run) > 1
+                and _starts_sentence(tokens, run[0])
+                and _ordinary_word(tokens[run[0]], lower_words)
+            )
         ):
             run.pop(0)
         if not run:
@@ -457,6 +482,7 @@ def _plausible_single_name(m: Mention, tokens: list[list[Token]], lower_words: s
 
 
 _SENTENCE_ENDS = frozenset(".!?:") | QUOTE_MARKS
+_SENTENCE_OPENERS = _SENTENCE_ENDS | frozenset("(—–-;")
 
 
 def _group(
@@ -567,10 +593,10 @@ class Scan:
 @lru_cache(maxsize=8)
 def _scan_cached(paragraphs: tuple[str, ...]) -> Scan:
     tokens = [tokenize(p) for p in paragraphs]
+    lower_words = {t.low for toks in tokens for t in toks if t.is_word and not t.is_cap}
     mentions: list[Mention] = []
     for index, (text, toks) in enumerate(zip(paragraphs, tokens, strict=True)):
-        mentions.extend(_scan_paragraph(index, text, toks))
-    lower_words = {t.low for toks in tokens for t in toks if t.is_word and not t.is_cap}
+        mentions.extend(_scan_paragraph(index, text, toks, lower_words))
     grouped, owner = _group(mentions, tokens, lower_words)
     _bind_descriptions(tokens, mentions, owner)
     people = []
