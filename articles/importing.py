@@ -1,8 +1,10 @@
 """The import service: files in, Articles, Sources, People and Quotes out.
 
 Called by the ``import_articles`` command (and by anything else that imports:
-the admin, tests, benchmarks). Each file is imported in its own transaction,
-so a bad file never leaves half an article behind and never stops the others.
+the admin, tests, benchmarks). Each file is imported whole or not at all, and a
+bad file never stops the others: a file is written in its own transaction, or,
+during a large import, a batch of new articles in one transaction that is
+written again file by file if the database refuses any of it (see ``Importer``).
 
 Editors' work is never lost. Every imported row keeps a snapshot of what the
 machine extracted (``extracted``). On a re-import a field is refreshed only
@@ -261,8 +263,13 @@ class Importer:
             with transaction.atomic():
                 _relax_durability()
                 results = session.create_articles(items)
-        except Exception:  # noqa: BLE001 - the files are written again one by one
-            logger.info("a batch of %d new articles failed; writing them one by one", len(items))
+        except Exception as exc:  # noqa: BLE001 - the files are written again one by one
+            logger.warning(
+                "a batch of %d new articles failed (%s: %s); writing them one by one",
+                len(items),
+                type(exc).__name__,
+                exc,
+            )
             return None
         session.committed(changed=True)
         return results
