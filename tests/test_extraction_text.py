@@ -149,6 +149,15 @@ def test_straight_and_curly_quote_variants_parse_alike():
         "Get unlimited access for $1 a week. Cancel anytime.",
         "June 10, 2024",
         "Published: 2024-06-10 14:05",
+        "Published Oct. 3, 2024 2:52 p.m. Updated Oct. 3, 2024 5:10 p.m.",
+        "© 2024 The Daily Planet. All rights reserved.",
+        "Reading time: 4 min",
+        "2 hours ago",
+        "Updated 35 minutes ago",
+        "Image 1 of 5",
+        "Copy link",
+        "Home | News | World | Europe",
+        "News > Politics > Harbour Council",
     ],
 )
 def test_is_furniture_recognises_site_furniture(line):
@@ -169,6 +178,9 @@ def test_is_furniture_recognises_site_furniture(line):
         "Netflix Subscribers Jump After Price Cut",
         "''We're offering our community the chance to show support for France,'' Ms. White said.",
         '"No, it doesn\'t."',
+        "The ferry left two hours ago.",
+        "Copyright law is changing, the minister said.",
+        "Fishing | Harbour",
     ],
 )
 def test_is_furniture_keeps_article_text(line):
@@ -233,8 +245,27 @@ def test_long_paragraph_between_article_paragraphs_is_kept():
             ("Senators at the Capitol.", "J. Scott Applewhite / AP"),
         ),
         ("Photo: Jane Roe", (None, "Jane Roe")),
+        ("Residents in a courtyard. Social media", ("Residents in a courtyard.", "Social media")),
+        ("Anna Roe in Riga. Courtesy photo", ("Anna Roe in Riga.", "Courtesy photo")),
+        ("The president at a meeting. Kremlin.ru", ("The president at a meeting.", "Kremlin.ru")),
+        ("mos.ru", (None, "mos.ru")),
+        (
+            "A Moscow Metro station. Press service of the Moscow Mayor",
+            ("A Moscow Metro station.", "Press service of the Moscow Mayor"),
+        ),
+        (
+            "Passengers on a platform. (Photo by Jane Roe/AFP via Getty Images)",
+            ("Passengers on a platform.", "Jane Roe/AFP via Getty Images"),
+        ),
+        (
+            "The parliament building | Photo: parliament.example.org",
+            ("The parliament building", "parliament.example.org"),
+        ),
         ("The Kremlin said on Monday it would not comment.", None),
         ("Work starts in May", None),
+        ("Prices rose. Analysts agreed", None),
+        ("He works in social media.", None),
+        ("Harbour News | Weather", None),
     ],
 )
 def test_split_caption_credit(line, expected):
@@ -265,6 +296,37 @@ def test_section_label_gives_way_to_the_real_headline():
     )
     assert page.headline == "Ferry Strike Ends After Three Days"
     assert page.body == ["The strike ended on Thursday, the union said."]
+
+
+def test_upper_case_section_label_is_not_taken_for_a_photo_credit():
+    page = parse_text(
+        "WORLD\n\nFerry Strike Ends After Three Days\n\n"
+        "Ferries in the harbour. Jane Roe / AFP\n\n"
+        "The strike ended on Thursday, the union said."
+    )
+    assert page.headline == "Ferry Strike Ends After Three Days"
+    assert (page.image_caption, page.image_credit) == ("Ferries in the harbour.", "Jane Roe / AFP")
+    assert page.body == ["The strike ended on Thursday, the union said."]
+
+
+def test_caption_with_its_credit_on_the_next_line():
+    page = parse_text(
+        "Ferry Strike Ends After Three Days\n\n"
+        "Ferries in the harbour on Tuesday.\n© AFP 2024\n\n"
+        "The strike ended on Thursday, the union said."
+    )
+    assert (page.image_caption, page.image_credit) == ("Ferries in the harbour on Tuesday.", "AFP")
+    assert page.body == ["The strike ended on Thursday, the union said."]
+    assert page.source is None  # a photo's copyright is not the publisher
+
+
+def test_date_line_above_the_headline_gives_the_date():
+    page = parse_text(
+        "News\nNov. 12, 2024\n1 min read\n\nFerry Strike Ends After Three Days\n\n"
+        "The strike ended on Thursday, the union said."
+    )
+    assert page.published == dt.date(2024, 11, 12)
+    assert page.headline == "Ferry Strike Ends After Three Days"
 
 
 def test_source_is_taken_from_furniture_that_names_the_publisher():

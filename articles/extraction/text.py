@@ -164,12 +164,37 @@ _SHORT_ADDRESS_RE = re.compile(
 _BYLINE_RE = re.compile(r"^by\s+(?P<name>[A-Z][^\d]{1,120}?)\s*$", re.I)
 _CREDIT_HINT_RE = re.compile(
     r"/|\b(?:photo|photograph|image|picture|credit|courtesy|via|getty|reuters|ap|afp|epa"
-    r"|tass|ria|shutterstock|alamy|pool|handout|file|sipa|xinhua|anadolu|dpa|ansa|efe)\b",
+    r"|tass|ria|shutterstock|alamy|pool|handout|file|sipa|xinhua|anadolu|dpa|ansa|efe"
+    r"|social\s+media|press\s+service|screenshot|open\s+sources|news\s+agency)\b",
     re.I,
 )
 _CREDIT_LABEL_RE = re.compile(
-    r"^\(?(?:photo|photograph|image|picture|credit|foto)s?(?:\s+credit)?\s*[:/]\s*", re.I
+    r"^\(?(?:photo|photograph|image|picture|credit|foto)s?(?:\s+credit)?\s*(?:[:/]|by\b)\s*",
+    re.I,
 )
+# A web site as the credit: "Kremlin.ru", "mos.ru", "Duma.gov.ru".
+_DOMAIN_CREDIT_RE = re.compile(
+    r"^[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:ru|ua|by|kz|ge|am|com|org|net|gov|info|media|io|tv"
+    r"|eu|uk|de|fr|pl)$",
+    re.I,
+)
+# Lower-case words a credit may contain: "Social media", "Courtesy photo",
+# "Press service of the Moscow Mayor", "Sputnik / Kremlin via Reuters".
+_CREDIT_LOWER_WORDS = frozenset(
+    "via of the for and photo photos media social courtesy press service handout screenshot"
+    " video open sources file archive pool agency news".split()
+)
+# Furniture that tells the time or the reading time, or counts a gallery.
+_TIME_FURNITURE_RE = re.compile(
+    r"^(?:(?:updated|published|posted)\s+)?(?:\d+|an?|one)\s+(?:min(?:ute)?s?|hours?|days?)"
+    r"\s+ago\.?$"
+    r"|^(?:estimated\s+)?reading\s+time\s*:?\s*\d+\s*min(?:ute)?s?\.?$"
+    r"|^(?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$"
+    r"|^copy\s+link$",
+    re.I,
+)
+# A breadcrumb trail: "Home | News | World | Europe", "News > Politics > Russia".
+_BREADCRUMB_RE = re.compile(r"^[^|>›»\s][^|>›»]{0,30}(?:\s+[|>›»]\s+[^|>›»]{1,30}){2,}$")
 _SMALL_WORDS = frozenset(
     "a an the of to in on for and or at by with from as vs via but nor per into over".split()
 )
@@ -207,7 +232,7 @@ _DATE_LINE_RE = re.compile(
     r"|(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2}))"
     r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
     r"(?:\s+[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|\s*[+-]\d{2}:?\d{2})?)?"
-    r"(?:\s+(?:updated|last\s+updated)\b[^.!?]{0,40})?"
+    r"(?:\s+(?:updated|last\s+updated)\b.{0,40})?"
     r"\s*(?:\|.*)?$",
     re.I,
 )
@@ -222,9 +247,10 @@ _SUPPORT_ORG_RE = re.compile(
 )
 _COPYRIGHT_RE = re.compile(
     r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*"
-    r"(?P<org>[A-Z][^.|]{1,60}?)\.?\s*(?:all rights reserved\.?)?$",
+    r"(?P<org>[A-Z][^.|]{1,60}?)(?:\s+\d{4})?\.?\s*(?:all rights reserved\.?)?$",
     re.I,
 )
+_COPYRIGHT_LINE_RE = re.compile(r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}))", re.I)
 _SLUG_ID_RE = re.compile(r"^(?:[a-z]{0,3}\d{4,}[a-z\d]*|[a-f\d]{8,}|\d+|id[a-z\d]{6,})$", re.I)
 _SLUG_EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$", re.I)
 
@@ -319,6 +345,10 @@ def is_furniture(line: str) -> bool:
         return True
     if n_words <= 40 and _CREDITS_RE.match(line):
         return True
+    if n_words <= 12 and (
+        _TIME_FURNITURE_RE.match(line) or _BREADCRUMB_RE.match(line) or _is_copyright(line)
+    ):
+        return True
     if n_words > 12:
         # Long lines: only a reader-addressed appeal is furniture. The substring test
         # is a cheap filter (most paragraphs never say "we", "our" or "you").
@@ -409,6 +439,13 @@ def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
         return (None, credit) if credit else None
     if _is_credit(line, alone=True):
         return None, line
+    if " | " in line:  # "The State Duma building | Photo: Duma.gov.ru"
+        caption, credit = (part.strip() for part in line.rsplit(" | ", 1))
+        labelled = _CREDIT_LABEL_RE.match(credit)
+        if labelled and credit[labelled.end() :].strip(" )"):
+            return caption or None, credit[labelled.end() :].strip(" )")
+        if caption and _is_credit(credit, alone=False):
+            return caption, credit
     # Try each sentence end, last first, as the border between caption and credit.
     for match in reversed(list(re.finditer(r"[.!?][\"”’')]?\s+", line))):
         caption, credit = line[: match.end()].strip(), line[match.end() :].strip()
@@ -661,6 +698,8 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
             continue
         _note_source(item, page)
         if _header_skippable(item):
+            if (date_line := _DATE_LINE_RE.match(item)) and page.published is None:
+                page.published = _date_from_match(date_line)
             i += 1
             continue
         first_real = i
@@ -671,7 +710,9 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
     #    labels ("World", "Ukraine War") give way to a longer title right after them.
     j = first_real
     while j < n and len(title_candidates) < 3:
-        if _header_skippable(items[j]):
+        if _header_skippable(items[j]) or (
+            not title_candidates and _is_section_label(items[j], items[j + 1 : j + 2])
+        ):
             j += 1
             continue
         if split_caption_credit(items[j]) is not None or not _is_title(items[j], first=j == 0):
@@ -694,6 +735,12 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
             page.image_caption, page.image_credit = split
             i += 1
             continue
+        if page.image_credit is None and i + 1 < n and (credit := _credit_line(items[i + 1])):
+            # A caption with its credit on a line of its own: "... in Yerevan." / "© AFP 2024"
+            if len(_WORD_RE.findall(item)) <= 40 and not _has_quote(item):
+                page.image_caption, page.image_credit = item, credit
+                i += 2
+                continue
         byline = _BYLINE_RE.match(item)
         if byline and len(_WORD_RE.findall(item)) <= 12 and not _ends_sentence(item.rstrip(".")):
             page.byline = page.byline or byline["name"].strip(" ,")
@@ -777,20 +824,70 @@ def _is_credit(text: str, *, alone: bool) -> bool:
     text = text.strip()
     if not text or len(text) > 80 or text[-1] in '.!?:;,"”' or _URL_ANYWHERE_RE.search(text):
         return False
+    if _DOMAIN_CREDIT_RE.match(text):
+        return True
     words = text.replace("/", " / ").split()
     if len(words) > 10:
         return False
-    capitalised = [w for w in words if w != "/" and w.lower() not in _NAME_CONNECTORS]
-    if not capitalised or not all(
-        w[:1].isupper() or w[:1].isdigit() or w[:1] in "(@" for w in capitalised
+    hinted = bool(_CREDIT_HINT_RE.search(text))
+    rest = [w for w in words if w != "/" and w.lower() not in _NAME_CONNECTORS]
+    if not rest or not all(
+        w[:1].isupper()
+        or w[:1].isdigit()
+        or w[:1] in "(@"
+        or _DOMAIN_CREDIT_RE.match(w)
+        or (hinted and w.lower() in _CREDIT_LOWER_WORDS)
+        for w in rest
     ):
         return False
     if "/" in text:
         return all(part.strip() for part in text.split("/"))
-    if _CREDIT_HINT_RE.search(text):
+    if hinted:
         return True
     # An agency alone ("TASS", "AFP"): a short upper-case word, only when standing alone.
     return alone and len(words) <= 2 and all(w.isupper() and len(w) >= 2 for w in words)
+
+
+def _is_section_label(item: str, following: list[str]) -> bool:
+    """An upper-case section label above the headline ("WORLD", "UKRAINE WAR").
+
+    It looks like an agency credit ("TASS"), but a credit never comes before
+    the headline: it is a label when a title-like line follows it.
+    """
+    words = item.split()
+    return (
+        1 <= len(words) <= 3
+        and item.isupper()
+        and "/" not in item
+        and bool(following)
+        and _is_title(following[0], first=False)
+    )
+
+
+def _credit_line(line: str) -> str | None:
+    """A photo credit standing on its own line: "© AFP 2024", "Photo: Reuters", "AFP"."""
+    line = line.strip()
+    labelled = _CREDIT_LABEL_RE.match(line)
+    if labelled:
+        return line[labelled.end() :].strip(" )") or None
+    if line.startswith(("©", "(c)")):
+        return _copyright_credit(line)
+    if _is_credit(line, alone=True) and ("/" in line or line.isupper()):
+        return line
+    return None
+
+
+def _is_copyright(line: str) -> bool:
+    """ "© 2024 The Moscow Times. All rights reserved.", "Copyright 2024 Harbour Gazette"."""
+    return bool(_COPYRIGHT_LINE_RE.match(line)) or "all rights reserved" in line.lower()
+
+
+def _copyright_credit(line: str) -> str | None:
+    """The agency of a photo's copyright line under its caption: "© AFP 2024" -> "AFP"."""
+    match = re.match(r"^(?:©|\(c\))\s*(?:\d{4}\s+)?(?P<who>[^\d©]{2,60}?)(?:\s+\d{4})?$", line)
+    if not match or not _is_credit(match["who"], alone=True):
+        return None
+    return match["who"]
 
 
 def _is_title(item: str, *, first: bool) -> bool:
