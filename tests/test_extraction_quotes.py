@@ -151,3 +151,40 @@ def test_relative_clause_does_not_steal_the_subject():
         '"It was a mistake," Katie Packer, who chairs the Better Roads Committee said.'
     )
     assert [q.speaker for q in quotes] == ["Katie Packer"]
+
+
+def test_a_quote_running_on_into_the_next_paragraph_takes_the_speaker_named_there():
+    quotes = quotes_of(
+        "Anna Example, a teacher, left the city in 2022.",
+        '"When I came back, I did not recognise my own street. Everything was gone.',
+        '"The new council told us to start again," she said.',
+    )
+    assert [(q.text, q.speaker, q.paragraph) for q in quotes] == [
+        (
+            "When I came back, I did not recognise my own street. Everything was gone.",
+            "Anna Example",
+            1,
+        ),
+        ("The new council told us to start again", "Anna Example", 2),
+    ]
+
+
+def test_a_run_on_quote_whose_next_paragraph_is_not_quoted_is_left_out():
+    quotes = quotes_of(
+        "Anna Example, a teacher, said the city had changed.",
+        '"Everything was gone.',
+        "The council did not comment.",
+    )
+    assert quotes == []
+
+
+def test_the_ministry_said_is_the_ministry_named_before():
+    quotes = quotes_of(
+        "The Defense Ministry said 84 drones had been shot down overnight.",
+        '"Air defenses destroyed all of them," the ministry said on Telegram.',
+        '"No comment," the agency said.',
+    )
+    assert [(q.speaker, q.speaker_type) for q in quotes] == [
+        ("the Defense Ministry", "organization"),
+        (None, None),
+    ]

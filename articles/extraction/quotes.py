@@ -235,6 +235,8 @@ class _Resolver:
                 self.roles.setdefault(p.role.lower(), p.name)
         self.last_subject: str | None = None
         self.last_person: str | None = None
+        # The organisation last named for each head noun, for "the ministry said".
+        self.last_org: dict[str, str] = {}
 
     def person(self, surface: str) -> str:
         key = name_key(surface)
@@ -358,6 +360,9 @@ class _Attributor:
             if tok.low in lx.ORG_HEADS and any(t.is_cap for t in tokens[k:j]):
                 words = " ".join(t.text for t in tokens[k - 1 : j + 1])
                 return _Speaker(words[0].lower() + words[1:], "organization")
+            named = self.resolver.last_org.get(tok.low)
+            if tokens[k - 1].low == "the" and k == j and named:
+                return _Speaker(named, "organization")  # "the ministry said": the one named
             return _NOBODY  # "the judge", "one official": said by someone unnamed
         if is_title(tok) and (k == j or all(not t.is_cap for t in tokens[k:j])):
             return _NOBODY
@@ -529,6 +534,12 @@ class _Attributor:
         tokens = frame.tokens
         for j in range(lo, hi):
             m = frame.mention_start.get(tokens[j].start)
+            if m is not None and m.kind == "org":
+                words = m.name.split()
+                head = _bare_word(words[-1])
+                if head in lx.ORG_HEADS and len([w for w in words if w.lower() != "the"]) > 1:
+                    self.resolver.last_org[head] = self.mention_speaker(m).name
+                continue
             if m is None or m.kind != "person" or m.outer_start != tokens[j].start:
                 continue
             name = self.resolver.person(m.name)
@@ -537,6 +548,11 @@ class _Attributor:
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if self.resolver.last_subject is None or j == lo or _first_np(tokens, lo, j):
                     self.resolver.last_subject = name
+
+
+def _bare_word(word: str) -> str:
+    """ "Ministry's" -> "ministry"."""
+    return re.sub(r"['’]s?$", "", word).lower()
 
 
 def _first_np(tokens: list[Token], lo: int, j: int) -> bool:
@@ -592,6 +608,9 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
     prev_par_speaker: _Speaker | None = None
     prev_par_open = False
     prev_intro: _Speaker | None = None
+    # Quotes running on past the end of their paragraph with no attribution yet: the
+    # convention leaves the closing mark off and names the speaker further on.
+    running_on: list[ExtractedQuote] = []
     for p, frame in enumerate(attributor.frames):
         found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
         for lo, hi in frame.sentences:
@@ -628,9 +647,37 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 speakers[i] = prev_par_speaker
             elif later:
                 speakers[i] = later[0]
+        continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
+        if running_on and continued and speakers[0] is not None:
+            for quote in running_on:
+                quote.speaker = speakers[0].name
+                quote.speaker_type = speakers[0].kind if speakers[0].name else None
+                results.append(quote)
+        if not continued or speakers[:1] != [None]:
+            running_on = []
         for i, (q, _speaker, verb, (lo, hi)) in enumerate(found):
             speaker = speakers[i]
             if speaker is None:
+                index = frame.quote_at[q]
+                span = frame.spans[index]
+                if index == len(frame.spans) - 1 and span.runs_to_end and q == lo:
+                    text = frame.text[span.start : span.end]
+                    if _CAP_START.match(text):
+                        running_on.append(
+                            ExtractedQuote(
+                                text=text,
+                                speaker=None,
+                                speaker_type=None,
+                                kind="full",
+                                paragraph=p,
+                                start=span.start,
+                                end=span.end,
+                                sentence=frame.text[
+                                    frame.tokens[lo].start : frame.tokens[hi - 1].end
+                                ],
+                                said_to=None,
+                            )
+                        )
                 continue
             index = frame.quote_at[q]
             span = frame.spans[index]
@@ -666,5 +713,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         elif frame.spans:
             prev_par_speaker = None
         prev_par_open = bool(frame.spans and frame.spans[-1].runs_to_end)
+        if not prev_par_open:
+            running_on = []
         prev_intro = attributor.introducer(frame)
     return results
