@@ -188,3 +188,35 @@ def test_the_ministry_said_is_the_ministry_named_before():
         ("the Defense Ministry", "organization"),
         (None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ('"It is over," Anna Example of the Carnegie Center said.', "Anna Example"),
+        ('"It is over," Anna Example, an analyst at Harbour Research, said.', "Anna Example"),
+        (
+            'The spokesman for the Investigative Committee, Anna Example, said: "It is over."',
+            "Anna Example",
+        ),
+        ('"It is over," the Carnegie Center said.', "the Carnegie Center"),
+    ],
+)
+def test_the_speaker_is_the_subject_not_an_organisation_beside_it(paragraph, speaker):
+    assert [q.speaker for q in quotes_of(paragraph)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "said_to"),
+    [
+        ('Jo Doe told reporters the decision was "regrettable".', "reporters"),
+        (
+            '"It is fine," Jo Doe told the Interfax news agency on Monday.',
+            "the Interfax news agency",
+        ),
+        ('"It is fine," Jo Doe told state television.', "state television"),
+        ('"It is fine," Jo Doe told a news conference in Moscow.', "a news conference"),
+    ],
+)
+def test_said_to_is_the_audience_only(paragraph, said_to):
+    assert [q.said_to for q in quotes_of(paragraph)] == [said_to]

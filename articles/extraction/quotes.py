@@ -62,6 +62,18 @@ _AUDIENCE_STOP = (
         "last this".split()
     )
 )
+# Lower-case words that may continue an audience after its first word ("the Interfax news
+# agency", "state television", "a news conference").
+_AUDIENCE_NOUNS = frozenset(
+    "news agency outlet newspaper daily weekly broadcaster channel station website site program"
+    " programme show radio television tv magazine service podcast media conference briefing"
+    " meeting rally audience crowd forum summit hearing session interviewer journalists"
+    " reporters correspondent".split()
+)
+_AUDIENCE_MODIFIERS = frozenset(
+    "state local national independent state-run state-owned foreign western russian"
+    " opposition online regional business".split()
+)
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
 _CAP_START = re.compile(r"\W*[A-Z0-9]")
 
@@ -301,6 +313,15 @@ class _Attributor:
                 k -= 1
             if k >= lo and tokens[k].text == "," and k - 1 >= lo:
                 before = self._np_ending_at(frame, k - 1, lo)
+                if (
+                    before is not None
+                    and before.kind == "organization"
+                    and self._after_preposition(frame, k - 1, lo)
+                ):
+                    # "The spokesman for the Investigative Committee, Svetlana Petrenko, said"
+                    inner = self._np_ending_at(frame, j - 1, k + 1)
+                    if inner is not None and inner.kind == "person":
+                        return inner
                 if before is not None and before.name is not None:
                     return before
                 inner = self._np_ending_at(frame, j - 1, k + 1)
@@ -318,7 +339,23 @@ class _Attributor:
                 if outer is not None and outer.kind == "person":
                     return outer
                 break
+        # "Tatiana Stanovaya of R.Politik said": the person, not her organisation.
+        m = frame.mention_end.get(tokens[j].end)
+        if m is not None and self._after_preposition(frame, j, lo):
+            start = _start_index(frame, m, j)
+            if tokens[start - 1].low in ("of", "at", "from"):
+                outer = self._np_ending_at(frame, start - 2, lo)
+                if outer is not None and outer.kind == "person" and outer.name:
+                    return outer
         return self._np_ending_at(frame, j, lo)
+
+    def _after_preposition(self, frame: _Frame, j: int, lo: int) -> bool:
+        """Whether the mention ending at token ``j`` follows a preposition ("for the Kremlin")."""
+        m = frame.mention_end.get(frame.tokens[j].end)
+        if m is None:
+            return False
+        start = _start_index(frame, m, j)
+        return start - 1 >= lo and frame.tokens[start - 1].low in _PREPOSITIONS
 
     def _np_ending_at(self, frame: _Frame, j: int, lo: int) -> _Speaker | None:
         tokens = frame.tokens
@@ -517,10 +554,37 @@ class _Attributor:
         tokens = frame.tokens
         if v < 0 or tokens[v].low not in lx.AUDIENCE_VERBS:
             return None
-        words = []
-        for tok in tokens[v + 1 : hi]:
-            if not tok.is_word or tok.low in _AUDIENCE_STOP or len(words) >= 5:
+        words: list[str] = []
+        following = tokens[v + 1 : hi]
+        glue = False
+        for n, tok in enumerate(following):
+            if glue:  # "Sibir.Realii", "RIA.ru": one name written with a dot
+                words[-1] += tok.text
+                glue = False
+                continue
+            if (
+                tok.text == "."
+                and words
+                and n + 1 < len(following)
+                and tok.start == following[n - 1].end
+                and following[n + 1].start == tok.end
+                and following[n + 1].is_word
+            ):
+                words[-1] += "."
+                glue = True
+                continue
+            if not tok.is_word or len(words) >= 5:
                 break
+            if tok.low in _AUDIENCE_STOP and (words or tok.low not in _AUDIENCE_MODIFIERS):
+                break
+            if (
+                words
+                and not tok.is_cap
+                and tok.low not in _AUDIENCE_NOUNS
+                and words[-1].lower() not in _DETERMINERS
+                and words[-1].lower() not in _AUDIENCE_MODIFIERS
+            ):
+                break  # "told reporters the decision was ...": the audience is "reporters"
             words.append(tok.text)
             if tok.possessive:
                 words[-1] = tok.text[:-2] if tok.text[-2] in "'’" else tok.text[:-1]
@@ -548,6 +612,15 @@ class _Attributor:
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if self.resolver.last_subject is None or j == lo or _first_np(tokens, lo, j):
                     self.resolver.last_subject = name
+
+
+def _start_index(frame: _Frame, m: Mention, j: int) -> int:
+    """The index in ``frame.tokens`` of the first token of mention ``m`` (role included),
+    which ends at token ``j``."""
+    k = j
+    while k > 0 and frame.tokens[k].start > m.outer_start:
+        k -= 1
+    return k
 
 
 def _bare_word(word: str) -> str:
