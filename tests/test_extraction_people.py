@@ -149,3 +149,50 @@ def test_given_names_that_are_also_words_still_start_a_name():
 def test_role_from_an_appositive_after_the_name(sentence, role):
     people = {p.name: p.role for p in extract_people([sentence])}
     assert people.get(sentence.split(",")[0]) == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        (
+            "U.S. Secretary of State Anna Example said no.",
+            "Anna Example",
+            "U.S. Secretary of State",
+        ),
+        (
+            "Chief of the General Staff Tom Sample said no.",
+            "Tom Sample",
+            "Chief of the General Staff",
+        ),
+        (
+            "Deputy Mayor for Transport Jo Doe said fares would rise.",
+            "Jo Doe",
+            "Deputy Mayor for Transport",
+        ),
+        ("White House chief of staff Jo Doe said no.", "Jo Doe", "White House chief of staff"),
+        ("NATO Secretary-General Anna Example said no.", "Anna Example", "NATO Secretary-General"),
+        ("Organizer Anna Example said 300 people came.", "Anna Example", "Organizer"),
+        (
+            '"Prices will rise," said Anna Example, an economist at Harbour Bank.',
+            "Anna Example",
+            "economist at Harbour Bank",
+        ),
+        (
+            "Tom Sample, Russia's Security Council secretary, said the talks failed.",
+            "Tom Sample",
+            "Russia's Security Council secretary",
+        ),
+    ],
+)
+def test_roles_with_of_and_for_hyphens_and_appositives(sentence, name, role):
+    assert {p.name: p.role for p in extract_people([sentence])} == {name: role}
+
+
+def test_an_organisation_after_of_is_not_a_person():
+    people = extract_people(
+        [
+            "Jo Doe, director of the UCLA Harbour Forecast, said growth would slow.",
+            "Tom Sample, head of the hedge fund Evercore Partners, said so too.",
+        ]
+    )
+    assert [p.name for p in people] == ["Jo Doe", "Tom Sample"]

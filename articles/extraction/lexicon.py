@@ -112,6 +112,10 @@ TITLES = _words(
     head deputy candidate nominee economist analyst strategist pollster lawyer
     coach anchor host correspondent reporter editor columnist author activist
     chairperson treasurer manager marshal mufti sheikh ayatollah emir sultan tsar czar
+    organizer organiser comedian actor actress journalist pastor billionaire businessman
+    businesswoman entrepreneur filmmaker producer blogger volunteer coordinator researcher
+    scientist historian politician lawmaker negotiator photographer novelist playwright
+    musician rapper investor banker tycoon oligarch dissident widow widower
     """
 )
 

@@ -94,8 +94,16 @@ def _bare(low: str) -> str:
 
 
 def is_title(tok: Token) -> bool:
-    """Whether the token is a title or job noun written before a name."""
-    return tok.is_word and (tok.low in lx.TITLES or _bare(tok.low) in lx.TITLES)
+    """Whether the token is a title or job noun written before a name.
+
+    A hyphenated title counts by its parts ("Secretary-General", "co-founder").
+    """
+    if not tok.is_word:
+        return False
+    low = _bare(tok.low)
+    if low in lx.TITLES:
+        return True
+    return "-" in low and any(part in lx.TITLES for part in low.split("-")[1:])
 
 
 _HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss sir dame dr dr.".split())
@@ -133,7 +141,7 @@ def _is_name_token(tok: Token) -> bool:
         or low in lx.NON_NAME_WORDS
         or low in lx.ORG_HEADS
         or low in lx.DAYS_AND_MONTHS
-        or low in lx.TITLES
+        or is_title(tok)
         or (tok.text.isupper() and len(tok.text) > 1 and "." not in tok.text)
     )
 
@@ -191,6 +199,48 @@ def _role_before(tokens: list[Token], i: int) -> tuple[int, str | None]:
     return j, " ".join(words)
 
 
+def _of_role(
+    tokens: list[Token], i: int, run_start: int, *, run_follows: bool = False
+) -> tuple[int, str] | None:
+    """A role of the form "Secretary of State", "Chief of the General Staff", "Deputy Mayor
+    for Transport" ending at token ``i``, just before a name; ``(first index, role)``.
+
+    After "of"/"for" come at most four words: capitalised ones or "the", and before
+    the name's run of capitals also lower-case ones ("chief of staff"). With
+    ``run_follows`` the run of capitals must start right after "of"/"for" (and "the").
+    """
+    for j in range(i, max(0, i - 5), -1):
+        tok = tokens[j]
+        if tok.low in ("of", "for") and 0 < j < i:
+            if is_title(tokens[i]):
+                return None  # "spokesman for presidential candidate Jo Doe": Doe's own title
+            if all(t.low == "the" for t in tokens[j + 1 : i + 1]):
+                return None  # "director of the Latino Partnership": an organisation follows
+            if run_follows and any(t.low != "the" for t in tokens[j + 1 : run_start]):
+                return None
+            # Lower-case words only in a compound title ("chief of staff"), not after
+            # "the" ("head of the hedge fund Evercore Partners": a company follows).
+            plain = all(t.low != "the" for t in tokens[j + 1 : i + 1])
+            for k in range(j + 1, i + 1):
+                t = tokens[k]
+                lower_ok = plain and k < run_start and t.low not in lx.FUNCTION_WORDS
+                if not t.is_word or t.possessive or not (t.is_cap or t.low == "the" or lower_ok):
+                    return None
+            if not is_title(tokens[j - 1]) or tokens[j - 1].possessive:
+                return None
+            start, role = _role_before(tokens, j - 1)
+            if role is None:
+                return None
+            return start, " ".join([role, *(t.text for t in tokens[j : i + 1])])
+        if not tok.is_word or tok.possessive:
+            return None
+    return None
+
+
+def _is_initial(tok: Token) -> bool:
+    return len(tok.text) == 2 and tok.text.endswith(".") and tok.text[0].isupper()
+
+
 def _appositive_role(tokens: list[Token], i: int) -> str | None:
     """The role in an appositive after a name: "Mykola Oleshchuk, the air force commander,".
 
@@ -209,9 +259,20 @@ def _appositive_role(tokens: list[Token], i: int) -> str | None:
             return None
         j += 1
     words = tokens[start:j]
-    if j >= n or tokens[j].text != "," or not words:
+    # Closed by a comma, or by the end of the sentence ('said Olga Petrova, an economist.').
+    closed = j < n and (
+        tokens[j].text == ","
+        or (
+            tokens[j].text == "."
+            and j == n - 1
+            and (start > i + 1 or words and words[0].possessive)
+        )
+    )
+    if not closed or not words:
         return None
-    if words[0].low in lx.FUNCTION_WORDS or words[0].is_cap and not is_title(words[0]):
+    if words[0].low in lx.FUNCTION_WORDS or (
+        words[0].is_cap and not is_title(words[0]) and not words[0].possessive
+    ):
         return None
     first_title = next((k for k, t in enumerate(words) if is_title(t)), None)
     if first_title is None:
@@ -350,15 +411,28 @@ def _scan_paragraph(
             name_idx.pop(0)
         if not name_idx:
             continue
+        of_role = None
+        keep = 3 if len(name_idx) >= 2 and _is_initial(tokens[name_idx[-2]]) else 2
+        if len(name_idx) > keep:
+            # "Chief of the General Staff Valery Gerasimov": the name is its last words.
+            of_role = _of_role(tokens, name_idx[-keep] - 1, run[0], run_follows=True)
+            if of_role is not None:
+                name_idx = name_idx[-keep:]
+        if of_role is None and len(name_idx) >= 2:  # a person's name, not "Jersey"
+            of_role = _of_role(tokens, name_idx[0] - 1, run[0])
         first = name_idx[0]
-        role_start, role = _role_before(tokens, first - 1)
+        if of_role is not None:
+            role_start, role = of_role
+        else:
+            role_start, role = _role_before(tokens, first - 1)
         if role is None:
             role = _appositive_role(tokens, name_idx[-1] + 1)
         parts = [tokens[x].text for x in name_idx]
         if tokens[name_idx[-1]].possessive:
             parts[-1] = _POSSESSIVE_RE.sub("", parts[-1])
         honorific = first > 0 and tokens[first - 1].low in _HONORIFICS
-        evidence = role is not None or honorific
+        # A role of the "X of Y" form alone is weak: "director of the UCLA Anderson Forecast".
+        evidence = (role is not None and of_role is None) or honorific
         prev = first - 1
         if k > 0 and not role and not honorific:
             # An unexplained capitalised prefix ("Elysee", "Western"): weak.
