@@ -105,6 +105,7 @@ def test_places_common_nouns_and_sentence_words_are_not_people():
             "Russia said on Monday that the talks had failed.",
             "Teachers said the plan was unfair, and the teachers' union agreed.",
             "Having said that, Neither Clinton nor anyone else replied. I'll wait, Smith said.",
+            "Analysts said the harbour would close. Officials said nothing.",
         ]
     )
     assert [p.name for p in people] == ["Smith"]

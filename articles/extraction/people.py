@@ -535,14 +535,15 @@ def _compatible(a: list[str], b: list[str]) -> bool:
 def _plausible_single_name(m: Mention, tokens: list[list[Token]], lower_words: set[str]) -> bool:
     """Whether a one-word name with nobody fuller to attach to can be a person on its own.
 
-    Not when the word is a place ("Russia said"), when the article also writes it in
+    Not when the word is a place ("Russia said") or a common noun for people
+    ("Analysts said", "Officials"), when the article also writes it in
     lower case (a common noun: "Teachers said" beside "the teachers"), or when it is
     a contraction or an -ing word that is capitalised only because it starts a
     sentence ("I'll", "Having said that").
     """
     word = m.name
     low = _bare(word.lower())
-    if low in lx.PLACES:
+    if low in lx.PLACES or low in lx.PEOPLE_NOUNS:  # "Russia said", "Analysts said"
         return False
     if m.role is not None:
         return True
