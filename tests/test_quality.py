@@ -77,6 +77,32 @@ def test_seeds_score_perfectly_against_gold(tmp_path):
 
 
 @needs_eval
+def test_varied_scrapes_score_above_their_bars(tmp_path):
+    """tests/data/varied: 19 scrapes written for this project to vary what the seeds do not
+    (other furniture and credit forms, section labels, titles with "of", quotes running on
+    into the next paragraph...), with a hand-made gold written before the first run."""
+    varied = Path(__file__).resolve().parent / "data" / "varied"
+    pred = dry_run_json(varied, tmp_path / "pred.jsonl")
+    summary = score(
+        varied / "gold",
+        pred,
+        "--min-quote-f1",
+        "0.95",
+        "--min-attr",
+        "0.85",
+        "--min-people-f1",
+        "0.84",
+        "--min-body-f1",
+        "0.99",
+        "--min-headline",
+        "1.0",
+        "--max-leaks",
+        "0",
+    )
+    assert "caption 1.000; credit 1.000" in summary
+
+
+@needs_eval
 def test_html_body_extraction_on_the_benchmark(tmp_path):
     bench = EVAL / "article-extraction-benchmark"
     predictions = {
