@@ -220,3 +220,22 @@ def test_the_speaker_is_the_subject_not_an_organisation_beside_it(paragraph, spe
 )
 def test_said_to_is_the_audience_only(paragraph, said_to):
     assert [q.said_to for q in quotes_of(paragraph)] == [said_to]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            'Interfax cited Kremlin spokesman Jo Doe as saying that the plan was "unacceptable."',
+            "Jo Doe",
+        ),
+        (
+            'The state news agency quoted Deputy Minister Jo Doe as saying: "Talks are over."',
+            "Jo Doe",
+        ),
+        ('According to Doe, the talks were "useful."', "Doe"),
+        ('According to the Kremlin, the talks were "useful."', "the Kremlin"),
+    ],
+)
+def test_quoted_as_saying_and_according_to(paragraph, speaker):
+    assert [q.speaker for q in quotes_of(paragraph)] == [speaker]

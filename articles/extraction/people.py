@@ -173,6 +173,9 @@ def _speech_after_appositive(tokens: list[Token], i: int) -> bool:
 
 
 def _speech_before(tokens: list[Token], i: int) -> bool:
+    """Whether a "say" verb ("said Peskov") or "according to" comes just before position ``i``."""
+    if i >= 1 and tokens[i].low == "to" and tokens[i - 1].low == "according":
+        return True
     return i >= 0 and tokens[i].low in lx.SAY_VERBS and not tokens[i].is_cap
 
 

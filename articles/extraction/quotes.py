@@ -74,6 +74,7 @@ _AUDIENCE_MODIFIERS = frozenset(
     "state local national independent state-run state-owned foreign western russian"
     " opposition online regional business".split()
 )
+_AS_SAYING = frozenset("saying telling writing stating adding".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
 _CAP_START = re.compile(r"\W*[A-Z0-9]")
 
@@ -305,6 +306,11 @@ class _Attributor:
             j -= 1
         if j < lo:
             return None
+        if tokens[j].low == "as" and tokens[v].low in _AS_SAYING and j - 1 >= lo:
+            # "Interfax cited Kremlin spokesman Dmitry Peskov as saying"
+            quoted = self._np_ending_at(frame, j - 1, lo)
+            if quoted is not None:
+                return quoted
         tok = tokens[j]
         if tok.text == ",":
             # "Putin, who is visiting France, said" / "John Podesta, Clinton's chairman, said"
@@ -503,6 +509,10 @@ class _Attributor:
         # 2. The nearest verb before it in the sentence.
         for v in range(q - 1, lo - 1, -1):
             tok = tokens[v]
+            if tok.low == "according" and v + 1 < q and tokens[v + 1].low == "to":
+                speaker = self.np_right(frame, v, q)  # 'According to Peskov, the talks were "…"'
+                if speaker is not None:
+                    return speaker, v
             between = tokens[v + 1 : q]
             adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
             if self._is_verb(tok, adjacent):
