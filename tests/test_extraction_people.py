@@ -197,3 +197,28 @@ def test_an_organisation_after_of_is_not_a_person():
         ]
     )
     assert [p.name for p in people] == ["Jo Doe", "Tom Sample"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        ("His lawyer, Anna Example, told reporters it was absurd.", "Anna Example", "His lawyer"),
+        (
+            "Russia's ambassador to the United Nations, Tom Sample, said the vote was illegal.",
+            "Tom Sample",
+            "Russia's ambassador to the United Nations",
+        ),
+        (
+            "The head of state energy company Harbourgaz, Jo Doe, said gas flows.",
+            "Jo Doe",
+            "head of state energy company Harbourgaz",
+        ),
+    ],
+)
+def test_role_set_off_by_commas_before_the_name(sentence, name, role):
+    assert {p.name: p.role for p in extract_people([sentence])} == {name: role}
+
+
+def test_words_in_a_list_before_a_name_are_not_a_role():
+    people = extract_people(["In Moscow, Kyiv and Warsaw, Anna Example said prices rose."])
+    assert [(p.name, p.role) for p in people] == [("Anna Example", None)]

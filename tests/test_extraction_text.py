@@ -309,6 +309,36 @@ def test_upper_case_section_label_is_not_taken_for_a_photo_credit():
     assert page.body == ["The strike ended on Thursday, the union said."]
 
 
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        (
+            "Firefighters in the forest. Russian Emergencies Ministry",
+            "Firefighters in the forest.",
+            "Russian Emergencies Ministry",
+        ),
+        ("A court hearing. Sibir.Realii", "A court hearing.", "Sibir.Realii"),
+        ("Anna Example. Jo Doe / POOL / TASS", "Anna Example.", "Jo Doe / POOL / TASS"),
+    ],
+)
+def test_the_line_under_the_headline_is_caption_and_credit(line, caption, credit):
+    page = parse_text(
+        f"Ferry Strike Ends After Three Days\n\n{line}\n\n"
+        "The strike ended on Thursday, the union said."
+    )
+    assert (page.image_caption, page.image_credit) == (caption, credit)
+    assert page.body == ["The strike ended on Thursday, the union said."]
+
+
+def test_a_first_paragraph_is_not_taken_for_a_caption():
+    page = parse_text(
+        "Ferry Strike Ends After Three Days\n\n"
+        "The strike ended on Thursday. The union said ferries would sail.\n\nMore followed."
+    )
+    assert page.image_caption is None
+    assert page.body[0] == "The strike ended on Thursday. The union said ferries would sail."
+
+
 def test_caption_with_its_credit_on_the_next_line():
     page = parse_text(
         "Ferry Strike Ends After Three Days\n\n"

@@ -244,6 +244,32 @@ def _is_initial(tok: Token) -> bool:
     return len(tok.text) == 2 and tok.text.endswith(".") and tok.text[0].isupper()
 
 
+def _role_set_off_before(tokens: list[Token], first: int, after: int) -> str | None:
+    """The role in front of a name set off by commas: "His lawyer, Yevgenia Kostina, told",
+    "Russia's ambassador to the United Nations, Konstantin Gusev, said".
+
+    ``first`` is the name's first token and ``after`` the token after it, which must
+    be a comma (or a speech verb). The phrase before the first comma runs back to
+    the start of the clause, is at most twelve words and holds a title or job noun.
+    """
+    n = len(tokens)
+    if first < 2 or tokens[first - 1].text != ",":
+        return None
+    if after >= n or not (tokens[after].text == "," or tokens[after].low in lx.SAY_VERBS):
+        return None
+    j = first - 2
+    while j >= 0 and tokens[j].is_word and first - 2 - j < 12:
+        j -= 1
+    if j >= 0 and tokens[j].text not in ".!?:;" and tokens[j].text not in QUOTE_MARKS:
+        return None  # not the start of a clause: "in Moscow, Kyiv and Warsaw, Jo Doe"
+    phrase = tokens[j + 1 : first - 1]
+    if not phrase or not any(is_title(t) for t in phrase):
+        return None
+    if phrase[0].low in ("the", "a", "an"):
+        phrase = phrase[1:]
+    return " ".join(t.text for t in phrase) or None
+
+
 def _appositive_role(tokens: list[Token], i: int) -> str | None:
     """The role in an appositive after a name: "Mykola Oleshchuk, the air force commander,".
 
@@ -430,6 +456,14 @@ def _scan_paragraph(
             role_start, role = _role_before(tokens, first - 1)
         if role is None:
             role = _appositive_role(tokens, name_idx[-1] + 1)
+        if role is None and len(name_idx) >= 2:
+            role = _role_set_off_before(tokens, first, name_idx[-1] + 1)
+            if role is not None:
+                for earlier in mentions:
+                    if earlier.tok_end == first - 1 and earlier.role is None:
+                        # "... to the United Nations, Konstantin Gusev, said": "Nations"
+                        # only ends the role, the speech verb is Gusev's.
+                        earlier.evidence = False
         parts = [tokens[x].text for x in name_idx]
         if tokens[name_idx[-1]].possessive:
             parts[-1] = _POSSESSIVE_RE.sub("", parts[-1])

@@ -318,6 +318,17 @@ class _Attributor:
             while k >= lo and tokens[k].text != "," and tokens[k].low != _QUOTE:
                 k -= 1
             if k >= lo and tokens[k].text == "," and k - 1 >= lo:
+                inner = self._np_ending_at(frame, j - 1, k + 1)
+                vouched = frame.mention_end.get(tokens[k - 1].end)
+                if (
+                    inner is not None
+                    and inner.kind == "person"
+                    and inner.name
+                    and any(is_title(t) for t in tokens[lo:k])
+                    and not (vouched is not None and (vouched.role or vouched.evidence))
+                ):
+                    # "The head of state energy company Naftogaz, Roman Bilyk, wrote"
+                    return inner
                 before = self._np_ending_at(frame, k - 1, lo)
                 if (
                     before is not None

@@ -725,6 +725,7 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
         # A second title-like line right after the headline is a standfirst: body text.
         page.headline = items[chosen].rstrip(" ;")
         i = chosen + 1
+    after_headline = i if page.headline else -1
     # 3. Caption, credit, byline and date lines between the headline and the body.
     while i < n:
         item = items[i]
@@ -732,6 +733,10 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
             i += 1
             continue
         if page.image_credit is None and (split := split_caption_credit(item)) is not None:
+            page.image_caption, page.image_credit = split
+            i += 1
+            continue
+        if page.image_credit is None and i == after_headline and (split := _photo_line(item)):
             page.image_caption, page.image_credit = split
             i += 1
             continue
@@ -826,6 +831,8 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         return False
     if _DOMAIN_CREDIT_RE.match(text):
         return True
+    if re.search(r"[a-z]{2}[.!?]\s+\S", text):
+        return False  # a sentence and then a credit: "Dmitry Medvedev. Yekaterina Shtukina / TASS"
     words = text.replace("/", " / ").split()
     if len(words) > 10:
         return False
@@ -846,6 +853,36 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         return True
     # An agency alone ("TASS", "AFP"): a short upper-case word, only when standing alone.
     return alone and len(words) <= 2 and all(w.isupper() and len(w) >= 2 for w in words)
+
+
+def _photo_line(item: str) -> tuple[str, str] | None:
+    """The line under the headline as caption and credit, when it is shaped like one.
+
+    Right under the headline a short sentence followed by a short capitalised
+    phrase with no full stop is the photo's caption and credit even when the
+    credit has no agency or slash in it: "Firefighters in Buryatia. Russian
+    Emergencies Ministry", "A court hearing. Sibir.Realii".
+    """
+    ends = list(re.finditer(r"[a-z)\"”’'][.!?][\"”’')]?\s+", item))
+    if not ends:
+        return None
+    match = ends[-1]
+    caption, credit = item[: match.end()].strip(), item[match.end() :].strip()
+    words = credit.split()
+    if not 1 <= len(words) <= 6 or len(_WORD_RE.findall(caption)) > 40 or _has_quote(item):
+        return None
+    if credit[-1] in '.!?:;,"”' or _URL_ANYWHERE_RE.search(credit):
+        return None
+    if not all(
+        w[:1].isupper()
+        or w[:1].isdigit()
+        or w == "/"
+        or w.lower() in _NAME_CONNECTORS
+        or w.lower() in _CREDIT_LOWER_WORDS
+        for w in words
+    ):
+        return None
+    return caption, credit
 
 
 def _is_section_label(item: str, following: list[str]) -> bool:
