@@ -234,6 +234,15 @@ def test_said_to_is_the_audience_only(paragraph, said_to):
             "Jo Doe",
         ),
         ('According to Doe, the talks were "useful."', "Doe"),
+        (
+            '"Talks are over," the RIA news agency quoted Deputy Minister Jo Doe as saying.',
+            "Jo Doe",
+        ),
+        (
+            "Deputy Minister Jo Doe was quoted by the Interfax news agency as saying that Moscow "
+            'was "ensuring the security."',
+            "Jo Doe",
+        ),
         ('According to the Kremlin, the talks were "useful."', "the Kremlin"),
     ],
 )

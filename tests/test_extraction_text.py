@@ -158,6 +158,10 @@ def test_straight_and_curly_quote_variants_parse_alike():
         "Copy link",
         "Home | News | World | Europe",
         "News > Politics > Harbour Council",
+        "Associated Press writer Jo Doe in Brussels contributed to this report.",
+        "Copyright 2025 The Harbour Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed without permission.",
+        "Our Standards: The Harbour Trust Principles.",
     ],
 )
 def test_is_furniture_recognises_site_furniture(line):
@@ -337,6 +341,20 @@ def test_a_first_paragraph_is_not_taken_for_a_caption():
     )
     assert page.image_caption is None
     assert page.body[0] == "The strike ended on Thursday. The union said ferries would sail."
+
+
+def test_a_closing_line_about_the_author_and_an_appeal_before_teasers_are_not_body():
+    page = parse_text(
+        "Ferry Strike Ends After Three Days\n\n"
+        "The strike ended on Thursday, the union said.\n\n"
+        "Jane Roe is a business reporter for The Daily Planet covering shipping.\n\n"
+        "The Daily Planet's team of journalists has been the first to break many of the most "
+        "important stories about the harbour and the town. We rely on our readers, not on "
+        "advertisers, to keep doing this work, and every contribution makes a difference to "
+        "what we can cover.\n\n"
+        "Support The Daily Planet\n\nRead more\n\nHarbour Fees Rise for a Third Year"
+    )
+    assert page.body == ["The strike ended on Thursday, the union said."]
 
 
 def test_caption_with_its_credit_on_the_next_line():

@@ -75,6 +75,7 @@ _AUDIENCE_MODIFIERS = frozenset(
     " opposition online regional business".split()
 )
 _AS_SAYING = frozenset("saying telling writing stating adding".split())
+_QUOTING = frozenset("quoted cited quotes cites quoting citing".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
 _CAP_START = re.compile(r"\W*[A-Z0-9]")
 
@@ -307,6 +308,13 @@ class _Attributor:
         if j < lo:
             return None
         if tokens[j].low == "as" and tokens[v].low in _AS_SAYING and j - 1 >= lo:
+            # "X was quoted by the Interfax news agency as saying": X
+            for b in range(j - 1, max(lo, j - 8), -1):
+                if tokens[b].low == "by" and b - 1 >= lo and tokens[b - 1].low in _QUOTING:
+                    passive = self.np_left(frame, b - 1, lo)
+                    if passive is not None:
+                        return passive
+                    break
             # "Interfax cited Kremlin spokesman Dmitry Peskov as saying"
             quoted = self._np_ending_at(frame, j - 1, lo)
             if quoted is not None:
@@ -449,6 +457,15 @@ class _Attributor:
         return None
 
     def speaker_of_verb(self, frame: _Frame, v: int, lo: int, hi: int) -> _Speaker | None:
+        if frame.tokens[v].low in _QUOTING:
+            # '"…," the RIA Novosti news agency quoted Dmitry Peskov as saying': Peskov
+            tokens = frame.tokens
+            for k in range(v + 2, min(hi - 1, v + 12)):
+                if tokens[k].low == "as" and tokens[k + 1].low in _AS_SAYING:
+                    quoted = self._np_ending_at(frame, k - 1, v + 1)
+                    if quoted is not None:
+                        return quoted
+                    break
         left = self.np_left(frame, v, lo)
         if left is not None:
             return left

@@ -193,6 +193,19 @@ _TIME_FURNITURE_RE = re.compile(
     r"|^copy\s+link$",
     re.I,
 )
+# Agency copy's taglines: "Associated Press writer X contributed to this report.",
+# "Our Standards: The Trust Principles."
+_TAGLINE_RE = re.compile(
+    r"\bcontributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\b"
+    r"|^our\s+\w+(?:\s+\w+)?\s*:",
+    re.I,
+)
+# A closing line about the author: "Jane Roe is a business reporter for The Daily Planet."
+_AUTHOR_BIO_RE = re.compile(
+    r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s+(?:is|was)\s+(?:a|an|the)\s+[^.]{0,80}?"
+    r"\b(?:reporter|correspondent|journalist|editor|writer|columnist|contributor)\b"
+    r"\s+(?:for|at|with|of)\b[^.]{0,120}\.?$"
+)
 # A breadcrumb trail: "Home | News | World | Europe", "News > Politics > Russia".
 _BREADCRUMB_RE = re.compile(r"^[^|>›»\s][^|>›»]{0,30}(?:\s+[|>›»]\s+[^|>›»]{1,30}){2,}$")
 _SMALL_WORDS = frozenset(
@@ -349,6 +362,8 @@ def is_furniture(line: str) -> bool:
         _TIME_FURNITURE_RE.match(line) or _BREADCRUMB_RE.match(line) or _is_copyright(line)
     ):
         return True
+    if n_words <= 40 and (_TAGLINE_RE.search(line) or "all rights reserved" in line.lower()):
+        return True
     if n_words > 12:
         # Long lines: only a reader-addressed appeal is furniture. The substring test
         # is a cheap filter (most paragraphs never say "we", "our" or "you").
@@ -410,7 +425,12 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
                 continue
             in_top_appeal = False
         keep[i] = not is_furniture(item)
-    kept_indexes = [i for i, k in enumerate(keep) if k]
+    # Bounds for the rescue: kept paragraphs of text, not teaser titles after the article.
+    kept_indexes = [
+        i
+        for i, k in enumerate(keep)
+        if k and (_ends_sentence(items[i]) or not _is_title(items[i], first=False))
+    ]
     if kept_indexes:
         first, last = kept_indexes[0], kept_indexes[-1]
         for i in range(first + 1, last):
@@ -772,8 +792,12 @@ def _take_body(items: list[str], page: ParsedPage) -> list[str]:
         if date_line and page.published is None:
             page.published = _date_from_match(date_line)
     body = clean_paragraphs(items)
-    # Teaser titles after the last paragraph of text are links to other articles.
-    while body and _is_title(body[-1], first=False) and not _ends_sentence(body[-1]):
+    # Teaser titles after the last paragraph of text are links to other articles, and a
+    # line about the author closes some pages.
+    while body and (
+        (_is_title(body[-1], first=False) and not _ends_sentence(body[-1]))
+        or (len(_WORD_RE.findall(body[-1])) <= 40 and _AUTHOR_BIO_RE.match(body[-1]))
+    ):
         body.pop()
     return body
 
