@@ -476,3 +476,79 @@ def test_section_label_titles_byline_prefix_and_address_as_site_name():
     assert page.headline == "Council Votes to Close the Old Harbour Bridge"
     assert page.byline == "TOM WRITER, Staff"
     assert page.source == "example-news.in"
+
+
+# --- what the varied-pages audit asked for ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figure", "caption", "credit"),
+    [
+        (
+            '<figure><span class="media-copyright">Image source, PA Media</span><img src="a.jpg">'
+            '<figcaption><span class="visually-hidden">Image caption, </span>'
+            "The MP in Westminster</figcaption></figure>",
+            "The MP in Westminster",
+            "PA Media",
+        ),
+        (
+            '<figure><img src="a.jpg"><figcaption>Traders at work. '
+            '<span class="photo-credit">Photographer: Anna Roe/Bloomberg</span>'
+            "</figcaption></figure>",
+            "Traders at work.",
+            "Anna Roe/Bloomberg",
+        ),
+        (
+            '<figure><img src="a.jpg"><figcaption>The harbour at dawn. '
+            "<cite>&copy;&nbsp;Jean Roe / The Island Courier</cite></figcaption></figure>",
+            "The harbour at dawn.",
+            "Jean Roe / The Island Courier",
+        ),
+    ],
+)
+def test_credit_labels_and_credits_beside_the_caption(figure, caption, credit):
+    parsed = parse_html(page(body=figure))
+    assert (parsed.image_caption, parsed.image_credit) == (caption, credit)
+
+
+def test_date_from_the_article_time_element_not_a_related_list():
+    parsed = parse_html(
+        page(
+            body='<aside><time datetime="2023-01-01">old</time></aside>'
+            '<header><time datetime="2024-07-26T14:05:11+03:00">July 26, 2024</time></header>'
+        )
+    )
+    assert parsed.published == dt.date(2024, 7, 26)
+
+
+def test_headline_the_h1_and_jsonld_agree_on_beats_a_shorter_og_title():
+    head = (
+        '<meta property="og:title" content="Airline CEO resigns">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Airline CEO Mark Roe resigns after audit"}</script>'
+    )
+    html = page(head=head).replace(
+        "<article>", "<article><h1>Airline CEO Mark Roe resigns after audit</h1>"
+    )
+    assert parse_html(html).headline == "Airline CEO Mark Roe resigns after audit"
+
+
+@pytest.mark.parametrize(
+    ("markup", "byline"),
+    [
+        (
+            '<span class="byline">By <span class="author vcard"><a>Maria Roe</a></span> and '
+            '<span class="author vcard"><a>Tom Doe</a></span></span>',
+            "Maria Roe, Tom Doe",
+        ),
+        (
+            '<div class="article__byline byline"><div class="byline__author">'
+            '<span class="byline__author__name">Reuters</span></div>'
+            '<time class="byline__datetime" datetime="2024-07-26">July 26, 2024</time></div>',
+            "Reuters",
+        ),
+        ('<p>By <a rel="author" href="/a/jo">Jo Doe</a></p>', "Jo Doe"),
+    ],
+)
+def test_byline_the_page_shows_when_metadata_names_no_author(markup, byline):
+    assert parse_html(page(body=markup)).byline == byline

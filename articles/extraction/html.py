@@ -100,13 +100,17 @@ _RELATED_PREFIX = re.compile(
 _RELATED_CLASS = re.compile(r"(?:^|[\s_-])[Rr]elated|Related")
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|byline|source|author|attribution", re.I)
 _CREDIT_PREFIX = re.compile(
-    r"(?:^|\s|\()(?:photo(?:graph)?s?|image|picture|pic|illustration|credit|foto)"
-    r"(?:\s+by)?\s*[:/]\s*(.+?)\)?\s*$",
+    r"(?:^|\s|\()(?:photo(?:graph)?(?:er)?s?|image(?:\s+source)?|picture|pic|illustration"
+    r"|credit|foto)(?:\s+by)?\s*[:/]\s*(.+?)\)?\s*$",
     re.I,
 )
 _CREDIT_LABEL = re.compile(
-    r"^(?:photo(?:graph)?s?|image|picture|pic|illustration|credit|foto)(?:\s+by)?\s*[:/]\s*", re.I
+    r"^(?:(?:photo(?:graph)?(?:er)?s?|image(?:\s+source)?|picture|pic|illustration|credit|foto)"
+    r"(?:\s+by)?\s*[:/,]\s*|(?:©|copyright)\s*)",
+    re.I,
 )
+# A label some sites put before the caption for screen readers: "Image caption, ".
+_CAPTION_LABEL = re.compile(r"^(?:image\s+)?caption\s*[:,]\s*", re.I)
 _CREDIT_PAREN = re.compile(r"\s*\(([^()]{2,80})\)\s*$")
 _AGENCY = re.compile(
     r"\b(?:AP|AFP|Reuters|TASS|EPA|Getty Images|Getty|Shutterstock|Bloomberg|"
@@ -175,7 +179,7 @@ def parse_html(html: str, *, url: str | None = None) -> ParsedPage:
         # Some sites put their address where their name belongs: keep the host.
         page.source = (urlsplit(page.source).hostname or "").removeprefix("www.") or None
     page.headline = _find_headline(tree, meta, article, page.source)
-    page.byline = _find_byline(meta, ld, article)
+    page.byline = _find_byline(meta, ld, article, tree)
     page.published = _find_published(tree, meta, article, page.page_url, url)
     page.image_caption, page.image_credit = _find_caption(tree, ld, article)
     page.related = _find_related(tree, base_url=page.page_url)
@@ -365,12 +369,16 @@ def _ld_url(article: dict) -> str | None:
 def _find_headline(
     tree: etree._Element, meta: dict[str, str], article: dict, source: str | None
 ) -> str | None:
-    """og:title, JSON-LD headline, the first ``<h1>``, then ``<title>``; site suffixes removed."""
+    """The JSON-LD headline when the ``<h1>`` says the same, else og:title, the JSON-LD
+    headline, the first ``<h1>``, then ``<title>``; site suffixes removed."""
     headline = article.get("headline") or article.get("name")
     h1 = _first_h1(tree)
     title_node = tree.find(".//title")
     title = title_node.text_content() if title_node is not None else None
     headline = headline if isinstance(headline, str) else None
+    if headline and h1 and _same_name(headline, h1, exact=True):
+        # The page's own headline, where og:title is often a shorter social one.
+        return _strip_site_suffix(_first(h1) or h1, source=source, h1=h1)
     candidates = [_first(c) for c in (meta.get("og:title"), headline, h1, title)]
     candidates = [c for c in candidates if c]
     # A one-word title is usually a section label ("Opinion"); a longer one is the headline.
@@ -424,8 +432,11 @@ def _same_name(a: str, b: str, *, exact: bool = False) -> bool:
     return len(shorter) >= 4 and longer.startswith(shorter)
 
 
-def _find_byline(meta: dict[str, str], ld: _JsonLd, article: dict) -> str | None:
-    """JSON-LD author name(s) joined with ", ", else the author meta tag (not a URL)."""
+def _find_byline(
+    meta: dict[str, str], ld: _JsonLd, article: dict, tree: etree._Element | None = None
+) -> str | None:
+    """JSON-LD author name(s) joined with ", ", else the author meta tag (not a URL), else
+    the byline the page shows."""
     names = ld.names_of(article.get("author")) if article else []
     if names:
         return _BY_PREFIX.sub("", ", ".join(names))
@@ -433,6 +444,39 @@ def _find_byline(meta: dict[str, str], ld: _JsonLd, article: dict) -> str | None
         value = _first(meta.get(key))
         if value and not value.startswith(("http://", "https://")):
             return _BY_PREFIX.sub("", value)
+    return _visible_byline(tree) if tree is not None else None
+
+
+_AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:author|byline)(?:$|[\s_-])", re.I)
+_AUTHOR_NOT = re.compile(r"bio|avatar|image|photo|img|label|date|time|more|follow", re.I)
+
+
+def _visible_byline(tree: etree._Element) -> str | None:
+    """The byline as the page shows it: ``rel=author`` links, ``itemprop=author``, or an
+    element whose class names an author or a byline ("By Jane Roe and John Doe")."""
+    for scope in (".//article", ".//main", "."):
+        root = tree.find(scope) if scope != "." else tree
+        if root is None:
+            continue
+        names = [_text_of(a) for a in root.iterfind(".//a[@rel='author']")]
+        names += [_text_of(n) for n in root.iterfind(".//*[@itemprop='author']")]
+        if not names:
+            matches = [
+                node
+                for node in root.iter()
+                if isinstance(node.tag, str)
+                and _AUTHOR_CLASS.search(node.get("class") or "")
+                and not _AUTHOR_NOT.search(node.get("class") or "")
+            ]
+            # The innermost one: the name, not the box that also holds the date.
+            inner = [m for m in matches if not any(d in matches for d in m.iterdescendants())]
+            if inner:  # every author the byline names: "By <a>X</a> and <a>Y</a>"
+                names += [_text_of(m) for m in inner if m.get("class") == inner[0].get("class")]
+        names = [_BY_PREFIX.sub("", n).strip(" ,·|") for n in names if n]
+        names = [n for n in dict.fromkeys(names) if n and len(n.split()) <= 12]
+        if names:
+            joined = ", ".join(names)
+            return re.sub(r"\s+and\s+", ", ", joined)
     return None
 
 
@@ -445,7 +489,8 @@ def _find_published(
     article: dict,
     *urls: str | None,
 ) -> dt.date | None:
-    """The publication date from JSON-LD, meta tags, ``itemprop``/``<time>``, then the URL."""
+    """The publication date from JSON-LD, meta tags, ``itemprop``, the article's first
+    ``<time datetime>``, then the URL."""
     candidates: list[object] = [article.get("datePublished")]
     for key in (
         "article:published_time",
@@ -462,6 +507,19 @@ def _find_published(
         candidates.append(meta.get(key))
     for node in tree.iterfind(".//*[@itemprop='datePublished']"):
         candidates.append(node.get("datetime") or node.get("content"))
+    # The first <time> of the article (its header), not those of related-article lists.
+    for scope in (".//article//time[@datetime]", ".//main//time[@datetime]", ".//time[@datetime]"):
+        node = next(
+            (
+                t
+                for t in tree.iterfind(scope)
+                if not any(a.tag in {"aside", "nav", "footer"} for a in t.iterancestors())
+            ),
+            None,
+        )
+        if node is not None:
+            candidates.append(node.get("datetime"))
+            break
     for date in (_parse_date(c) for c in candidates):
         if date:
             return date
@@ -520,9 +578,11 @@ def _find_caption(
                     break
         if credit_parts:
             node, credit = credit_parts[0]
-            caption = _text_of(caption_node, skip=node)
+            caption = _CAPTION_LABEL.sub("", _text_of(caption_node, skip=node))
             return caption or None, _clean_credit(credit)
-        caption, credit = split_caption_credit(_text_of(caption_node))
+        caption, credit = split_caption_credit(_CAPTION_LABEL.sub("", _text_of(caption_node)))
+        if credit is None:
+            credit = _credit_outside_caption(figure, caption_node)
         if caption or credit:
             return caption, credit
     image = ld.resolve(article.get("image"))
@@ -539,6 +599,20 @@ def _find_caption(
         if credit:
             return None, credit
     return None, None
+
+
+def _credit_outside_caption(figure: etree._Element, caption_node: etree._Element) -> str | None:
+    """A credit the figure holds beside its caption: ``<span class="credit">Image source, X``."""
+    inside = set(caption_node.iter())
+    for node in figure.iter():
+        if node in inside or not isinstance(node.tag, str) or node.tag == "img":
+            continue
+        marker = " ".join(filter(None, (node.get("class"), node.get("itemprop"))))
+        if node.tag == "cite" or _CREDIT_CLASS.search(marker):
+            text = _text_of(node)
+            if text:
+                return _clean_credit(text)
+    return None
 
 
 def _lead_figures(tree: etree._Element) -> Iterable[etree._Element]:
