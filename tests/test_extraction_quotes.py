@@ -248,3 +248,22 @@ def test_said_to_is_the_audience_only(paragraph, said_to):
 )
 def test_quoted_as_saying_and_according_to(paragraph, speaker):
     assert [q.speaker for q in quotes_of(paragraph)] == [speaker]
+
+
+def test_she_and_he_go_to_the_person_of_that_gender():
+    quotes = quotes_of(
+        "Forestry expert Anna Seleznyova said the fires were spreading.",
+        "Regional governor Mikhail Baldanov said the army would help.",
+        '"The smoke will reach the city by Friday," she said.',
+        '"We have enough firefighters," he said.',
+    )
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("The smoke will reach the city by Friday", "Anna Seleznyova"),
+        ("We have enough firefighters", "Mikhail Baldanov"),
+    ]
+
+
+def test_a_company_named_in_one_word_is_an_organisation():
+    quotes = quotes_of('"Demand is weak," Gazprom said in a statement.')
+    assert [(q.speaker, q.speaker_type) for q in quotes] == [("Gazprom", "organization")]
+    assert extract_people(['"Demand is weak," Gazprom said in a statement.']) == []

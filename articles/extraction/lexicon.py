@@ -115,7 +115,7 @@ TITLES = _words(
     organizer organiser comedian actor actress journalist pastor billionaire businessman
     businesswoman entrepreneur filmmaker producer blogger volunteer coordinator researcher
     scientist historian politician lawmaker negotiator photographer novelist playwright
-    musician rapper investor banker tycoon oligarch dissident widow widower
+    musician rapper investor banker tycoon oligarch dissident widow widower executive expert
     """
 )
 

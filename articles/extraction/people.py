@@ -146,6 +146,13 @@ def _is_name_token(tok: Token) -> bool:
     )
 
 
+# One-word names built like a company's or an agency's: "Sberbank", "Gazprom", "Rosneft",
+# "Naftogaz", "Lukoil", "Aeroflot", "Rosatom", "Roskomnadzor", "Rosstat", "Microsoft".
+_COMPANY_FORM_RE = re.compile(
+    r"..(?:bank|gaz|gas|prom|neft|oil|flot|atom|nadzor|stat|soft|tech|tek|energo)(?:['’]s)?$"
+)
+
+
 def _is_particle(tok: Token) -> bool:
     return not tok.is_cap and tok.low in lx.NAME_PARTICLES
 
@@ -417,7 +424,10 @@ def _scan_paragraph(
                     )
                 )
             continue
-        if len(name_idx) == 1 and _bare(tokens[name_idx[0]].low) in lx.ORG_WORDS:
+        if len(name_idx) == 1 and (
+            _bare(tokens[name_idx[0]].low) in lx.ORG_WORDS
+            or _COMPANY_FORM_RE.search(_bare(tokens[name_idx[0]].low))
+        ):
             only = tokens[name_idx[0]]
             org = ("the " if after_the else "") + _POSSESSIVE_RE.sub("", only.text)
             first_tok = name_idx[0] - 1 if after_the else name_idx[0]

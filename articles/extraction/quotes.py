@@ -249,6 +249,8 @@ class _Resolver:
                 self.roles.setdefault(p.role.lower(), p.name)
         self.last_subject: str | None = None
         self.last_person: str | None = None
+        self.recent: list[str] = []  # people in the order last named, the latest last
+        self.gender = {p.name: _gender(p.name, p.role) for p in people}
         # The organisation last named for each head noun, for "the ministry said".
         self.last_org: dict[str, str] = {}
 
@@ -272,9 +274,22 @@ class _Resolver:
         key = name_key(m.name)
         return key in self.by_key or key in self.by_surname
 
-    def pronoun(self) -> _Speaker:
-        name = self.last_subject or self.last_person
-        return _Speaker(name, "person") if name else _NOBODY
+    def named(self, name: str) -> None:
+        """Note that ``name`` was just mentioned (for later pronouns)."""
+        self.last_person = name
+        if name in self.recent:
+            self.recent.remove(name)
+        self.recent.append(name)
+
+    def pronoun(self, word: str = "") -> _Speaker:
+        """The person "he" or "she" most likely means: the last subject, else the last person
+        named, else the latest person before them whose gender (when the text shows it)
+        agrees with the pronoun."""
+        want = "f" if word in ("she", "her") else "m" if word in ("he", "him", "his") else None
+        for name in (self.last_subject, self.last_person, *reversed(self.recent)):
+            if name and (want is None or self.gender.get(name) in (None, want)):
+                return _Speaker(name, "person")
+        return _NOBODY
 
 
 class _Attributor:
@@ -391,7 +406,7 @@ class _Attributor:
         if m is not None and not m.possessive:
             return self.mention_speaker(m)
         if tok.low in lx.PRONOUNS_PERSON:
-            return self.resolver.pronoun()
+            return self.resolver.pronoun(tok.low)
         if tok.low in lx.PRONOUNS_OTHER:
             return _NOBODY
         if (
@@ -446,7 +461,7 @@ class _Attributor:
             if not (is_title(tokens[k]) or tokens[k].is_cap or tokens[k].low in lx.ROLE_MODIFIERS):
                 break
         if tok.low in lx.PRONOUNS_PERSON:
-            return self.resolver.pronoun()
+            return self.resolver.pronoun(tok.low)
         if tok.low in _DETERMINERS:
             # "said one official", but not 'said its "special operation"'
             for t in tokens[j + 1 : min(hi, j + 5)]:
@@ -481,7 +496,7 @@ class _Attributor:
             m = frame.mention_start.get(tok.start)
             if m is None:
                 if tok.low in lx.PRONOUNS_PERSON and (j == lo or tokens[j - 1].text == ","):
-                    return self.resolver.pronoun()
+                    return self.resolver.pronoun(tok.low)
                 continue
             prev = tokens[j - 1].low if j > lo else ""
             if prev in _PREPOSITIONS or m.possessive:
@@ -645,11 +660,40 @@ class _Attributor:
             if m is None or m.kind != "person" or m.outer_start != tokens[j].start:
                 continue
             name = self.resolver.person(m.name)
-            self.resolver.last_person = name
+            self.resolver.named(name)
             prev = tokens[j - 1].low if j > lo else ""
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if self.resolver.last_subject is None or j == lo or _first_np(tokens, lo, j):
                     self.resolver.last_subject = name
+
+
+_FEMALE_WORDS = frozenset(
+    "spokeswoman chairwoman businesswoman congresswoman councilwoman assemblywoman actress"
+    " widow wife mother daughter sister queen princess grandmother girlfriend".split()
+)
+_MALE_WORDS = frozenset(
+    "spokesman businessman congressman councilman assemblyman actor widower husband father son"
+    " brother king prince grandfather boyfriend".split()
+)
+# Slavic surnames show gender: Zakharova, Lebedeva, Kolesnikova for women; Peskov,
+# Lavrov, Zelensky, Kolokoltsev, Dobrovich for men.
+_FEMALE_SURNAME = re.compile(r"(?:ova|eva|yova|skaya|tskaya)$")
+_MALE_SURNAME = re.compile(r"(?:[^aeiou]ov|[^aeiou]ev|sky|skiy|skii|vich)$")
+
+
+def _gender(name: str, role: str | None) -> str | None:
+    """ "f", "m" or None (unknown) for a person, from their role's words or their surname."""
+    words = set((role or "").lower().split())
+    if words & _FEMALE_WORDS:
+        return "f"
+    if words & _MALE_WORDS:
+        return "m"
+    surname = name.split()[-1].lower() if name.split() else ""
+    if _FEMALE_SURNAME.search(surname):
+        return "f"
+    if _MALE_SURNAME.search(surname):
+        return "m"
+    return None
 
 
 def _start_index(frame: _Frame, m: Mention, j: int) -> int:
@@ -733,7 +777,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             for q, speaker, _verb, _ in found:
                 if lo <= q < hi and speaker is not None and speaker.kind == "person":
                     attributor.resolver.last_subject = speaker.name
-                    attributor.resolver.last_person = speaker.name
+                    attributor.resolver.named(speaker.name)
         # Carry speakers to unattributed whole sentences in the same paragraph.
         speakers: list[_Speaker | None] = [s for _, s, _, _ in found]
         for i, (q, speaker, _verb, (lo, _hi)) in enumerate(found):
