@@ -76,28 +76,36 @@ def test_seeds_score_perfectly_against_gold(tmp_path):
     assert "caption 1.000; credit 1.000" in summary
 
 
+# Pages written for this project to vary what the seeds do not, each with a gold written
+# by hand before the extractor first ran on it (see the README, "Extraction quality"):
+# folder, then the bars: quote F1, attribution F1, people F1, body F1, leaked lines allowed.
+VARIED = [
+    ("varied", "0.95", "0.85", "0.90", "0.99", "0"),
+    ("varied2", "0.97", "0.88", "0.93", "0.99", "0"),
+    ("varied_html", "0.92", "0.88", "0.90", "0.99", "1"),
+]
+
+
 @needs_eval
-def test_varied_scrapes_score_above_their_bars(tmp_path):
-    """tests/data/varied: 19 scrapes written for this project to vary what the seeds do not
-    (other furniture and credit forms, section labels, titles with "of", quotes running on
-    into the next paragraph...), with a hand-made gold written before the first run."""
-    varied = Path(__file__).resolve().parent / "data" / "varied"
+@pytest.mark.parametrize(("folder", "quote", "attr", "people", "body", "leaks"), VARIED)
+def test_varied_pages_score_above_their_bars(tmp_path, folder, quote, attr, people, body, leaks):
+    varied = Path(__file__).resolve().parent / "data" / folder
     pred = dry_run_json(varied, tmp_path / "pred.jsonl")
     summary = score(
         varied / "gold",
         pred,
         "--min-quote-f1",
-        "0.95",
+        quote,
         "--min-attr",
-        "0.85",
+        attr,
         "--min-people-f1",
-        "0.84",
+        people,
         "--min-body-f1",
-        "0.99",
+        body,
         "--min-headline",
         "1.0",
         "--max-leaks",
-        "0",
+        leaks,
     )
     assert "caption 1.000; credit 1.000" in summary
 
