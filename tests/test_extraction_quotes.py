@@ -267,3 +267,16 @@ def test_a_company_named_in_one_word_is_an_organisation():
     quotes = quotes_of('"Demand is weak," Gazprom said in a statement.')
     assert [(q.speaker, q.speaker_type) for q in quotes] == [("Gazprom", "organization")]
     assert extract_people(['"Demand is weak," Gazprom said in a statement.']) == []
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        'Downing Street said it was "disappointed" by the decision.',
+        '"We regret it," Downing Street said.',
+    ],
+)
+def test_an_office_named_by_its_street_is_an_organisation(paragraph):
+    assert [(q.speaker, q.speaker_type) for q in quotes_of(paragraph)] == [
+        ("Downing Street", "organization")
+    ]

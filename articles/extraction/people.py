@@ -338,7 +338,12 @@ def _ordinary_word(tok: Token, lower_words: set[str] | frozenset[str]) -> bool:
     start of a role) or a given name that is also a word ("Will", "Mark", "Grant").
     """
     low = tok.low
-    if is_title(tok) or low in lx.GIVEN_NAME_WORDS or low in lx.NAME_PARTICLES:
+    if (
+        is_title(tok)
+        or low in lx.GIVEN_NAME_WORDS
+        or low in lx.NAME_PARTICLES
+        or low in lx.ORG_WORDS
+    ):
         return False
     return low in lower_words or (low.endswith("ing") and len(low) > 5)
 
@@ -401,6 +406,7 @@ def _scan_paragraph(
             if (
                 last_low in lx.ORG_HEADS
                 or last_low in lx.ORG_WORDS
+                or _bare(tokens[run[0]].low) in lx.ORG_WORDS  # "Downing Street"
                 or (last.text.isupper() and len(last.text) > 1 and "." not in last.text)
             ):
                 org = " ".join(tokens[x].text for x in run)
