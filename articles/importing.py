@@ -560,15 +560,29 @@ class _Session:
         return resolved
 
     def _lookup_keys(self, keys: set[str]) -> dict[str, int]:
-        """Map name keys to existing people. A one-word key must point to one person only."""
+        """Map name keys to existing people.
+
+        The one person of exactly that name comes first, else a person with that name
+        as a variant; a one-word key ("Ford") must then point to one person only. So
+        importing the same files again finds the people the first import made, even
+        for a name that was already ambiguous then.
+        """
         hits: dict[str, set[int]] = {}
+        exact: dict[str, set[int]] = {}
         for pid, key in Person.objects.filter(name_key__in=keys).values_list("pk", "name_key"):
             hits.setdefault(key, set()).add(pid)
+            exact.setdefault(key, set()).add(pid)
         for pid, key in PersonVariant.objects.filter(name_key__in=keys).values_list(
             "person_id", "name_key"
         ):
             hits.setdefault(key, set()).add(pid)
-        return {key: min(pids) for key, pids in hits.items() if len(pids) == 1 or " " in key}
+        found = {}
+        for key, pids in hits.items():
+            if len(exact.get(key, ())) == 1:
+                found[key] = min(exact[key])  # the person of exactly this name comes first
+            elif len(pids) == 1 or " " in key:
+                found[key] = min(pids)
+        return found
 
     def _new_variants(
         self, groups: list[list[ExtractedPerson]], resolved: list[_Resolved]
@@ -749,15 +763,18 @@ class _ArticleUpdater:
 
     def _sync_quotes(self, people: dict[str, int]) -> int:
         existing = list(self.article.quotes.all())
-        by_text: dict[str, Quote] = {}
+        by_text: dict[str, list[Quote]] = {}
         for quote in existing:
-            by_text.setdefault(quote.text, quote)
+            by_text.setdefault(quote.text, []).append(quote)
         places = {(q.paragraph, q.start) for q in existing}
         seen: set[int] = set()
         to_create = []
         for eq in self.extracted.quotes:
-            quote = by_text.get(eq.text)
-            if quote is not None and quote.pk not in seen:
+            # The same words may be quoted twice: match the one at this place first.
+            same = [q for q in by_text.get(eq.text, []) if q.pk not in seen]
+            here = [q for q in same if (q.paragraph, q.start) == (eq.paragraph, eq.start)]
+            quote = (here or same or [None])[0]
+            if quote is not None:
                 seen.add(quote.pk)
                 if _refresh(quote, self.session.quote_fields(eq, people)):
                     quote._change_reason = CHANGE_REASON

@@ -460,3 +460,35 @@ def test_new_articles_cost_a_few_queries_per_batch_not_per_file(seeds_dir, tmp_p
     assert Quote.objects.count() == 45 * 5
     # Finding existing articles, slugs, the inserts and the transaction: not 40 times over.
     assert len(queries) <= 15, [q["sql"][:80] for q in queries]
+
+
+def test_the_same_words_quoted_twice_survive_a_reimport(tmp_path):
+    path = tmp_path / "twice.txt"
+    path.write_text(
+        "Harbour Talks Stall Again\n\n"
+        '"No deal," harbour master Anna Example said on Monday.\n\n'
+        '"No deal," Example repeated when asked again on Friday.\n',
+        encoding="utf-8",
+    )
+    first = import_one(path)
+    assert Quote.objects.filter(article_id=first.article_id, text="No deal").count() == 2
+    again = import_one(path)
+    assert again.outcome == UNCHANGED
+    assert Quote.objects.filter(article_id=first.article_id, text="No deal").count() == 2
+
+
+POLNEAR_TRAIN = DATA.parent.parent.parent / "shared" / "eval" / "polnear" / "train"
+
+
+@pytest.mark.skipif(not POLNEAR_TRAIN.is_dir(), reason="shared/eval is not beside the project")
+def test_importing_a_large_varied_folder_again_changes_nothing(tmp_path):
+    """Hundreds of real articles whose names overlap ("Ford", "Gerald Ford", "Abu-Laban" and
+    "Abu Laban"): the second import must find every person the first one made."""
+    files = sorted(POLNEAR_TRAIN.glob("*.txt"))[:300] + sorted((DATA / "varied2").glob("*.txt"))
+    list(Importer().import_paths(files, workers=0))
+    state = database_state()
+
+    again = list(Importer().import_paths(files, workers=0))
+
+    assert {r.outcome for r in again} == {UNCHANGED}
+    assert database_state() == state
