@@ -280,3 +280,28 @@ def test_an_office_named_by_its_street_is_an_organisation(paragraph):
     assert [(q.speaker, q.speaker_type) for q in quotes_of(paragraph)] == [
         ("Downing Street", "organization")
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "speaker"),
+    [
+        (['"It is a dog whistle," Rep. Anna Example (D-Wis.) said Friday.'], "Anna Example"),
+        (['As Jo Doe, a tax lawyer, recently put it, "Did anyone read the bill?"'], "Jo Doe"),
+        (['"It was a good thing," said the Rev. Tom Sample, of the harbour church.'], "Tom Sample"),
+        (['"Never again," said 9/11 widow Anna Example.'], "Anna Example"),
+        (['"We will see," Julie A. Example Sample told reporters.'], "Julie A. Example Sample"),
+    ],
+)
+def test_more_attribution_forms(paragraphs, speaker):
+    assert [q.speaker for q in quotes_of(*paragraphs)] == [speaker]
+
+
+def test_a_sentence_with_its_own_speech_verb_does_not_take_the_last_speaker():
+    quotes = quotes_of(
+        '"We are ready," Anna Example said.',
+        '"Ready for what?" the crowd\'s loudest voice replied from somewhere.',
+    )
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("We are ready", "Anna Example"),
+        ("Ready for what?", None),
+    ]

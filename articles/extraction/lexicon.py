@@ -54,6 +54,10 @@ SPEECH_VERBS = _words(
     praise praises praised criticize criticizes criticized quote quotes quoted
     begin begins began interject interjects interjected interrupt interrupted
     mention mentions mentioned recount recounts recounted speak speaks spoke speaking
+    whispering lamenting contending maintaining retorting repeating proclaiming opining
+    scoffing protesting pleading pled touting mentioning recounting interrupts interrupting
+    interjecting emphasising singing sung comment comments commented commenting
+    scold scolds scolded scolding
     """
 )
 

@@ -135,6 +135,8 @@ class Mention:
 def _is_name_token(tok: Token) -> bool:
     if not tok.is_cap:
         return False
+    if len(tok.text) == 2 and tok.text[1] == "." and tok.text[0].isupper():
+        return True  # a middle initial: "Julie A. Diaz"
     low = _bare(tok.low)
     return not (
         low in lx.FUNCTION_WORDS

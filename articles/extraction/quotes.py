@@ -320,6 +320,13 @@ class _Attributor:
         j = v - 1
         while j >= lo and (tokens[j].low in _SUBJECT_SKIP or tokens[j].low in lx.DAYS_AND_MONTHS):
             j -= 1
+        if j >= lo and tokens[j].text == ")":
+            # A short bracketed tag after the name: "Rep. Gwen Moore (D-Wis.) said"
+            opening = next(
+                (k for k in range(j - 1, max(lo, j - 8) - 1, -1) if tokens[k].text == "("), None
+            )
+            if opening is not None and not any(t.low == _QUOTE for t in tokens[opening:j]):
+                j = opening - 1
         if j < lo:
             return None
         if tokens[j].low == "as" and tokens[v].low in _AS_SAYING and j - 1 >= lo:
@@ -458,7 +465,14 @@ class _Attributor:
             m = frame.mention_start.get(tokens[k].start)
             if m is not None:
                 return None if m.possessive else self.mention_speaker(m)
-            if not (is_title(tokens[k]) or tokens[k].is_cap or tokens[k].low in lx.ROLE_MODIFIERS):
+            t = tokens[k]
+            described = k - j < 4 and (
+                (k == j and t.low == "the")
+                or any(ch.isdigit() for ch in t.text)
+                or t.text == "/"
+                or (t.is_word and not t.is_cap and t.low in lx.PEOPLE_NOUNS)
+            )  # "said the Rev. Peter Wherry", "said 9/11 widow Terry Strada"
+            if not (is_title(t) or t.is_cap or t.low in lx.ROLE_MODIFIERS or described):
                 break
         if tok.low in lx.PRONOUNS_PERSON:
             return self.resolver.pronoun(tok.low)
@@ -552,6 +566,10 @@ class _Attributor:
         # 2. The nearest verb before it in the sentence.
         for v in range(q - 1, lo - 1, -1):
             tok = tokens[v]
+            if tok.low == "put" and v + 1 < q and tokens[v + 1].low == "it":
+                speaker = self.np_left(frame, v, lo)  # 'As Jo Doe put it, "…"'
+                if speaker is not None and speaker.name:
+                    return speaker, v
             if tok.low == "according" and v + 1 < q and tokens[v + 1].low == "to":
                 speaker = self.np_right(frame, v, q)  # 'According to Peskov, the talks were "…"'
                 if speaker is not None:
@@ -787,6 +805,12 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             text = frame.text[span.start : span.end]
             whole = bool(_CAP_START.match(text)) and q == lo
             if not whole:
+                continue
+            sentence = frame.tokens[lo : found[i][3][1]]
+            if any(t.low != _QUOTE and attributor._is_verb(t, False) for t in sentence):
+                # This sentence names its own speaker, even if we could not tell who: a
+                # quote, but not one to hand to the previous speaker.
+                speakers[i] = _NOBODY
                 continue
             earlier = [s for s in speakers[:i] if s is not None]
             later = [s for s in speakers[i + 1 :] if s is not None]
