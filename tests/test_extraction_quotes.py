@@ -305,3 +305,13 @@ def test_a_sentence_with_its_own_speech_verb_does_not_take_the_last_speaker():
         ("We are ready", "Anna Example"),
         ("Ready for what?", None),
     ]
+
+
+def test_new_starts_a_name_before_another_capitalised_word():
+    quotes = quotes_of(
+        'The New York Times reported: "The deal is done."',
+        '"It is over," New Jersey Gov. Anna Example said.',
+    )
+    assert [q.speaker for q in quotes] == ["the New York Times", "Anna Example"]
+    people = extract_people(['"It is over," New Jersey Gov. Anna Example said.'])
+    assert [(p.name, p.role) for p in people] == [("Anna Example", "New Jersey Gov.")]

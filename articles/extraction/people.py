@@ -198,7 +198,11 @@ def _role_before(tokens: list[Token], i: int) -> tuple[int, str | None]:
         if not tok.is_word or tok.possessive:
             break
         if tok.is_cap:
-            if tok.low in lx.FUNCTION_WORDS and tok.low not in lx.ROLE_MODIFIERS:
+            if (
+                tok.low in lx.FUNCTION_WORDS
+                and tok.low not in lx.ROLE_MODIFIERS
+                and not (tok.low == "new" and tokens[j].is_cap)  # "New Jersey Gov."
+            ):
                 break
         elif tok.low not in lx.ROLE_MODIFIERS and tok.low not in lx.TITLES:
             break
@@ -382,7 +386,11 @@ def _scan_paragraph(
         i = j
         # Leading sentence words ("The", "But", "Says", "Unlike") are not part of a name.
         while run and (
-            _bare(tokens[run[0]].low) in lx.FUNCTION_WORDS
+            (
+                _bare(tokens[run[0]].low) in lx.FUNCTION_WORDS
+                # "New" starts a name when a capitalised word follows: "The New York Times"
+                and not (tokens[run[0]].low == "new" and len(run) > 1)
+            )
             or tokens[run[0]].low in lx.SPEECH_VERBS
             or (
                 len(run) > 1
