@@ -74,6 +74,7 @@ _AUDIENCE_MODIFIERS = frozenset(
     "state local national independent state-run state-owned foreign western russian"
     " opposition online regional business".split()
 )
+_TRANSCRIPT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
 _AS_SAYING = frozenset("saying telling writing stating adding".split())
 _QUOTING = frozenset("quoted cited quotes cites quoting citing".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
@@ -303,6 +304,13 @@ class _Attributor:
         self.frames = [
             _frame(text, found.tokens[i], by_par.get(i, [])) for i, text in enumerate(paragraphs)
         ]
+        labels = sum(
+            1
+            for frame in self.frames
+            for span in frame.spans
+            if _TRANSCRIPT_LABEL.match(frame.text[span.start : span.end])
+        )
+        self.transcript = labels >= 2
 
     # -- noun phrases -----------------------------------------------------
 
@@ -608,6 +616,18 @@ class _Attributor:
                     return speaker, v
         return None, -1
 
+    def transcript_speaker(self, text: str) -> _Speaker | None:
+        """The speaker a transcript line names: '"WALLACE: Let's start with ..."' is Wallace's
+        (the person of that surname when the article names one). Only in an article that
+        quotes a transcript: two quotes or more open with such a label."""
+        match = _TRANSCRIPT_LABEL.match(text)
+        if match is None or len(match["label"]) < 3 or not self.transcript:
+            return None
+        named = self.resolver.by_surname.get(name_key(match["label"].split()[-1]), [])
+        if len(named) == 1:
+            return _Speaker(named[0], "person")
+        return _Speaker(match["label"].title(), "person")
+
     def introducer(self, frame: _Frame) -> _Speaker | None:
         """The speaker a paragraph ending in a colon introduces ('Dr. Ward stated:')."""
         tokens = frame.tokens
@@ -798,8 +818,13 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                     attributor.resolver.named(speaker.name)
         # Carry speakers to unattributed whole sentences in the same paragraph.
         speakers: list[_Speaker | None] = [s for _, s, _, _ in found]
-        for i, (q, speaker, _verb, (lo, _hi)) in enumerate(found):
-            if speaker is not None:
+        for i, (q, _speaker, _verb, _) in enumerate(found):
+            span = frame.spans[frame.quote_at[q]]
+            labelled = attributor.transcript_speaker(frame.text[span.start : span.end])
+            if labelled is not None:
+                speakers[i] = labelled
+        for i, (q, _speaker, _verb, (lo, _hi)) in enumerate(found):
+            if speakers[i] is not None:
                 continue
             span = frame.spans[frame.quote_at[q]]
             text = frame.text[span.start : span.end]
