@@ -315,3 +315,15 @@ def test_new_starts_a_name_before_another_capitalised_word():
     assert [q.speaker for q in quotes] == ["the New York Times", "Anna Example"]
     people = extract_people(['"It is over," New Jersey Gov. Anna Example said.'])
     assert [(p.name, p.role) for p in people] == [("Anna Example", "New Jersey Gov.")]
+
+
+def test_he_after_a_subject_set_off_by_commas_and_the_title_said():
+    quotes = quotes_of(
+        "Jana Novak said talks would go on.",
+        "The Commission's chief spokesman, Tom Sample, declined to discuss alternatives.",
+        '"The Commission is working," he said.',
+        "Mayor Anna Example visited the site on Monday. Residents shouted at officials.",
+        'The mayor said: "I will answer every question."',
+        '16:30 — President Jo Doe has ordered an inquiry. "We will find them," he said.',
+    )
+    assert [q.speaker for q in quotes] == ["Tom Sample", "Anna Example", "Jo Doe"]

@@ -357,6 +357,23 @@ def test_a_closing_line_about_the_author_and_an_appeal_before_teasers_are_not_bo
     assert page.body == ["The strike ended on Thursday, the union said."]
 
 
+def test_a_standfirst_under_the_headline_does_not_hide_byline_and_photo():
+    page = parse_text(
+        "Ferry Strike Ends After Three Days\n\n"
+        "Cheap fares once kept the harbour busy. That bargain is fraying.\n\n"
+        "By Reuters\n\nUpdated: Nov. 3, 2025, 5:12 p.m.\n\n"
+        "Ferries in the harbour. Jane Roe / AFP\n\n"
+        "The strike ended on Thursday, the union said."
+    )
+    assert page.byline == "Reuters"
+    assert page.published == dt.date(2025, 11, 3)
+    assert (page.image_caption, page.image_credit) == ("Ferries in the harbour.", "Jane Roe / AFP")
+    assert page.body == [
+        "Cheap fares once kept the harbour busy. That bargain is fraying.",
+        "The strike ended on Thursday, the union said.",
+    ]
+
+
 def test_caption_with_its_credit_on_the_next_line():
     page = parse_text(
         "Ferry Strike Ends After Three Days\n\n"

@@ -240,6 +240,7 @@ class _Resolver:
         self.by_key: dict[str, str] = {}
         self.by_surname: dict[str, list[str]] = {}
         self.roles: dict[str, str] = {}
+        self.by_title: dict[str, set[str]] = {}  # "mayor" -> the people with that title
         for p in people:
             for form in [p.name, *p.aliases]:
                 self.by_key.setdefault(name_key(form), p.name)
@@ -248,6 +249,8 @@ class _Resolver:
                 self.by_surname.setdefault(name_key(parts[-1]), []).append(p.name)
             if p.role:
                 self.roles.setdefault(p.role.lower(), p.name)
+                head = p.role.lower().split()[-1]
+                self.by_title.setdefault(head, set()).add(p.name)
         self.last_subject: str | None = None
         self.last_person: str | None = None
         self.recent: list[str] = []  # people in the order last named, the latest last
@@ -455,6 +458,9 @@ class _Attributor:
             named = self.resolver.last_org.get(tok.low)
             if tokens[k - 1].low == "the" and k == j and named:
                 return _Speaker(named, "organization")  # "the ministry said": the one named
+            titled = self.resolver.by_title.get(tok.low, set())
+            if tokens[k - 1].low == "the" and k == j and len(titled) == 1:
+                return _Speaker(next(iter(titled)), "person")  # "the mayor said": the one mayor
             return _NOBODY  # "the judge", "one official": said by someone unnamed
         if is_title(tok) and (k == j or all(not t.is_cap for t in tokens[k:j])):
             return _NOBODY
@@ -701,7 +707,12 @@ class _Attributor:
             self.resolver.named(name)
             prev = tokens[j - 1].low if j > lo else ""
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
-                if self.resolver.last_subject is None or j == lo or _first_np(tokens, lo, j):
+                if (
+                    self.resolver.last_subject is None
+                    or _starts_clause(tokens, lo, j)
+                    or _first_np(tokens, lo, j)
+                    or _after_role_and_comma(tokens, lo, j)
+                ):
                     self.resolver.last_subject = name
 
 
@@ -746,6 +757,19 @@ def _start_index(frame: _Frame, m: Mention, j: int) -> int:
 def _bare_word(word: str) -> str:
     """ "Ministry's" -> "ministry"."""
     return re.sub(r"['’]s?$", "", word).lower()
+
+
+def _starts_clause(tokens: list[Token], lo: int, j: int) -> bool:
+    """Whether token ``j`` starts its sentence, past a time stamp ("16:30 — President ...")."""
+    return all(not t.is_word or t.text[:1].isdigit() for t in tokens[lo:j])
+
+
+def _after_role_and_comma(tokens: list[Token], lo: int, j: int) -> bool:
+    """ "The Commission's chief spokesman, Olaf Brenninkmeijer, declined": the subject."""
+    if j - 1 <= lo or tokens[j - 1].text != ",":
+        return False
+    phrase = tokens[lo : j - 1]
+    return all(t.text != "," for t in phrase) and any(is_title(t) for t in phrase)
 
 
 def _first_np(tokens: list[Token], lo: int, j: int) -> bool:

@@ -511,8 +511,8 @@ def parse_text(text: str) -> ParsedPage:
         items.extend(_unwrap(block, width))
 
     items = _take_metadata(items, page)
-    body_start = _take_header(items, page)
-    page.body = _take_body(items[body_start:], page)
+    body_start, standfirst = _take_header(items, page)
+    page.body = _take_body(standfirst + items[body_start:], page)
 
     if page.published is None:
         page.published = date_from_url(page.original_url or page.page_url or "")
@@ -699,8 +699,13 @@ def _take_metadata(items: list[str], page: ParsedPage) -> list[str]:
     return rest
 
 
-def _take_header(items: list[str], page: ParsedPage) -> int:
-    """Find headline, caption, credit, byline and date at the top; return the body's start."""
+def _take_header(items: list[str], page: ParsedPage) -> tuple[int, list[str]]:
+    """Find headline, caption, credit, byline and date at the top.
+
+    Returns the body's start and the standfirst: lines under the headline that come
+    before a byline, date or photo line ("Cheap fuel once bought goodwill. That bargain
+    is fraying."), which are the first lines of the body.
+    """
     i = 0
     n = len(items)
     # 1. Furniture and a top-of-page appeal, down to the first real line.
@@ -725,7 +730,7 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
         first_real = i
         break
     if first_real is None:
-        return n
+        return n, []
     # 2. The headline: a title-like line before the caption or the body. Short section
     #    labels ("World", "Ukraine War") give way to a longer title right after them.
     j = first_real
@@ -746,6 +751,7 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
         page.headline = items[chosen].rstrip(" ;")
         i = chosen + 1
     after_headline = i if page.headline else -1
+    standfirst: list[str] = []
     # 3. Caption, credit, byline and date lines between the headline and the body.
     while i < n:
         item = items[i]
@@ -756,13 +762,18 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
             page.image_caption, page.image_credit = split
             i += 1
             continue
-        if page.image_credit is None and i == after_headline and (split := _photo_line(item)):
+        if page.image_credit is None and page.headline and (split := _photo_line(item)):
             page.image_caption, page.image_credit = split
             i += 1
             continue
         if page.image_credit is None and i + 1 < n and (credit := _credit_line(items[i + 1])):
             # A caption with its credit on a line of its own: "... in Yerevan." / "© AFP 2024"
-            if len(_WORD_RE.findall(item)) <= 40 and not _has_quote(item):
+            if (
+                len(_WORD_RE.findall(item)) <= 40
+                and not _has_quote(item)
+                and not _DATE_LINE_RE.match(item)
+                and not _BYLINE_RE.match(item)
+            ):
                 page.image_caption, page.image_credit = item, credit
                 i += 2
                 continue
@@ -776,8 +787,17 @@ def _take_header(items: list[str], page: ParsedPage) -> int:
             page.published = page.published or _date_from_match(date_line)
             i += 1
             continue
+        if (
+            len(standfirst) < 2
+            and i - len(standfirst) == after_headline
+            and len(_WORD_RE.findall(item)) <= 60
+            and _header_line_follows(items[i + 1 : i + 4])
+        ):
+            standfirst.append(item)
+            i += 1
+            continue
         break
-    return i
+    return i, standfirst
 
 
 def _header_skippable(item: str) -> bool:
@@ -855,6 +875,8 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         return False
     if _DOMAIN_CREDIT_RE.match(text):
         return True
+    if _BYLINE_RE.match(text):
+        return False  # "By Reuters" is a byline
     if re.search(r"[a-z]{2}[.!?]\s+\S", text):
         return False  # a sentence and then a credit: "Dmitry Medvedev. Yekaterina Shtukina / TASS"
     words = text.replace("/", " / ").split()
@@ -879,6 +901,18 @@ def _is_credit(text: str, *, alone: bool) -> bool:
     return alone and len(words) <= 2 and all(w.isupper() and len(w) >= 2 for w in words)
 
 
+def _header_line_follows(following: list[str]) -> bool:
+    """Whether a byline, a date line or a photo line comes among the next few lines."""
+    for line in following:
+        if _BYLINE_RE.match(line) and len(_WORD_RE.findall(line)) <= 12:
+            return True
+        if _DATE_LINE_RE.match(line) or split_caption_credit(line) or _photo_line(line):
+            return True
+        if len(_WORD_RE.findall(line)) > 60:
+            return False
+    return False
+
+
 def _photo_line(item: str) -> tuple[str, str] | None:
     """The line under the headline as caption and credit, when it is shaped like one.
 
@@ -892,6 +926,8 @@ def _photo_line(item: str) -> tuple[str, str] | None:
         return None
     match = ends[-1]
     caption, credit = item[: match.end()].strip(), item[match.end() :].strip()
+    if _DATE_LINE_RE.match(item) or not re.search(r"[^\W\d_]{2}", credit):
+        return None  # "Updated: Oct. 9, 2025" is a date line
     words = credit.split()
     if not 1 <= len(words) <= 6 or len(_WORD_RE.findall(caption)) > 40 or _has_quote(item):
         return None
