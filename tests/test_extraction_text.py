@@ -374,6 +374,26 @@ def test_a_standfirst_under_the_headline_does_not_hide_byline_and_photo():
     ]
 
 
+def test_words_broken_by_a_hyphen_at_a_line_end_are_joined_as_written():
+    text = (
+        "Ferry Strike Ends After Three Days\n\n"
+        "The harbour authority said on Thursday that all of the ferries had been trans-\n"
+        "ferred to the northern pier, a move the union called inhu-\n"
+        "mane, while the state-\n"
+        "run operator and the Kremlin-\n"
+        "backed group led by Elizabete Krivcova-\n"
+        "Ozola said the state agency would run the anti-\n"
+        "war protest route as planned for the rest of the season.\n"
+    )
+    body = parse_text(text).body
+    assert body == [
+        "The harbour authority said on Thursday that all of the ferries had been transferred "
+        "to the northern pier, a move the union called inhumane, while the state-run operator "
+        "and the Kremlin-backed group led by Elizabete Krivcova-Ozola said the state agency "
+        "would run the anti-war protest route as planned for the rest of the season."
+    ]
+
+
 def test_caption_with_its_credit_on_the_next_line():
     page = parse_text(
         "Ferry Strike Ends After Three Days\n\n"

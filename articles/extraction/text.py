@@ -507,8 +507,11 @@ def parse_text(text: str) -> ParsedPage:
     if width:
         page.flags.append("hard_wrapped")
     items: list[str] = []
+    # The words the text uses, leaving out the words broken at line ends.
+    unbroken = re.sub(r"\S+-\n\S+", " ", text.replace("\r\n", "\n"))
+    vocabulary = set(re.findall(r"[^\W\d_]+", unbroken.lower())) if width else set()
     for block in _blocks(lines):
-        items.extend(_unwrap(block, width))
+        items.extend(_unwrap(block, width, vocabulary))
 
     items = _take_metadata(items, page)
     body_start, standfirst = _take_header(items, page)
@@ -600,8 +603,14 @@ def _wrap_width(lines: list[str]) -> int | None:
     return None
 
 
-def _unwrap(block: list[str], width: int | None) -> list[str]:
-    """Join the lines of one block back into paragraphs."""
+def _unwrap(block: list[str], width: int | None, vocabulary: set[str] = frozenset()) -> list[str]:
+    """Join the lines of one block back into paragraphs.
+
+    A word broken at the end of a line by a hyphen is joined whole ("trans-" +
+    "ferred") when the text uses it whole elsewhere or the first part is not a
+    prefix that takes a hyphen ("pro-", "anti-"...); a hyphen before a capital stays
+    ("Krivcova-" + "Ozola", "pro-" + "Ukrainian").
+    """
     out: list[str] = []
     for line in block:
         if not out:
@@ -613,13 +622,35 @@ def _unwrap(block: list[str], width: int | None) -> list[str]:
         elif _joins(prev, line, width):
             if prev.endswith("\u00ad"):
                 out[-1] = prev[:-1] + line
-            elif prev.endswith("-") and line[:1].islower() and not prev.endswith(" -"):
-                out[-1] = prev + line
+            elif prev.endswith("-") and prev[-2:-1].isalpha() and line[:1].isalpha():
+                out[-1] = _join_hyphenated(prev, line, vocabulary)
             else:
                 out[-1] = prev + " " + line
         else:
             out.append(line)
     return out
+
+
+_HYPHEN_PREFIXES = frozenset(
+    "pro anti non ex self co post pre well long short half semi multi cross counter mid"
+    " neo quasi ultra vice so".split()
+)
+
+
+def _join_hyphenated(prev: str, line: str, vocabulary: set[str]) -> str:
+    """Join ``line`` to ``prev``, which ends in a hyphen after a letter."""
+    stem = re.search(r"[^\W\d_]+-$", prev)
+    first = re.match(r"[^\W\d_]+", line)
+    if not stem or not first or line[:1].isupper():
+        return prev + line  # "Krivcova-Ozola", "pro-Ukrainian"
+    part, rest = stem.group()[:-1], first.group().lower()
+    if (part.lower() + rest) in vocabulary:
+        return prev[:-1] + line  # the text uses the word whole elsewhere
+    if part[:1].isupper() or part.lower() in _HYPHEN_PREFIXES:
+        return prev + line  # "Kremlin-backed", "anti-war"
+    if part.lower() in vocabulary and rest in vocabulary:
+        return prev + line  # two words of the text: "state-run"
+    return prev[:-1] + line  # "trans-" + "ferred": one word broken by the line end
 
 
 def _continues_url(prev: str, line: str, width: int | None) -> bool:
