@@ -222,3 +222,10 @@ def test_role_set_off_by_commas_before_the_name(sentence, name, role):
 def test_words_in_a_list_before_a_name_are_not_a_role():
     people = extract_people(["In Moscow, Kyiv and Warsaw, Anna Example said prices rose."])
     assert [(p.name, p.role) for p in people] == [("Anna Example", None)]
+
+
+def test_a_two_letter_initial_stays_inside_the_name():
+    people = extract_people(
+        ["Judge Ainura Sh. Example said the hearing would resume.", "The talks with Xi. The end."]
+    )
+    assert [(p.name, p.role) for p in people] == [("Ainura Sh. Example", "Judge")]

@@ -76,7 +76,11 @@ def tokenize(text: str) -> list[Token]:
         if (
             end < size
             and text[end] == "."
-            and (low in lx.ABBREVIATIONS or (len(word) == 1 and first.isupper()))
+            and (
+                low in lx.ABBREVIATIONS
+                or (len(word) == 1 and first.isupper())
+                or _two_letter_initial(text, word, end, tokens)
+            )
         ):
             end += 1
             taken = end
@@ -87,6 +91,20 @@ def tokenize(text: str) -> list[Token]:
             low = low[:-1] if low[-1] in "'’" else low[:-2]
         tokens.append(Token(word, start, end, low, True, first.isupper(), possessive))
     return tokens
+
+
+_NEXT_NAME_RE = re.compile(r"\.\s([A-Z][a-z]+)")
+
+
+def _two_letter_initial(text: str, word: str, end: int, tokens: list[Token]) -> bool:
+    """A two-letter initial inside a name, as in Central Asian and Russian usage:
+    "Ainura Sh. Mamytova", "Ivan Ye. Petrov" (a given name before, a surname after)."""
+    if len(word) != 2 or not word[0].isupper() or not word[1].islower():
+        return False
+    if not tokens or not tokens[-1].is_cap or not tokens[-1].is_word:
+        return False
+    following = _NEXT_NAME_RE.match(text, end)
+    return bool(following) and following.group(1).lower() not in lx.FUNCTION_WORDS
 
 
 def _bare(low: str) -> str:
