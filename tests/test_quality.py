@@ -78,17 +78,24 @@ def test_seeds_score_perfectly_against_gold(tmp_path):
 
 # Pages written for this project to vary what the seeds do not, each with a gold written
 # by hand before the extractor first ran on it (see the README, "Extraction quality"):
-# folder, then the bars: quote F1, attribution F1, people F1, body F1, leaked lines allowed.
+# folder, then the bars: quote F1, attribution F1, people F1, body F1, leaked lines allowed,
+# headline; and whether every caption and credit must be right.
 VARIED = [
-    ("varied", "0.95", "0.85", "0.90", "0.99", "0"),
-    ("varied2", "0.97", "0.88", "0.93", "0.99", "0"),
-    ("varied_html", "0.92", "0.88", "0.90", "0.99", "1"),
+    ("varied", "0.95", "0.85", "0.90", "0.99", "0", "1.0", True),
+    ("varied2", "0.97", "0.88", "0.93", "0.99", "0", "1.0", True),
+    ("varied_html", "0.92", "0.88", "0.90", "0.99", "1", "1.0", True),
+    # Messy pages (print-to-PDF headers, live blogs, Q&A, dash attributions): not all solved.
+    ("varied3", "0.93", "0.70", "0.86", "0.95", "5", "0.9", False),
 ]
 
 
 @needs_eval
-@pytest.mark.parametrize(("folder", "quote", "attr", "people", "body", "leaks"), VARIED)
-def test_varied_pages_score_above_their_bars(tmp_path, folder, quote, attr, people, body, leaks):
+@pytest.mark.parametrize(
+    ("folder", "quote", "attr", "people", "body", "leaks", "headline", "photo"), VARIED
+)
+def test_varied_pages_score_above_their_bars(
+    tmp_path, folder, quote, attr, people, body, leaks, headline, photo
+):
     varied = Path(__file__).resolve().parent / "data" / folder
     pred = dry_run_json(varied, tmp_path / "pred.jsonl")
     summary = score(
@@ -103,11 +110,11 @@ def test_varied_pages_score_above_their_bars(tmp_path, folder, quote, attr, peop
         "--min-body-f1",
         body,
         "--min-headline",
-        "1.0",
+        headline,
         "--max-leaks",
         leaks,
     )
-    assert "caption 1.000; credit 1.000" in summary
+    assert "caption 1.000; credit 1.000" in summary or not photo
 
 
 @needs_eval
