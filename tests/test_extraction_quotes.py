@@ -327,3 +327,16 @@ def test_he_after_a_subject_set_off_by_commas_and_the_title_said():
         '16:30 — President Jo Doe has ordered an inquiry. "We will find them," he said.',
     )
     assert [q.speaker for q in quotes] == ["Tom Sample", "Anna Example", "Jo Doe"]
+
+
+def test_a_signature_line_under_a_quotation_names_its_speaker():
+    quotes = quotes_of(
+        "Anna Example said the drills went well.",
+        '"Let them come and try!"',
+        "— Defense Minister Tom Sample, responding to the alliance.",
+        '"Our soldiers are ready." — Sample, speaking to cadets.',
+    )
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Let them come and try!", "Tom Sample"),
+        ("Our soldiers are ready.", "Tom Sample"),
+    ]

@@ -203,6 +203,8 @@ def _speech_before(tokens: list[Token], i: int) -> bool:
     """Whether a "say" verb ("said Peskov") or "according to" comes just before position ``i``."""
     if i >= 1 and tokens[i].low == "to" and tokens[i - 1].low == "according":
         return True
+    if i >= 0 and tokens[i].text in "―—–" and (i == 0 or tokens[i - 1].text in QUOTE_MARKS):
+        return True  # a signature: '"..." — Putin', or a line "— Putin" under a quotation
     return i >= 0 and tokens[i].low in lx.SAY_VERBS and not tokens[i].is_cap
 
 

@@ -75,6 +75,7 @@ _AUDIENCE_MODIFIERS = frozenset(
     " opposition online regional business".split()
 )
 _TRANSCRIPT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
+_DASHES = frozenset("―—–-")
 _AS_SAYING = frozenset("saying telling writing stating adding".split())
 _QUOTING = frozenset("quoted cited quotes cites quoting citing".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
@@ -599,11 +600,11 @@ class _Attributor:
                 if speaker is not None:
                     return speaker, v
                 # '"…," Trump said, adding later, "…"': the main verb's subject.
-        # A signature after a dash: '"…" ― Carla Sanchez'
-        if q + 2 < len(tokens) and tokens[q + 1].text in "―—–-":
-            m = frame.mention_start.get(tokens[q + 2].start)
-            if m is not None and m.kind == "person":
-                return self.mention_speaker(m), -1
+        # A signature after a dash: '"…" ― Carla Sanchez', '"…" — Putin, speaking to cadets'
+        if q + 2 < len(tokens) and tokens[q + 1].text in _DASHES:
+            signer = self.signature(frame, q + 2)
+            if signer is not None:
+                return signer, -1
         # 3. A name and a colon: 'Frank Newport and Jim Harter: "We found..."'
         if q - 1 >= lo and tokens[q - 1].text == ":":
             speaker = self._np_ending_at(frame, q - 2, lo)
@@ -621,6 +622,28 @@ class _Attributor:
                 if speaker is not None:
                     return speaker, v
         return None, -1
+
+    def signature(self, frame: _Frame, i: int) -> _Speaker | None:
+        """The person named after a dash at token ``i``, a role allowed before the name:
+        "— Belarusian Defense Minister Pavel Murashko, responding to ...", "— Putin"."""
+        tokens = frame.tokens
+        for k in range(i, min(len(tokens), i + 8)):
+            m = frame.mention_end.get(tokens[k].end)
+            if m is not None and m.kind == "person":
+                return self.mention_speaker(m)
+            if tokens[k].text in ",.;:" or tokens[k].low == _QUOTE:
+                break
+        names = []
+        for tok in tokens[i : i + 4]:
+            if not (tok.is_word and tok.is_cap) or tok.low in lx.FUNCTION_WORDS:
+                break
+            names.append(tok.text)
+        if not names or is_title(tokens[i]):
+            return None
+        surface = " ".join(names)
+        person = self.resolver.person(surface)
+        known = person != surface or name_key(surface) in self.resolver.by_key
+        return _Speaker(person, "person") if known or len(names) > 1 else None
 
     def transcript_speaker(self, text: str) -> _Speaker | None:
         """The speaker a transcript line names: '"WALLACE: Let's start with ..."' is Wallace's
@@ -759,6 +782,11 @@ def _bare_word(word: str) -> str:
     return re.sub(r"['’]s?$", "", word).lower()
 
 
+def _only_quotes(frame: _Frame) -> bool:
+    """Whether a paragraph holds nothing but quotations (and punctuation)."""
+    return bool(frame.spans) and all(t.low == _QUOTE or not t.is_word for t in frame.tokens)
+
+
 def _starts_clause(tokens: list[Token], lo: int, j: int) -> bool:
     """Whether token ``j`` starts its sentence, past a time stamp ("16:30 — President ...")."""
     return all(not t.is_word or t.text[:1].isdigit() for t in tokens[lo:j])
@@ -828,6 +856,9 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
     # Quotes running on past the end of their paragraph with no attribution yet: the
     # convention leaves the closing mark off and names the speaker further on.
     running_on: list[ExtractedQuote] = []
+    # Quotes of a paragraph that is nothing but quotations, waiting for a signature on the
+    # next line: '"Let them come and try!"' / '— Defense Minister Pavel Murashko'.
+    unsigned: list[ExtractedQuote] = []
     for p, frame in enumerate(attributor.frames):
         found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
         for lo, hi in frame.sentences:
@@ -875,6 +906,17 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 speakers[i] = prev_par_speaker
             elif later:
                 speakers[i] = later[0]
+        if frame.tokens and frame.tokens[0].text in _DASHES and p > 0:
+            signer = attributor.signature(frame, 1)
+            if signer is not None and _only_quotes(attributor.frames[p - 1]):
+                for quote in results:
+                    if quote.paragraph == p - 1:
+                        quote.speaker, quote.speaker_type = signer.name, "person"
+                for quote in unsigned:
+                    quote.speaker, quote.speaker_type = signer.name, "person"
+                    results.append(quote)
+                results.sort(key=lambda x: (x.paragraph, x.start))
+        unsigned = []
         continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
         if running_on and continued and speakers[0] is not None:
             for quote in running_on:
@@ -885,6 +927,21 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             running_on = []
         for i, (q, _speaker, verb, (lo, hi)) in enumerate(found):
             speaker = speakers[i]
+            if speaker is None and _only_quotes(frame):
+                span = frame.spans[frame.quote_at[q]]
+                unsigned.append(
+                    ExtractedQuote(
+                        text=frame.text[span.start : span.end],
+                        speaker=None,
+                        speaker_type=None,
+                        kind="full",
+                        paragraph=p,
+                        start=span.start,
+                        end=span.end,
+                        sentence=frame.text,
+                        said_to=None,
+                    )
+                )
             if speaker is None:
                 index = frame.quote_at[q]
                 span = frame.spans[index]
