@@ -394,6 +394,27 @@ def test_words_broken_by_a_hyphen_at_a_line_end_are_joined_as_written():
     ]
 
 
+def test_a_printed_pages_margins_are_dropped_and_its_address_kept():
+    text = (
+        "3/14/26, 10:12 AM Ferry Strike Ends After Three Days - The Daily Planet\n\n"
+        "Ferry Strike Ends After Three Days\n\n"
+        "The strike ended on Thursday, the union said, and the harbour master told them that\n\n"
+        "https://dailyplanet.example/2026/03/14/ferry-strike-ends-a92301 1/2\n\n"
+        "3/14/26, 10:12 AM Ferry Strike Ends After Three Days - The Daily Planet\n\n"
+        "the first ferries would sail on Friday.\n\n"
+        "Fares will not rise this year.\n"
+    )
+    page = parse_text(text)
+    assert page.headline == "Ferry Strike Ends After Three Days"
+    assert page.original_url == "https://dailyplanet.example/2026/03/14/ferry-strike-ends-a92301"
+    assert page.published == dt.date(2026, 3, 14)
+    assert page.body == [
+        "The strike ended on Thursday, the union said, and the harbour master told them that "
+        "the first ferries would sail on Friday.",
+        "Fares will not rise this year.",
+    ]
+
+
 def test_caption_with_its_credit_on_the_next_line():
     page = parse_text(
         "Ferry Strike Ends After Three Days\n\n"

@@ -499,7 +499,7 @@ def parse_text(text: str) -> ParsedPage:
     Never raises for any ``str`` input.
     """
     page = ParsedPage()
-    lines = _normalise_lines(text)
+    lines, printed_url = _drop_print_margins(_normalise_lines(text))
     nonblank = [line for line in lines if line]
     if len(nonblank) > 1 and "" not in _strip_edges(lines):
         page.flags.append("no_blank_lines")
@@ -514,6 +514,8 @@ def parse_text(text: str) -> ParsedPage:
         items.extend(_unwrap(block, width, vocabulary))
 
     items = _take_metadata(items, page)
+    if printed_url and not page.original_url:
+        page.original_url = page.page_url = printed_url  # the printed page's own address
     body_start, standfirst = _take_header(items, page)
     page.body = _take_body(standfirst + items[body_start:], page)
 
@@ -545,6 +547,38 @@ def strip_markup(text: str) -> str:
     if "<" not in text:
         return text
     return _TAG_RE.sub("", _SCRIPT_BLOCK_RE.sub("", text))
+
+
+# What a browser prints in the margins of each page of a saved PDF: the date and time with
+# the page title on top, the page's address and "page/pages" at the foot.
+_PRINT_HEADER_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}\s*(?:[AaPp][Mm])?\s+\S")
+_PRINT_FOOTER_RE = re.compile(r"^(?P<url>https?://\S+)\s+\d{1,3}/\d{1,3}$")
+
+
+def _drop_print_margins(lines: list[str]) -> tuple[list[str], str | None]:
+    """Remove a printed page's margins; rejoin a paragraph that runs across a page break.
+
+    Returns the lines and the page's address from the foot margin, if there is one.
+    """
+    out: list[str] = []
+    url = None
+    page_break = False
+    for line in lines:
+        footer = _PRINT_FOOTER_RE.match(line)
+        if footer or _PRINT_HEADER_RE.match(line):
+            url = url or (footer["url"] if footer else None)
+            page_break = True
+            continue
+        if page_break and not line:
+            continue
+        if page_break:
+            while out and not out[-1]:
+                out.pop()
+            if out and (_ends_sentence(out[-1]) or not line[:1].islower()):
+                out.append("")  # a new paragraph starts on the new page
+            page_break = False
+        out.append(line)
+    return out, url
 
 
 def _normalise_lines(text: str) -> list[str]:
