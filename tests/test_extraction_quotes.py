@@ -340,3 +340,8 @@ def test_a_signature_line_under_a_quotation_names_its_speaker():
         ("Let them come and try!", "Tom Sample"),
         ("Our soldiers are ready.", "Tom Sample"),
     ]
+
+
+def test_a_joint_source_goes_to_the_first_name():
+    quotes = quotes_of('Anna Example and Tom Sample said the attackers were "lone wolves."')
+    assert [q.speaker for q in quotes] == ["Anna Example"]

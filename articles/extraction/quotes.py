@@ -398,8 +398,15 @@ class _Attributor:
                 if outer is not None and outer.kind == "person":
                     return outer
                 break
-        # "Tatiana Stanovaya of R.Politik said": the person, not her organisation.
+        # "Obama and Clinton said": a joint source is given to the first named.
         m = frame.mention_end.get(tokens[j].end)
+        if m is not None and m.kind == "person":
+            start = _start_index(frame, m, j)
+            if start - 2 >= lo and tokens[start - 1].low == "and":
+                first = self._np_ending_at(frame, start - 2, lo)
+                if first is not None and first.kind == "person" and first.name:
+                    return first
+        # "Tatiana Stanovaya of R.Politik said": the person, not her organisation.
         if m is not None and self._after_preposition(frame, j, lo):
             start = _start_index(frame, m, j)
             if tokens[start - 1].low in ("of", "at", "from"):
