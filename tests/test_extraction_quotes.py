@@ -345,3 +345,15 @@ def test_a_signature_line_under_a_quotation_names_its_speaker():
 def test_a_joint_source_goes_to_the_first_name():
     quotes = quotes_of('Anna Example and Tom Sample said the attackers were "lone wolves."')
     assert [q.speaker for q in quotes] == ["Anna Example"]
+
+
+def test_a_speaker_quoted_by_full_name_is_listed_among_the_people():
+    from articles.extraction import extract_from_text
+
+    extracted = extract_from_text(
+        "Harbour Talks Stall\n\n"
+        'The talks stalled again. As the critic Anna Example put it, "Nobody wants a deal."\n',
+        filename="talks.txt",
+    )
+    assert [q.speaker for q in extracted.quotes] == ["Anna Example"]
+    assert "Anna Example" in [p.name for p in extracted.people]

@@ -79,6 +79,14 @@ def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
         page.flags.append("no_headline")
     people = extract_people(page.body)
     quotes = extract_quotes(page.body, people)
+    # Whoever is quoted by full name is named in the article: list speakers the people
+    # scan missed ('As the critic Galina Berman put it, "..."').
+    listed = {p.name for p in people}
+    for quote in quotes:
+        speaker = quote.speaker or ""
+        if quote.speaker_type == "person" and len(speaker.split()) > 1 and speaker not in listed:
+            people.append(ExtractedPerson(name=speaker))
+            listed.add(speaker)
     return ExtractedArticle(page=page, people=people, quotes=quotes)
 
 
