@@ -728,19 +728,12 @@ class _ArticleUpdater:
             self.people_created += resolved.people_created
             self.changed |= bool(resolved.variants_added)
         existing = {m.person_id: m for m in self.article.mentions.all()}
-        wanted = {m.person_id: m.role for m in _new_mentions(self.article, people, ids)}
+        wanted = {m.person_id: m for m in _new_mentions(self.article, people, ids)}
         new_mentions = []
-        for person_id, role in wanted.items():
-            mention = existing.get(person_id)
+        for person_id, fresh in wanted.items():
+            mention, role = existing.get(person_id), fresh.role
             if mention is None:
-                new_mentions.append(
-                    Mention(
-                        article=self.article,
-                        person_id=person_id,
-                        role=role,
-                        extracted={"role": role},
-                    )
-                )
+                new_mentions.append(fresh)
             elif (
                 mention.extracted.get("role", mention.role) == mention.role and mention.role != role
             ):

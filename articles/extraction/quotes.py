@@ -789,6 +789,21 @@ def _bare_word(word: str) -> str:
     return re.sub(r"['’]s?$", "", word).lower()
 
 
+def _waiting(text: str, paragraph: int, span: QuotedSpan, sentence: str) -> ExtractedQuote:
+    """A whole quote whose speaker a later paragraph may name."""
+    return ExtractedQuote(
+        text=text,
+        speaker=None,
+        speaker_type=None,
+        kind="full",
+        paragraph=paragraph,
+        start=span.start,
+        end=span.end,
+        sentence=sentence,
+        said_to=None,
+    )
+
+
 def _only_quotes(frame: _Frame) -> bool:
     """Whether a paragraph holds nothing but quotations (and punctuation)."""
     return bool(frame.spans) and all(t.low == _QUOTE or not t.is_word for t in frame.tokens)
@@ -934,46 +949,18 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             running_on = []
         for i, (q, _speaker, verb, (lo, hi)) in enumerate(found):
             speaker = speakers[i]
-            if speaker is None and _only_quotes(frame):
-                span = frame.spans[frame.quote_at[q]]
-                unsigned.append(
-                    ExtractedQuote(
-                        text=frame.text[span.start : span.end],
-                        speaker=None,
-                        speaker_type=None,
-                        kind="full",
-                        paragraph=p,
-                        start=span.start,
-                        end=span.end,
-                        sentence=frame.text,
-                        said_to=None,
-                    )
-                )
-            if speaker is None:
-                index = frame.quote_at[q]
-                span = frame.spans[index]
-                if index == len(frame.spans) - 1 and span.runs_to_end and q == lo:
-                    text = frame.text[span.start : span.end]
-                    if _CAP_START.match(text):
-                        running_on.append(
-                            ExtractedQuote(
-                                text=text,
-                                speaker=None,
-                                speaker_type=None,
-                                kind="full",
-                                paragraph=p,
-                                start=span.start,
-                                end=span.end,
-                                sentence=frame.text[
-                                    frame.tokens[lo].start : frame.tokens[hi - 1].end
-                                ],
-                                said_to=None,
-                            )
-                        )
-                continue
             index = frame.quote_at[q]
             span = frame.spans[index]
             text = frame.text[span.start : span.end]
+            if speaker is None:
+                # Kept aside in case the next paragraph names the speaker.
+                if _only_quotes(frame):
+                    unsigned.append(_waiting(text, p, span, frame.text))
+                last = index == len(frame.spans) - 1
+                if last and span.runs_to_end and q == lo and _CAP_START.match(text):
+                    sentence = frame.text[frame.tokens[lo].start : frame.tokens[hi - 1].end]
+                    running_on.append(_waiting(text, p, span, sentence))
+                continue
             if verb < q and _is_title_case(text):
                 continue  # 'told "Meet the Press"', 'his book "Doomed to Succeed"'
 
