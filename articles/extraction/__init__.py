@@ -23,6 +23,7 @@ from .people import extract_people
 from .quotes import extract_quotes
 from .text import headline_from_url, parse_text
 from .types import (
+    DroppedLine,
     ExtractedArticle,
     ExtractedPerson,
     ExtractedQuote,
@@ -32,6 +33,7 @@ from .types import (
 )
 
 __all__ = [
+    "DroppedLine",
     "ExtractedArticle",
     "ExtractedPerson",
     "ExtractedQuote",

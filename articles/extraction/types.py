@@ -30,6 +30,14 @@ class RelatedLink:
 
 
 @dataclass
+class DroppedLine:
+    """A line of the scrape that is not article text, and the rule that dropped it."""
+
+    text: str
+    rule: str
+
+
+@dataclass
 class ParsedPage:
     """What a text or HTML parser found in one file, before people and quotes.
 
@@ -50,6 +58,7 @@ class ParsedPage:
     related: list[RelatedLink] = field(default_factory=list)
     headline_derived: str | None = None
     flags: list[str] = field(default_factory=list)
+    dropped: list[DroppedLine] = field(default_factory=list)
 
 
 @dataclass
@@ -58,12 +67,16 @@ class ExtractedPerson:
 
     ``name`` is the fullest form seen ("Joe Biden"); ``aliases`` are the other
     forms the text uses for the same person ("Biden"); ``role`` is the title or
-    description the text gives ("U.S. President"), or None.
+    description the text gives ("U.S. President"), or None. ``evidence`` says
+    why this is taken for a person ("title before the name: President", "speaks:
+    said"); ``rule`` names the rule that listed them.
     """
 
     name: str
     role: str | None = None
     aliases: list[str] = field(default_factory=list)
+    evidence: str = ""
+    rule: str = ""
 
 
 @dataclass
@@ -79,6 +92,14 @@ class ExtractedQuote:
     character offsets of ``text`` inside that paragraph; ``sentence`` is the
     sentence around the quote; ``said_to`` is to whom or where it was said
     ("CBS", "reporters") when the text says so.
+
+    Provenance: ``cue`` is what marks the words as speech (the speech verb, or
+    ":" for a colon); ``rule`` is the full name of the rule that chose the
+    speaker (``"speaker.said_after_quote"``); ``confidence`` (0 to 1) comes from
+    that rule and its evidence; ``resolved_from`` is, for a pronoun, a surname
+    or a carried-over speaker, the sentence the speaker was resolved from.
+    ``source_description`` keeps an unnamed source's words ("a source close to
+    the Kremlin") when no person can be named.
     """
 
     text: str
@@ -90,6 +111,11 @@ class ExtractedQuote:
     end: int
     sentence: str = ""
     said_to: str | None = None
+    cue: str = ""
+    rule: str = ""
+    confidence: float = 0.0
+    resolved_from: str = ""
+    source_description: str = ""
 
 
 @dataclass
@@ -115,7 +141,14 @@ class ExtractedArticle:
             "published": page.published.isoformat() if page.published else None,
             "source": page.source,
             "people": [
-                {"name": p.name, "role": p.role, "aliases": list(p.aliases)} for p in self.people
+                {
+                    "name": p.name,
+                    "role": p.role,
+                    "aliases": list(p.aliases),
+                    "evidence": p.evidence,
+                    "rule": p.rule,
+                }
+                for p in self.people
             ],
             "quotes": [
                 {
@@ -125,10 +158,16 @@ class ExtractedArticle:
                     "kind": q.kind,
                     "paragraph": q.paragraph,
                     "said_to": q.said_to,
+                    "cue": q.cue,
+                    "rule": q.rule,
+                    "confidence": round(q.confidence, 3),
+                    "resolved_from": q.resolved_from,
+                    "source_description": q.source_description,
                 }
                 for q in self.quotes
             ],
             "related": [{"title": r.title, "url": r.url} for r in page.related],
             "flags": list(page.flags),
+            "dropped": [{"line": d.text, "rule": d.rule} for d in page.dropped],
             "error": None,
         }
