@@ -19,6 +19,13 @@ AXE_VERSION = "4.14.1"  # keep in step with AXE_VERSION in the Makefile
 AXE = Path(__file__).parent / ".vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 WIDTHS = {"desktop": (1280, 900), "phone": (320, 640)}
+# Text far wider than any common font draws it: a 25% larger root size, letters and words
+# spaced out. The layout must hold at 320px with it, so the check does not depend on which
+# fonts the machine (or a reader's phone) happens to have.
+WIDE_TEXT_CSS = (
+    "html { font-size: 125% !important; }"
+    " * { letter-spacing: .12em !important; word-spacing: .25em !important; }"
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -135,3 +142,23 @@ def test_public_pages_are_accessible_and_fit_a_phone(browser, site_pages):
         context.close()
     assert not problems, "\n".join(problems)
     assert len(list(ARTIFACTS.glob("*-phone.png"))) >= len(site_pages)
+
+
+def page_width_with_wide_text(browser, url: str) -> int:
+    """The page's width at 320px once its text is drawn far wider than usual."""
+    # The extra stylesheet is test scaffolding, not page content: let it past the CSP.
+    width, height = WIDTHS["phone"]
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.add_style_tag(content=WIDE_TEXT_CSS)
+        return page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_layout_holds_whatever_the_fonts(browser, site_pages):
+    widths = {name: page_width_with_wide_text(browser, url) for name, url in site_pages.items()}
+    assert widths == {name: WIDTHS["phone"][0] for name in site_pages}
