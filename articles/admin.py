@@ -27,6 +27,7 @@ from articles.forms import (
     ArticleAdminForm,
     ImportUploadForm,
     MergePeopleForm,
+    QuoteAdminForm,
     ReassignSpeakerForm,
 )
 from articles.models import (
@@ -95,7 +96,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
         current = self.model._default_manager.filter(pk=unquote(object_id)).first()
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
+        # A revert's form starts from the old version, so "unchanged" there still means
+        # "make this version current": save_model must not skip it.
+        request.newsroom_revert = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # Saving a form unchanged changes no row and records no version (issue 10 §1).
+        if change and not form.has_changed() and not getattr(request, "newsroom_revert", False):
+            return
+        super().save_model(request, obj, form, change)
+
+    def log_change(self, request, obj, message):
+        if not message and not getattr(request, "newsroom_revert", False):
+            return None  # nothing changed: nothing to log
+        return super().log_change(request, obj, message)
 
     def history_compare_view(self, request, object_id, version_id):
         history = self.model.history
@@ -167,6 +182,10 @@ class SourceAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and publishing.can_edit_source(request.user, obj)
+
     def get_queryset(self, request):
         return (
             super()
@@ -208,6 +227,10 @@ class PersonAdmin(HistoryAdmin):
     fields = ["name", "slug", "role", "appears_in", "created_at", "updated_at"]
     readonly_fields = ["appears_in", "created_at", "updated_at"]
     actions = ["merge_people"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and publishing.can_edit_person(request.user, obj)
 
     def get_queryset(self, request):
         return (
@@ -572,8 +595,19 @@ class QuoteAdmin(HistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     actions = ["verify", "reject", "reassign_speaker"]
 
+    form = QuoteAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form checks the quote's article (old and new) against this user.
+        return type(form.__name__, (form,), {"user": request.user})
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or publishing.can_edit_article(request.user, obj.article))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or publishing.can_edit_article(request.user, obj.article))
 
     @admin.display(description="article", ordering="article__headline")

@@ -67,6 +67,26 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class QuoteAdminForm(forms.ModelForm):
+    """The quote form: the article a quote is added to, or moved out of or into, must be
+    one this user may edit (a Reporter cannot put words on a live page).
+
+    The admin sets ``user`` on the form class (see ``QuoteAdmin.get_form``).
+    """
+
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            publishing.check_quote_placement(
+                quote=self.instance, article=cleaned.get("article"), by=self.user
+            )
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc), code="permission") from exc
+        return cleaned
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

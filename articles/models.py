@@ -8,6 +8,8 @@ the API) and is left alone. See ``articles.importing``.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -16,6 +18,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.extraction.people import name_key
+from articles.fields import LineTextField
+
+# Paragraphs are separated by a blank line (whitespace-only lines count as blank).
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 class Source(models.Model):
@@ -156,7 +162,7 @@ class Article(models.Model):
     )
     headline = models.CharField(max_length=500)
     slug = models.SlugField(max_length=200, unique=True, help_text="Part of the public URL.")
-    body = models.TextField(
+    body = LineTextField(
         blank=True, help_text="Paragraphs separated by a blank line; shown to readers as written."
     )
     image_caption = models.CharField(max_length=1000, blank=True)
@@ -234,7 +240,7 @@ class Article(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        return [p.strip() for p in _BLANK_LINE.split(self.body) if p.strip()]
 
 
 class Mention(models.Model):
@@ -288,12 +294,12 @@ class Quote(models.Model):
         blank=True,
         help_text="For words an organisation said (the Kremlin said...).",
     )
-    text = models.TextField(help_text="The words inside the quotation marks.")
+    text = LineTextField(help_text="The words inside the quotation marks.")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FULL)
     paragraph = models.PositiveIntegerField(default=0, help_text="Index of the body paragraph.")
     start = models.PositiveIntegerField(default=0)
     end = models.PositiveIntegerField(default=0)
-    sentence = models.TextField(blank=True, help_text="The sentence around the quote.")
+    sentence = LineTextField(blank=True, help_text="The sentence around the quote.")
     said_to = models.CharField(max_length=300, blank=True, help_text="Told whom, or where.")
     state = models.CharField(
         max_length=20,

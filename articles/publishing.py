@@ -32,6 +32,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_from_text
@@ -92,6 +93,64 @@ def can_edit_article(user: User | None, article: Article) -> bool:
     if not user.has_perm("articles.change_article"):
         return False
     return article.status not in GUARDED or can_publish(user)
+
+
+def is_live_person(person: Person) -> bool:
+    """Whether readers see (or, once scheduled, will see) this person on a page."""
+    return Article.objects.filter(status__in=GUARDED).filter(
+        Q(mentions__person=person) | Q(quotes__speaker=person)
+    ).exists()
+
+
+def is_live_source(source: Source) -> bool:
+    """Whether readers see (or, once scheduled, will see) this source on a page."""
+    return Article.objects.filter(status__in=GUARDED).filter(
+        Q(source=source) | Q(quotes__speaker_organization=source)
+    ).exists()
+
+
+def can_edit_person(user: User | None, person: Person | None) -> bool:
+    """Reporters edit people only readers cannot see yet; editors edit anyone."""
+    if user is None:
+        return True
+    if not user.has_perm("articles.change_person"):
+        return False
+    return person is None or person.pk is None or can_publish(user) or not is_live_person(person)
+
+
+def can_edit_source(user: User | None, source: Source | None) -> bool:
+    """Reporters edit sources only readers cannot see yet; editors edit any."""
+    if user is None:
+        return True
+    if not user.has_perm("articles.change_source"):
+        return False
+    return source is None or source.pk is None or can_publish(user) or not is_live_source(source)
+
+
+def check_quote_placement(*, quote: Quote, article: Article | None, by: User | None) -> None:
+    """Refuse to add a quote to, or move one out of or into, an article ``by`` may not edit.
+
+    ``quote`` is the quote being saved (its stored row, if any, is checked too:
+    moving a quote out of a published article changes that article).
+    Raises ``PermissionDenied``.
+    """
+    if by is None:
+        return
+    stored_article_id = (
+        Quote.objects.filter(pk=quote.pk).values_list("article_id", flat=True).first()
+        if quote.pk
+        else None
+    )
+    targets = [article] if article is not None else []
+    if stored_article_id is not None and (article is None or stored_article_id != article.pk):
+        targets.append(Article.objects.get(pk=stored_article_id))
+    for target in targets:
+        if not can_edit_article(by, target):
+            raise PermissionDenied(
+                f"You may not change the quotes of “{target}”: it is "
+                f"{Status(target.status).label.lower()}, and only editors with the publish "
+                "permission change what readers see."
+            )
 
 
 def check_transition(*, article: Article, current: str | None, new: str, by: User | None) -> None:

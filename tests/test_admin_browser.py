@@ -5,18 +5,41 @@ Drives Debian's Chromium (/usr/bin/chromium) with Playwright; it never downloads
 a browser. Screenshots go to tests/artifacts/ (ignored by git).
 """
 
+import importlib
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
 from articles.models import Article, Quote
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
+ROLES = importlib.import_module("articles.migrations.0003_editor_and_reporter_groups")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PASSWORD = "correct-horse-battery"
 
 # The Editor and Reporter groups come from a data migration: keep them across the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _newsroom_groups():
+    """The Editor and Reporter groups of the data migration, whatever the flushes before did.
+
+    A flush between transactional tests can leave the serialized copy without them;
+    build them the way the migration does.
+    """
+    ContentType.objects.clear_cache()
+    ours = Permission.objects.filter(content_type__app_label="articles")
+    editor, _ = Group.objects.get_or_create(name=ROLES.EDITOR)
+    editor.permissions.set(ours)
+    codenames = ours.values_list("codename", flat=True)
+    reporter_codenames = [c for c in codenames if c.startswith("view_")]
+    for model in ROLES.REPORTER_CAN_WRITE:
+        reporter_codenames += [f"add_{model}", f"change_{model}"]
+    reporter, _ = Group.objects.get_or_create(name=ROLES.REPORTER)
+    reporter.permissions.set(ours.filter(codename__in=reporter_codenames))
 
 
 def log_in(browser, live_server, username):
@@ -71,3 +94,28 @@ def test_editor_fixes_verifies_and_publishes_and_reporter_cannot_publish(browser
     statuses = page.locator("#id_status option").all_inner_texts()
     assert statuses == ["Draft", "In review"]
     assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+
+
+def test_saving_an_article_unchanged_in_the_browser_changes_nothing(browser, live_server):
+    """Chromium sends the body textarea with CRLF line breaks: the article must not change."""
+    UserFactory(username="ed", groups=["Editor"])
+    body = "The first paragraph.\n\nThe second paragraph, where “words were said” aloud."
+    article = ArticleFactory(headline="Unchanged", body=body, published=True)
+    start = article.paragraphs[1].index("words were said")
+    QuoteFactory(article=article, text="words were said", paragraph=1, start=start, end=start + 15)
+    before = Article.objects.values().get(pk=article.pk)
+    quotes_before = list(Quote.objects.values())
+    versions = article.history.count()
+
+    page = log_in(browser, live_server, "ed")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.click("input[name=_save]")
+    page.wait_for_selector("#changelist")
+
+    assert Article.objects.values().get(pk=article.pk) == before
+    assert list(Quote.objects.values()) == quotes_before
+    assert article.history.count() == versions
+    reader = browser.new_context().new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    assert reader.locator(".body p").count() == 2
+    assert reader.locator("q.quote").count() == 1
