@@ -35,10 +35,14 @@ $(AXE_DIR)/axe.min.js:
 	  && rm axe-core-$(AXE_VERSION).tgz
 
 # Create the venv, install, migrate, import and publish the seeds, serve http://127.0.0.1:8000/
+# with a background import worker beside it.
 run: install
 	$(RUN) migrate
 	$(RUN) import_articles seeds/ --publish
-	$(RUN) runserver 127.0.0.1:8000
+	@# The import worker runs beside the server (admin uploads are imported in the background)
+	@# and stops with it.
+	$(RUN) import_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(RUN) runserver 127.0.0.1:8000
 
 # Install everything the tests need and run the whole suite.
 test: install-dev browser

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import publishing
+from articles import import_runs, publishing
 from articles.forms import (
     ArticleAdminForm,
     ImportUploadForm,
@@ -702,6 +702,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = [
         "started_at",
         "user",
+        "status",
         "files_count",
         "created_count",
         "updated_count",
@@ -711,7 +712,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "started_at"
     inlines = [ImportRunFileInline]
-    fields = list_display + ["finished_at"]
+    fields = list_display + ["finished_at", "heartbeat_at"]
     readonly_fields = fields
 
     def get_urls(self):
@@ -738,20 +739,38 @@ class ImportRunAdmin(admin.ModelAdmin):
         extra = {"can_import": self.has_import_permission(request), **(extra_context or {})}
         return super().changelist_view(request, extra)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if run is not None:
+            extra["progress"] = import_runs.run_summary(run)
+            extra["run_status"] = run.get_status_display()
+            # The page reloads itself while files are still waiting (no script needed).
+            extra["refresh_seconds"] = 2 if run.status != ImportRun.Status.FINISHED else None
+        return super().change_view(request, object_id, form_url, extra)
+
     def upload_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             run = publishing.import_uploads(files=form.cleaned_data["files"], by=request.user)
-            level = messages.WARNING if run.failed_count else messages.SUCCESS
-            self.message_user(
-                request,
-                f"Imported {run.files_count} file(s): {run.created_count} created, "
-                f"{run.updated_count} updated, {run.unchanged_count} unchanged, "
-                f"{run.failed_count} failed.",
-                level,
-            )
+            if run.status == ImportRun.Status.FINISHED:
+                level = messages.WARNING if run.failed_count else messages.SUCCESS
+                self.message_user(
+                    request,
+                    f"Imported {run.files_count} file(s): {run.created_count} created, "
+                    f"{run.updated_count} updated, {run.unchanged_count} unchanged, "
+                    f"{run.failed_count} failed.",
+                    level,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{run.files_count} file(s) queued for import. This page shows each "
+                    "file's outcome as it is imported.",
+                    messages.INFO,
+                )
             return HttpResponseRedirect(reverse("admin:articles_importrun_change", args=[run.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -349,7 +349,18 @@ class Quote(models.Model):
 
 
 class ImportRun(models.Model):
-    """One import started from the admin: who, when, and what happened to each file."""
+    """One import started from the admin: who, when, and what happened to each file.
+
+    An upload is stored as a run with one pending :class:`ImportRunFile` per file and
+    imported in the background by a task (``articles.tasks.import_run``); each file is
+    imported and marked done in one transaction, so a run interrupted by a worker's
+    restart resumes where it stopped, with no file imported twice or lost.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -365,6 +376,13 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField("updated", default=0)
     unchanged_count = models.PositiveIntegerField("unchanged", default=0)
     failed_count = models.PositiveIntegerField("failed", default=0)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.FINISHED, db_index=True
+    )
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last sign of life from its worker."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -378,6 +396,7 @@ class ImportRunFile(models.Model):
     """What happened to one file of an :class:`ImportRun`."""
 
     class Outcome(models.TextChoices):
+        PENDING = "pending", "Waiting"
         CREATED = "created", "Created"
         UPDATED = "updated", "Updated"
         UNCHANGED = "unchanged", "Unchanged"
@@ -391,6 +410,9 @@ class ImportRunFile(models.Model):
     )
     headline = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
+    content = models.BinaryField(
+        null=True, editable=False, help_text="The file, kept until it has been imported."
+    )
 
     class Meta:
         ordering = ["run", "pk"]

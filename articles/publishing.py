@@ -21,13 +21,9 @@ given); a future time schedules the article, which readers see only from then
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -35,13 +31,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_from_text
+from articles.extraction import ExtractionError, extract_from_text
 from articles.extraction.people import name_key
 from articles.importing import FAILED, FileResult, Importer
 from articles.models import (
     Article,
     ImportRun,
-    ImportRunFile,
     Mention,
     Person,
     PersonVariant,
@@ -66,9 +61,6 @@ TRANSITIONS: dict[str, set[str]] = {
 # editors with the publish permission move articles into or out of them.
 GUARDED = {Status.PUBLISHED, Status.ARCHIVED}
 
-# Limits for a .zip uploaded in the admin: a zip bomb must not fill the disk.
-MAX_ZIP_MEMBERS = 500
-MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -415,141 +407,17 @@ def rerun_extraction(*, articles: Iterable[Article], by: User | None = None) -> 
 
 
 def import_uploads(*, files: Iterable[UploadedFile], by: User | None = None) -> ImportRun:
-    """Import uploaded ``.txt``/``.html``/``.htm`` files and ``.zip`` archives of them.
+    """Store uploaded files as an import run and queue its import (see ``import_runs``).
 
-    Each file is written to a temporary folder under its own (sanitised) name
-    and imported by the importer, one transaction per file; a bad file is
-    recorded as failed with the reason and the others go on. Zip members are
-    read safely: only their base names are used (no path traversal), only
-    supported suffixes, and their count and sizes are limited. Returns the
-    recorded :class:`ImportRun`.
+    With a worker running (``manage.py import_worker``) this returns at once and the
+    run fills in as files are imported; with the immediate task backend the files are
+    imported before it returns.
     """
-    if by is not None and not by.has_perm("articles.add_importrun"):
-        raise PermissionDenied("You may not import articles.")
-    run = ImportRun.objects.create(user=by if getattr(by, "pk", None) else None)
-    importer = Importer()
-    max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
-    rows: list[ImportRunFile] = []
-    with tempfile.TemporaryDirectory(prefix="newsroom-upload-") as tmp:
-        folder = Path(tmp)
-        taken: set[str] = set()
-        for upload in files:
-            name = _safe_name(upload.name or "upload")
-            if name.lower().endswith(".zip"):
-                entries = _unpack_zip(upload, folder=folder, taken=taken, max_bytes=max_bytes)
-            elif Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                entries = [(name, _write_upload(upload, folder, name, taken, max_bytes))]
-            else:
-                entries = [(name, "not a .txt, .html, .htm or .zip file")]
-            for label, target in entries:
-                if isinstance(target, str):
-                    rows.append(ImportRunFile(run=run, name=label, outcome=FAILED, error=target))
-                    continue
-                result = importer.import_path(target)
-                rows.append(
-                    ImportRunFile(
-                        run=run,
-                        name=label,
-                        outcome=result.outcome,
-                        article_id=result.article_id,
-                        headline=result.headline[:500],
-                        error=result.error or "",
-                    )
-                )
-    ImportRunFile.objects.bulk_create(rows)
-    outcomes = [row.outcome for row in rows]
-    run.files_count = len(rows)
-    run.created_count = outcomes.count(ImportRunFile.Outcome.CREATED)
-    run.updated_count = outcomes.count(ImportRunFile.Outcome.UPDATED)
-    run.unchanged_count = outcomes.count(ImportRunFile.Outcome.UNCHANGED)
-    run.failed_count = outcomes.count(ImportRunFile.Outcome.FAILED)
-    run.finished_at = timezone.now()
-    run.save()
+    from articles import import_runs  # import_runs imports this module's neighbours
+
+    run = import_runs.queue_uploads(files=files, by=by)
+    run.refresh_from_db()
     return run
-
-
-def _safe_name(name: str) -> str:
-    """The base name of an uploaded or zipped file, without folders or odd characters."""
-    base = PurePosixPath(name.replace("\\", "/")).name
-    cleaned = "".join(c if c.isalnum() or c in "._- " else "_" for c in base).strip(" .")
-    return cleaned[:200] or "file"
-
-
-def _unique_path(folder: Path, name: str, taken: set[str]) -> Path:
-    stem, suffix = Path(name).stem, Path(name).suffix
-    candidate, n = name, 2
-    while candidate.lower() in taken:
-        candidate = f"{stem}-{n}{suffix}"
-        n += 1
-    taken.add(candidate.lower())
-    return folder / candidate
-
-
-def _write_upload(
-    upload: UploadedFile, folder: Path, name: str, taken: set[str], max_bytes: int
-) -> Path | str:
-    """Write an upload to ``folder``; returns the path, or the reason it was refused."""
-    if upload.size is not None and upload.size > max_bytes:
-        return f"file is {upload.size:,} bytes, over the {max_bytes:,}-byte limit"
-    path = _unique_path(folder, name, taken)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
-
-
-def _unpack_zip(
-    upload: UploadedFile, *, folder: Path, taken: set[str], max_bytes: int
-) -> list[tuple[str, Path | str]]:
-    """Extract the supported members of an uploaded zip; (label, path or reason) each."""
-    zip_name = _safe_name(upload.name or "upload.zip")
-    try:
-        archive = zipfile.ZipFile(upload)
-        members = [m for m in archive.infolist() if not m.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return [(zip_name, "not a valid zip file")]
-    if len(members) > MAX_ZIP_MEMBERS:
-        return [(zip_name, f"zip has {len(members):,} files, over the limit of {MAX_ZIP_MEMBERS}")]
-    entries: list[tuple[str, Path | str]] = []
-    total = 0
-    with archive:
-        for member in members:
-            name = _safe_name(member.filename)
-            label = f"{zip_name}/{member.filename}"[:500]
-            if PurePosixPath(member.filename).name.startswith(".") or "__MACOSX" in member.filename:
-                continue  # operating-system clutter, not anyone's article
-            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-                entries.append((label, "not a .txt, .html or .htm file"))
-                continue
-            if member.flag_bits & 0x1:
-                entries.append((label, "encrypted zip member"))
-                continue
-            if member.file_size > max_bytes:
-                entries.append(
-                    (
-                        label,
-                        f"file is {member.file_size:,} bytes, over the {max_bytes:,}-byte limit",
-                    )
-                )
-                continue
-            total += member.file_size
-            if total > MAX_ZIP_TOTAL_BYTES:
-                entries.append((label, "zip holds more than the total size limit"))
-                continue
-            try:
-                # Read at most one byte past the limit: a header can lie about the size.
-                with archive.open(member) as source:
-                    data = source.read(max_bytes + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                entries.append((label, f"cannot unpack: {exc}"))
-                continue
-            if len(data) > max_bytes:
-                entries.append((label, f"file is over the {max_bytes:,}-byte limit"))
-                continue
-            path = _unique_path(folder, name, taken)
-            path.write_bytes(data)
-            entries.append((label, path))
-    return entries
 
 
 # --- helpers -------------------------------------------------------------------------

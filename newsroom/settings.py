@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -219,3 +221,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background tasks (issue 10 §3): Django's Tasks API through the django-tasks backport and
+# its database backend, so moving to Django 6's built-in tasks is a settings change. Admin
+# uploads are imported by `manage.py import_worker` (started by `make run`; one or more
+# per host in production). TASKS_BACKEND=immediate runs tasks inside the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# A run whose worker has shown no sign of life for this long is taken over by another.
+NEWSROOM_IMPORT_STALE_SECONDS = int(os.environ.get("NEWSROOM_IMPORT_STALE_SECONDS", "60"))

@@ -14,3 +14,7 @@ from newsroom.settings import *  # noqa: E402,F403
 
 # Hashing passwords slowly is the point in production and a waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run inside the call that queues them, so a test sees an upload imported at once;
+# tests of the background path switch to the database backend (tests/test_import_runs.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -71,6 +71,23 @@ def load_file(path: Path, *, max_bytes: int) -> LoadedFile:
     )
 
 
+def load_bytes(data: bytes, *, name: str, max_bytes: int) -> LoadedFile:
+    """Decode and extract a file already read (an upload): as :func:`load_file` does.
+
+    ``name`` is the file's name (its suffix tells HTML from text). Raises
+    :class:`ExtractionError` with the reason.
+    """
+    if len(data) > max_bytes:
+        raise ExtractionError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+    raw = decode_raw(data, max_bytes=max_bytes)
+    return LoadedFile(
+        path=Path(name),
+        raw=raw,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        extracted=extract_from_text(raw, filename=name),
+    )
+
+
 def load_or_error(path: Path, max_bytes: int) -> LoadedFile | ExtractionError:
     """Like :func:`load_file`, but returns the error instead of raising it."""
     try:
