@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicon as lx
+from .given_names import given_name_gender
+from .rules import Registry, switched_off
 from .types import ExtractedPerson
+
+# Evidence that a capitalised run is a person's name (beside titles, roles and speech verbs).
+PEOPLE = Registry("people")
+# Words that open place names and are given names too ("Santa Barbara", "San Diego").
+_PLACE_PREFIXES = frozenset("san santa santo sao saint st fort port mount lake cape".split())
 
 QUOTE_MARKS = frozenset('"“”«»„‟')
 
@@ -371,7 +378,34 @@ def _ordinary_word(tok: Token, lower_words: set[str] | frozenset[str]) -> bool:
         or low in lx.ORG_WORDS
     ):
         return False
-    return low in lower_words or (low.endswith("ing") and len(low) > 5)
+    return (
+        low in lower_words
+        or (low.endswith("ing") and len(low) > 5)
+        # A question opens with its verb: "Does Lavrov ever wish ...", "Will Smith ..." is
+        # kept above as a given name.
+        or low in lx.AUXILIARIES
+    )
+
+
+@PEOPLE.rule("given_name_first")
+def _given_name_first(
+    tokens: list[Token], name_idx: list[int], lower_words: set[str] | frozenset[str]
+) -> bool:
+    """A capitalised run that opens with a given name is a person's name, with no title or
+    speech verb needed: "... instead of Donald Trump", "dancers Pavel Dmitrichenko".
+
+    Only a name that marks a gender in the list (not one used for either, such as
+    "Way" or "Sun"), never a place's first word ("San Francisco"), and not when the
+    article also writes that word in lower case ("Will", "Rose", "Bill").
+    """
+    first = tokens[name_idx[0]]
+    return (
+        PEOPLE.enabled("given_name_first")
+        and first.low not in lower_words
+        and first.low not in _PLACE_PREFIXES
+        and given_name_gender(_POSSESSIVE_RE.sub("", first.text)) is not None
+        and not any(_bare(tokens[x].low) in lx.ORG_WORDS | lx.PLACES for x in name_idx)
+    )
 
 
 def _scan_paragraph(
@@ -520,6 +554,8 @@ def _scan_paragraph(
         if k > 0 and not role and not honorific:
             # An unexplained capitalised prefix ("Elysee", "Western"): weak.
             evidence = False
+        if not evidence and len(name_idx) >= 2 and _given_name_first(tokens, name_idx, lower_words):
+            evidence = True
         if not evidence and not tokens[name_idx[-1]].possessive:
             nxt = name_idx[-1] + 1
             evidence = (
@@ -749,7 +785,7 @@ class Scan:
 
 
 @lru_cache(maxsize=8)
-def _scan_cached(paragraphs: tuple[str, ...]) -> Scan:
+def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
     tokens = [tokenize(p) for p in paragraphs]
     lower_words = {t.low for toks in tokens for t in toks if t.is_word and not t.is_cap}
     mentions: list[Mention] = []
@@ -773,7 +809,7 @@ def _scan_cached(paragraphs: tuple[str, ...]) -> Scan:
 
 def scan(paragraphs: list[str]) -> Scan:
     """Tokenize the body and find its mentions and people (cached for the last few bodies)."""
-    return _scan_cached(tuple(paragraphs))
+    return _scan_cached(tuple(paragraphs), switched_off())
 
 
 def extract_people(paragraphs: list[str]) -> list[ExtractedPerson]:

@@ -32,7 +32,9 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
+from .given_names import given_name_gender
 from .people import Mention, Token, description_after, is_title, name_key, scan
+from .rules import Registry, note_fired
 from .types import ExtractedPerson, ExtractedQuote
 
 _MARK_RE = re.compile(r"``|''|[\"“”«»„‟]")
@@ -80,6 +82,49 @@ _AS_SAYING = frozenset("saying telling writing stating adding".split())
 _QUOTING = frozenset("quoted cited quotes cites quoting citing".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
 _CAP_START = re.compile(r"\W*[A-Z0-9]")
+
+
+# Speakers that hold for a stretch of the article rather than one sentence.
+CONTEXT = Registry("speaker_context")
+# What a digest of one person's remarks calls them: "Here are X's comments:".
+_REMARK_NOUNS = frozenset(
+    """comments comment remarks remark quotes quotations statements answers responses
+    highlights thoughts words views replies sayings pronouncements""".split()
+)
+
+
+@CONTEXT.rule("digest_intro")
+def digest_intro(tokens: list[Token], mention_end: dict[int, Mention]) -> Mention | None:
+    """A short paragraph ending in a colon that announces one person's remarks opens a
+    digest: the quotations under the subheads that follow are theirs.
+
+    "Here is a selection of Lavrov's comments:" / "Highlights of the mayor's answers:"
+    -> the person named before "'s" and a word for remarks.
+    """
+    if not tokens or tokens[-1].text != ":" or len(tokens) > 30:
+        return None
+    for k, tok in enumerate(tokens[:-1]):
+        if tok.low not in _REMARK_NOUNS:
+            continue
+        for j in (k - 1, k - 2):  # "Lavrov's comments", "Lavrov 's comments"
+            if j < 0:
+                continue
+            m = mention_end.get(tokens[j].end)
+            if m is None and tokens[j].text.endswith(("'s", "’s")):
+                owner = tokens[j].text[:-2]
+                m = next((m for m in mention_end.values() if m.name.split()[-1] == owner), None)
+            if m is not None and m.kind == "person":
+                return m
+    return None
+
+
+@CONTEXT.rule("gender_from_given_name")
+def gender_from_given_name(name_parts: list[str]) -> str | None:
+    """A pronoun's gender can come from the person's given name, when the list marks one.
+
+    ["Olga", "Smith"] -> "f" ("she said" can be hers); ["Alex", "Smith"] -> None.
+    """
+    return given_name_gender(name_parts[0])
 
 
 @dataclass(slots=True)
@@ -634,6 +679,8 @@ class _Attributor:
         """The person named after a dash at token ``i``, a role allowed before the name:
         "— Belarusian Defense Minister Pavel Murashko, responding to ...", "— Putin"."""
         tokens = frame.tokens
+        if i < len(tokens) and tokens[i].low in lx.FUNCTION_WORDS | lx.AUXILIARIES:
+            return None  # a subhead ("— On Ukraine and ...", "— Does he ...?"), no signature
         for k in range(i, min(len(tokens), i + 8)):
             m = frame.mention_end.get(tokens[k].end)
             if m is not None and m.kind == "person":
@@ -767,7 +814,12 @@ def _gender(name: str, role: str | None) -> str | None:
         return "f"
     if words & _MALE_WORDS:
         return "m"
-    surname = name.split()[-1].lower() if name.split() else ""
+    parts = name.split()
+    if len(parts) > 1 and CONTEXT.enabled("gender_from_given_name"):
+        gender = gender_from_given_name(parts)
+        if gender is not None:
+            return gender
+    surname = parts[-1].lower() if parts else ""
     if _FEMALE_SURNAME.search(surname):
         return "f"
     if _MALE_SURNAME.search(surname):
@@ -881,6 +933,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
     # Quotes of a paragraph that is nothing but quotations, waiting for a signature on the
     # next line: '"Let them come and try!"' / '— Defense Minister Pavel Murashko'.
     unsigned: list[ExtractedQuote] = []
+    # The person a digest of remarks belongs to ("Here are X's comments:"), once announced.
+    digest: _Speaker | None = None
     for p, frame in enumerate(attributor.frames):
         found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
         for lo, hi in frame.sentences:
@@ -928,6 +982,11 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 speakers[i] = prev_par_speaker
             elif later:
                 speakers[i] = later[0]
+        if digest is not None:
+            for i in range(len(found)):
+                if speakers[i] is None:
+                    speakers[i] = digest
+                    note_fired("speaker_context.digest_intro")
         if frame.tokens and frame.tokens[0].text in _DASHES and p > 0:
             signer = attributor.signature(frame, 1)
             if signer is not None and _only_quotes(attributor.frames[p - 1]):
@@ -995,4 +1054,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         if not prev_par_open:
             running_on = []
         prev_intro = attributor.introducer(frame)
+        if CONTEXT.enabled("digest_intro"):
+            owner = digest_intro(frame.tokens, frame.mention_end)
+            if owner is not None:
+                digest = attributor.mention_speaker(owner)
     return results

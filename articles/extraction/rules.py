@@ -106,6 +106,11 @@ def is_disabled(full_name: str) -> bool:
     return full_name in _DISABLED
 
 
+def switched_off() -> frozenset[str]:
+    """The rules switched off now: part of the key of any cache of a stage's results."""
+    return frozenset(_DISABLED)
+
+
 def note_fired(full_name: str) -> None:
     """Count one decision by a rule that a stage applies itself (not through ``first``)."""
     _FIRED[full_name] += 1
