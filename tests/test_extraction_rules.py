@@ -79,3 +79,94 @@ def test_gender_from_given_name_resolves_she_to_the_woman():
     assert speakers(*PRONOUN) == [("We will appeal the ruling", "Ingrid Brandt")]
     with rules.disabled("speaker_context.gender_from_given_name"):
         assert speakers(*PRONOUN) != [("We will appeal the ruling", "Ingrid Brandt")]
+
+
+# --- furniture and header ---------------------------------------------------------------
+
+from articles.extraction.text import furniture_rule, parse_text, split_caption_credit  # noqa: E402
+
+ARTICLE = """River Floods Three Towns
+
+Water rose two metres overnight in the valley, officials said on Monday, and roads were shut.
+
+"We have never seen the river this high," said Maria Keller, the mayor of one of the towns.
+
+{middle}
+"""
+
+TEASERS = """Read more
+
+Dams Fail Across the Region
+
+Engineers warned of the risk for years, a report said.
+
+Farmers Count the Cost of Rain
+
+Harvests were lost in three provinces."""
+
+
+def test_teaser_list_drops_the_other_articles_after_read_more():
+    page = parse_text(ARTICLE.format(middle=TEASERS))
+    assert page.body[-1].startswith('"We have never seen')
+    assert {d.rule for d in page.dropped} >= {"furniture.teaser_list"}
+    with rules.disabled("furniture.teaser_list"):
+        assert "Harvests were lost in three provinces." in parse_text(
+            ARTICLE.format(middle=TEASERS)
+        ).body
+
+
+def test_one_teaser_inside_the_article_does_not_end_it():
+    middle = (
+        "READ MORE\nDams Fail Across the Region\n\nThe mayor said schools would reopen on Friday."
+    )
+    page = parse_text(ARTICLE.format(middle=middle))
+    assert page.body[-1] == "The mayor said schools would reopen on Friday."
+
+
+def test_photo_caption_between_paragraphs_is_dropped():
+    line = "Sugar refinery in the village of Tetkino. t.me/regional_channel"
+    assert furniture_rule(line) == "furniture.photo_caption"
+    with rules.disabled("furniture.photo_caption"):
+        assert furniture_rule(line) is None
+    page = parse_text(ARTICLE.format(middle=line + "\n\nThe mayor said schools would reopen."))
+    assert line not in page.body
+
+
+def test_a_turn_to_the_reader_opens_an_appeal_that_runs_to_the_end():
+    middle = (
+        "… we have a small favor to ask.\n\n"
+        "Independent reporting takes time and money, and we rely on readers like you."
+    )
+    page = parse_text(ARTICLE.format(middle=middle))
+    assert page.body[-1].startswith('"We have never seen')
+    assert {d.rule for d in page.dropped if d.text.startswith(("…", "Independent"))} == {
+        "furniture.appeal_to_end"
+    }
+
+
+def test_credit_forms():
+    assert split_caption_credit("Vitaly Mutko (Sergey Fadeichev / TASS)") == (
+        "Vitaly Mutko",
+        "Sergey Fadeichev / TASS",
+    )
+    assert split_caption_credit("Federal Space Agency") == (None, "Federal Space Agency")
+    assert split_caption_credit("Anna Petrova for the mayor's campaign / TASS") == (
+        None,
+        "Anna Petrova for the mayor's campaign / TASS",
+    )
+    assert split_caption_credit("The harbour at dawn. t.me/port_news") == (
+        "The harbour at dawn.",
+        "t.me/port_news",
+    )
+    # Reporting is not a credit.
+    assert split_caption_credit("The council met (in private) on Monday.") is None
+
+
+def test_caption_under_the_headline_repeated_in_the_body():
+    caption = "Police stood between the two crowds outside the sawmill on Friday evening."
+    text = ARTICLE.replace(
+        "River Floods Three Towns\n", f"River Floods Three Towns\n\n{caption}\n"
+    ).format(middle=caption)
+    page = parse_text(text)
+    assert page.image_caption == caption
+    assert page.image_credit is None

@@ -47,7 +47,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from .types import ParsedPage, RelatedLink
+from .rules import Registry
+from .types import DroppedLine, ParsedPage, RelatedLink
 
 __all__ = [
     "clean_paragraphs",
@@ -96,7 +97,12 @@ _AUTHOR_PATH_RE = re.compile(
 _APPEAL_OPENER_RE = re.compile(
     r"^(?:an?\s+(?:message|note|letter|word|appeal|request)\s+(?:from|to)\s+(?P<org>.{2,60}?)"
     r"|dear\s+(?:readers?|friends|subscribers?|supporters?|members?|listeners?|viewers?"
-    r"|visitors?|audience|community)(?:\s+and\s+\w+)?)\s*[:,.!—–-]?$",
+    r"|visitors?|audience|community)(?:\s+and\s+\w+)?"
+    # The turn to the reader that opens an appeal: "... we have a small favor to ask.",
+    # "Before you go,", "One more thing:", "Can you help us?"
+    r"|(?:\.\.\.|…)?\s*(?:but\s+|and\s+)?(?:we\s+have\s+an?\s+(?:\w+\s+)?(?:favou?r|request)\s+to\s+ask"
+    r"|before\s+you\s+(?:go|continue|leave|read\s+on)|one\s+more\s+thing|one\s+last\s+thing"
+    r"|can\s+you\s+help\s+us|we\s+need\s+your\s+help))\s*[:,.!?—–-]?$",
     re.I,
 )
 # Phrases that make a short line a call to action or a page widget.
@@ -175,7 +181,9 @@ _CREDIT_LABEL_RE = re.compile(
 # A web site as the credit: "Kremlin.ru", "mos.ru", "Duma.gov.ru".
 _DOMAIN_CREDIT_RE = re.compile(
     r"^[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:ru|ua|by|kz|ge|am|com|org|net|gov|info|media|io|tv"
-    r"|eu|uk|de|fr|pl)$",
+    r"|eu|uk|de|fr|pl|me|co|news|online|site)"
+    # A channel or account on a platform: "t.me/gubernator_46", "vk.com/club123".
+    r"(?:/[\w.@-]+)?$",
     re.I,
 )
 # Lower-case words a credit may contain: "Social media", "Courtesy photo",
@@ -211,6 +219,11 @@ _BREADCRUMB_RE = re.compile(r"^[^|>›»\s][^|>›»]{0,30}(?:\s+[|>›»]\s+[^|
 _SMALL_WORDS = frozenset(
     "a an the of to in on for and or at by with from as vs via but nor per into over".split()
 )
+# "Name for Client" in a credit's first part, up to the slash.
+_PAREN_CREDIT_RE = re.compile(r"^(?P<caption>[^()]{2,200}?)\s*\((?P<credit>[^()]{2,80})\)$")
+_FOR_CLIENT_RE = re.compile(r"(?<=[a-z])\s+for\s+[^/]{2,60}?(?=\s*/)")
+# The last word of an organisation that hands out its own photographs.
+_CREDIT_ORG_HEADS = frozenset("agency ministry service office administration press".split())
 _NAME_CONNECTORS = frozenset("de da di van von der del la le bin al y and für".split())
 _REPORTING_RE = re.compile(
     r"\b(?:said|told|added|according\s+to|reported|says\s+that)\b|"
@@ -322,109 +335,216 @@ def headline_from_url(url: str) -> str | None:
     return None
 
 
-def is_furniture(line: str) -> bool:
-    """True when one line (or paragraph) of a scrape is site furniture, not article text.
+# Context-free furniture rules, in order: each looks at one trimmed line (or paragraph)
+# and its word count and says whether it is site furniture. The first that fires names
+# the line's drop in ``ParsedPage.dropped``.
+FURNITURE = Registry("furniture")
 
-    Context-free rules, safe to apply to any paragraph of any site:
 
-    * no letters at all ("×", "•••"), a bare URL or e-mail address;
-    * a one-word line with no sentence punctuation ("Once", "Continue", "Share");
-    * a short line (up to 12 words) that is a call to action: it names an
-      action or widget (support, subscribe, share, read more, cookies...) and
-      is not a plain sentence of reporting ("Shares fell 5%." stays);
-    * a label followed by a lone URL ("Read more: https://...");
-    * a date line, and the credits line of agency copy ("Reporting by X; Editing by Y");
-    * a reader-addressed paragraph ("we", "our", "you" outside quotation marks)
-      about donations, newsletters, ads, cookies or the outlet's journalism.
+@FURNITURE.rule("no_letters")
+def _no_letters(line: str, n_words: int) -> bool:
+    """No letters at all: "×", "•••", "12:45"."""
+    return not any(ch.isalpha() for ch in line)
 
-    Args:
-        line: one trimmed line or paragraph.
 
-    Returns:
-        True when the line should not be part of an article body.
-    """
-    line = line.strip()
-    if not line or not any(ch.isalpha() for ch in line):
-        return True
-    n_words = line.count(" ") + 1
-    if n_words == 1:
-        return bool(_URL_RE.match(line) or _EMAIL_RE.match(line) or line[-1] not in ".!?\"”'’")
-    last = line.rsplit(" ", 1)[-1].strip("()[]<>")
-    if _URL_RE.match(last) and n_words <= 9:
-        return True  # a label and a lone URL: "Read more: https://..."
-    if n_words <= 40 and (_APPEAL_OPENER_RE.match(line) or _RELATED_RE.match(line)):
-        return True
-    if n_words <= 14 and _DATE_LINE_RE.match(line):
-        return True
-    if n_words <= 40 and _CREDITS_RE.match(line):
-        return True
-    if n_words <= 12 and (
+@FURNITURE.rule("one_word")
+def _one_word(line: str, n_words: int) -> bool:
+    """A lone word with no sentence punctuation, a bare URL or e-mail: "Share", "Continue"."""
+    return n_words == 1 and bool(
+        _URL_RE.match(line) or _EMAIL_RE.match(line) or line[-1] not in ".!?\"”'’"
+    )
+
+
+@FURNITURE.rule("label_and_url")
+def _label_and_url(line: str, n_words: int) -> bool:
+    """A short label and a lone URL: "Read more: https://example.com/story"."""
+    if not 1 < n_words <= 9:
+        return False
+    return bool(_URL_RE.match(line.rsplit(" ", 1)[-1].strip("()[]<>")))
+
+
+@FURNITURE.rule("appeal_or_related_label")
+def _appeal_or_related_label(line: str, n_words: int) -> bool:
+    """An appeal's opener or a related-link label: "A Message from The Moscow Times:",
+    "Read also: Kremlin says ..."."""
+    return 1 < n_words <= 40 and bool(_APPEAL_OPENER_RE.match(line) or _RELATED_RE.match(line))
+
+
+@FURNITURE.rule("date_line")
+def _date_line(line: str, n_words: int) -> bool:
+    """A date (and time) on its own line: "July 17, 2024", "Updated: 17 July 2024 10:31"."""
+    return 1 < n_words <= 14 and bool(_DATE_LINE_RE.match(line))
+
+
+@FURNITURE.rule("agency_credits")
+def _agency_credits(line: str, n_words: int) -> bool:
+    """The credits line of agency copy: "Reporting by Jane Doe; Editing by John Roe"."""
+    return 1 < n_words <= 40 and bool(_CREDITS_RE.match(line))
+
+
+@FURNITURE.rule("time_breadcrumb_copyright")
+def _time_breadcrumb_copyright(line: str, n_words: int) -> bool:
+    """A short "5 hours ago" / "3 Min read" stamp, a breadcrumb ("News > World") or a
+    copyright line."""
+    return 1 < n_words <= 12 and bool(
         _TIME_FURNITURE_RE.match(line) or _BREADCRUMB_RE.match(line) or _is_copyright(line)
-    ):
-        return True
-    if n_words <= 40 and (_TAGLINE_RE.search(line) or "all rights reserved" in line.lower()):
-        return True
+    )
+
+
+@FURNITURE.rule("tagline")
+def _tagline(line: str, n_words: int) -> bool:
+    """A site's tagline or rights notice: "... All rights reserved."."""
+    return (
+        1 < n_words <= 40
+        and bool(_TAGLINE_RE.search(line) or "all rights reserved" in line.lower())
+    )
+
+
+@FURNITURE.rule("call_to_action")
+def _call_to_action(line: str, n_words: int) -> bool:
+    """A short call to action: "Subscribe to our newsletter", "Support us today!".
+
+    A short sentence of reporting stays ("Shares fell 5%."): a call to action has
+    no full stop, or speaks to the reader, or is an imperative.
+    """
+    if not 1 < n_words <= 12:
+        return False
+    unquoted = _unquoted(line)
+    return bool(_CTA_RE.search(unquoted)) and (
+        line[-1] not in ".:"
+        or bool(_SHORT_ADDRESS_RE.search(unquoted))
+        or bool(_IMPERATIVE_RE.match(line))
+    )
+
+
+@FURNITURE.rule("widget")
+def _widget(line: str, n_words: int) -> bool:
+    """A page widget's label of up to four words: "Share on Facebook", "Print this page"."""
+    return 1 < n_words <= 4 and line[-1] not in ".:" and bool(_WIDGET_RE.search(_unquoted(line)))
+
+
+@FURNITURE.rule("photo_caption")
+def _photo_caption(line: str, n_words: int) -> bool:
+    """A photo's caption with its credit, standing between paragraphs of the article:
+    "Sugar refinery in the village of Tetkino. t.me/gubernator_46",
+    "Sergei Lavrov Russian Foreign Ministry / Flickr (CC BY-NC-SA 2.0)"."""
+    if not 1 < n_words <= 40 or line[-1] in ".!?\"”":
+        return False
+    split = split_caption_credit(line)
+    return split is not None and split[1] is not None and (split[0] is not None or "/" in line)
+
+
+@FURNITURE.rule("reader_appeal")
+def _reader_appeal(line: str, n_words: int) -> bool:
+    """A paragraph that addresses the reader ("we", "our", "you" outside quotation marks)
+    about donations, newsletters, ads, cookies or the outlet's journalism: "Please
+    support our journalism: we rely on readers like you."."""
+    if n_words < 2:
+        return False
     if n_words > 12:
-        # Long lines: only a reader-addressed appeal is furniture. The substring test
-        # is a cheap filter (most paragraphs never say "we", "our" or "you").
+        # The substring tests are a cheap filter: most paragraphs never say "we", "our"
+        # or "you", nor name a topic of appeals.
         lower = line.lower()
         if not any(word in lower for word in _ADDRESS_HINTS):
             return False
         if not any(word in lower for word in _TOPIC_HINTS):
             return False
-    has_topic = _FURNITURE_TOPIC_RE.search(line)
-    if n_words > 12 and not has_topic:
+    if not _FURNITURE_TOPIC_RE.search(line):
         return False
-    unquoted = _QUOTED_RE.sub(" ", line) if _has_quote(line) else line
-    if n_words <= 12:
-        if _CTA_RE.search(unquoted) and (
-            # A short sentence of reporting is article text; a call to action has no
-            # full stop, or speaks to the reader, or is an imperative.
-            line[-1] not in ".:" or _SHORT_ADDRESS_RE.search(unquoted) or _IMPERATIVE_RE.match(line)
-        ):
-            return True
-        if n_words <= 4 and line[-1] not in ".:" and _WIDGET_RE.search(unquoted):
-            return True
-    if has_topic and _FURNITURE_TOPIC_RE.search(unquoted) and not _ATTRIBUTION_RE.search(line):
-        addressed = len(_READER_ADDRESS_RE.findall(unquoted))
-        # One stray "our" in a long news paragraph is not an appeal; several are.
-        if addressed and (n_words <= 60 or addressed >= 3):
-            return True
-    return False
+    unquoted = _unquoted(line)
+    if not _FURNITURE_TOPIC_RE.search(unquoted) or _ATTRIBUTION_RE.search(line):
+        return False
+    addressed = len(_READER_ADDRESS_RE.findall(unquoted))
+    # One stray "our" in a long news paragraph is not an appeal; several are.
+    return bool(addressed) and (n_words <= 60 or addressed >= 3)
 
 
-def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+def _unquoted(line: str) -> str:
+    return _QUOTED_RE.sub(" ", line) if _has_quote(line) else line
+
+
+def furniture_rule(line: str) -> str | None:
+    """The name of the first furniture rule that fires on one line, or None for text.
+
+        >>> furniture_rule("Subscribe to our newsletter")
+        'furniture.call_to_action'
+        >>> furniture_rule("Shares fell 5% on Monday.") is None
+        True
+    """
+    line = line.strip()
+    if not line:
+        return "furniture.no_letters"
+    rule, _ = FURNITURE.first(line, line.count(" ") + 1)
+    return rule.full_name if rule else None
+
+
+def is_furniture(line: str) -> bool:
+    """True when one line (or paragraph) of a scrape is site furniture, not article text.
+
+    Context-free rules (the ``FURNITURE`` registry above), safe to apply to any paragraph
+    of any site; :func:`furniture_rule` says which one fired.
+    """
+    return furniture_rule(line) is not None
+
+
+# A lone link phrase that heads a list of other articles' teasers: "Read more", "Related".
+_LINK_PHRASE_RE = re.compile(
+    r"^(?:read\s+(?:more|also|next)|related(?:\s+(?:articles?|stories|news|content|coverage))?"
+    r"|more\s+(?:on|about)\s+this(?:\s+story)?|see\s+also|also\s+read|recommended(?:\s+for\s+you)?"
+    r"|you\s+(?:may|might)\s+also\s+like|most\s+(?:read|popular)|more\s+stories)\s*[:.]?$",
+    re.I,
+)
+
+
+def clean_paragraphs(
+    paragraphs: Iterable[str], dropped: list[DroppedLine] | None = None
+) -> list[str]:
     """Drop furniture from a list of body paragraphs, keeping their order.
 
     Applies :func:`is_furniture` to each paragraph, and drops everything from an
     appeal to the readers ("A Message from ...:", "Dear readers,") to the end,
-    since such appeals close the page. An appeal at the very top (before any
-    article text) is dropped only as far as its reader-addressed paragraphs go.
-    Long paragraphs (40+ words) between two kept paragraphs are kept unless
-    they address the reader as "you": mid-article text is rarely furniture.
+    since such appeals close the page, and everything from a lone "Read more" that
+    heads a list of teasers. An appeal at the very top (before any article text) is
+    dropped only as far as its reader-addressed paragraphs go. Long paragraphs (40+
+    words) between two kept paragraphs are kept unless they address the reader as
+    "you": mid-article text is rarely furniture.
 
     Args:
         paragraphs: trimmed paragraphs in page order.
+        dropped: when given, each dropped paragraph is added with the rule that dropped it.
 
     Returns:
         The article paragraphs.
     """
     items = [p.strip() for p in paragraphs]
     keep = [False] * len(items)
+    why: dict[int, str] = {}
     in_top_appeal = False
+    end = len(items)
     for i, item in enumerate(items):
         if not item:
             continue
         if _APPEAL_OPENER_RE.match(item):
             if any(keep[:i]):
+                end = i
+                why.update(dict.fromkeys(range(i, len(items)), "furniture.appeal_to_end"))
                 break
             in_top_appeal = True
+            why[i] = "furniture.appeal_or_related_label"
             continue
+        if any(keep[:i]) and _teaser_list(items, i):
+            end = i
+            why.update(dict.fromkeys(range(i, len(items)), "furniture.teaser_list"))
+            break
         if in_top_appeal:
             if _READER_ADDRESS_RE.search(_QUOTED_RE.sub(" ", item)) or is_furniture(item):
+                why[i] = "furniture.top_appeal"
                 continue
             in_top_appeal = False
-        keep[i] = not is_furniture(item)
+        rule = furniture_rule(item)
+        keep[i] = rule is None
+        if rule:
+            why[i] = rule
     # Bounds for the rescue: kept paragraphs of text, not teaser titles after the article.
     kept_indexes = [
         i
@@ -433,10 +553,40 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
     ]
     if kept_indexes:
         first, last = kept_indexes[0], kept_indexes[-1]
-        for i in range(first + 1, last):
+        for i in range(first + 1, min(last, end)):
             if not keep[i] and _is_rescuable(items[i]):
                 keep[i] = True
+    if dropped is not None:
+        dropped.extend(
+            DroppedLine(item, why.get(i, "furniture.other"))
+            for i, (item, k) in enumerate(zip(items, keep, strict=True))
+            if item and not k
+        )
     return [item for item, k in zip(items, keep, strict=True) if k]
+
+
+@FURNITURE.rule("teaser_list")
+def _teaser_list(items: list[str], i: int) -> bool:
+    """A lone link phrase ("Read more", "Related", "You may also like") followed by
+    headline-like lines is the list of other articles that closes a page: it and
+    everything after it go.
+
+    ["... rose.", "Read more", "Floods Hit the North", "Rain fell ...", "Dams Fail", "..."]
+    at 1 -> True; ["... rose.", "Read more", "Floods Hit the North", "The mayor said ..."] -> False
+    """
+    if not FURNITURE.enabled("teaser_list") or not _LINK_PHRASE_RE.match(items[i]):
+        return False
+    segment: list[str] = []
+    for item in items[i + 1 :]:
+        if _LINK_PHRASE_RE.match(item):
+            break  # the next list starts: this one may be one teaser inside the article
+        if item:
+            segment.append(item)
+    titles = sum(1 for item in segment if _is_title(item, first=False) and not _ends_sentence(item))
+    # Nothing after it, nothing but titles, or several teasers (title and summary each);
+    # a single title inside the article ("READ MORE" / one headline / the text goes on) is
+    # a teaser line of its own, not the end of the article.
+    return titles == len(segment) or titles >= 2
 
 
 def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
@@ -457,6 +607,9 @@ def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
     if labelled:
         credit = line[labelled.end() :].strip(" )")
         return (None, credit) if credit else None
+    paren = _PAREN_CREDIT_RE.match(line)
+    if paren and _is_credit(paren["credit"], alone=False):
+        return paren["caption"], paren["credit"]  # "Vitaly Mutko (Sergey Fadeichev / TASS)"
     if _is_credit(line, alone=True):
         return None, line
     if " | " in line:  # "The State Duma building | Photo: Duma.gov.ru"
@@ -827,6 +980,16 @@ def _take_header(items: list[str], page: ParsedPage) -> tuple[int, list[str]]:
             page.image_caption, page.image_credit = split
             i += 1
             continue
+        if (
+            page.image_caption is None
+            and page.image_credit is None
+            and i == after_headline
+            and _repeated_below(item, items[i + 1 :])
+        ):
+            # The photo's caption under the headline, printed again as a paragraph below.
+            page.image_caption = item
+            i += 1
+            continue
         if page.image_credit is None and page.headline and (split := _photo_line(item)):
             page.image_caption, page.image_credit = split
             i += 1
@@ -865,6 +1028,11 @@ def _take_header(items: list[str], page: ParsedPage) -> tuple[int, list[str]]:
     return i, standfirst
 
 
+def _repeated_below(item: str, below: list[str]) -> bool:
+    """A sentence-long line under the headline that the body repeats word for word."""
+    return 6 <= len(_WORD_RE.findall(item)) <= 40 and _ends_sentence(item) and item in below
+
+
 def _header_skippable(item: str) -> bool:
     """Furniture that may sit in the header, except what could be a photo credit."""
     return is_furniture(item) and split_caption_credit(item) is None
@@ -876,14 +1044,14 @@ def _take_body(items: list[str], page: ParsedPage) -> list[str]:
         date_line = _DATE_LINE_RE.match(item)
         if date_line and page.published is None:
             page.published = _date_from_match(date_line)
-    body = clean_paragraphs(items)
+    body = clean_paragraphs(items, page.dropped)
     # Teaser titles after the last paragraph of text are links to other articles, and a
     # line about the author closes some pages.
     while body and (
         (_is_title(body[-1], first=False) and not _ends_sentence(body[-1]))
         or (len(_WORD_RE.findall(body[-1])) <= 40 and _AUTHOR_BIO_RE.match(body[-1]))
     ):
-        body.pop()
+        page.dropped.append(DroppedLine(body.pop(), "furniture.trailing_title_or_bio"))
     return body
 
 
@@ -944,6 +1112,9 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         return False  # "By Reuters" is a byline
     if re.search(r"[a-z]{2}[.!?]\s+\S", text):
         return False  # a sentence and then a credit: "Dmitry Medvedev. Yekaterina Shtukina / TASS"
+    if "/" in text:
+        # A photographer working for someone: "Yevgeny Feldman for Navalny's campaign / TASS".
+        text = _FOR_CLIENT_RE.sub("", text)
     words = text.replace("/", " / ").split()
     if len(words) > 10:
         return False
@@ -962,6 +1133,8 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         return all(part.strip() for part in text.split("/"))
     if hinted:
         return True
+    if alone and 2 <= len(words) <= 5 and words[-1].lower() in _CREDIT_ORG_HEADS:
+        return True  # an organisation's name alone: "Federal Space Agency", "Kremlin Press Office"
     # An agency alone ("TASS", "AFP"): a short upper-case word, only when standing alone.
     return alone and len(words) <= 2 and all(w.isupper() and len(w) >= 2 for w in words)
 
