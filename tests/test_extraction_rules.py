@@ -3,6 +3,8 @@
 The examples are general shapes of news writing, not sentences of any data set.
 """
 
+import pytest
+
 from articles.extraction import rules
 from articles.extraction.people import extract_people
 from articles.extraction.quotes import extract_quotes
@@ -170,3 +172,61 @@ def test_caption_under_the_headline_repeated_in_the_body():
     page = parse_text(text)
     assert page.image_caption == caption
     assert page.image_credit is None
+
+
+# --- speakers and provenance ------------------------------------------------------------
+
+
+def quotes(*paragraphs):
+    body = list(paragraphs)
+    return extract_quotes(body, extract_people(body))
+
+
+SPEAKER_CASES = [
+    ("speaker.verb_after_quote", ['"The bridge will open in May," said Jane Doe, the mayor.']),
+    ("speaker_before.speech_verb", ['Jane Doe, the mayor, said: "The bridge will open in May."']),
+    ("speaker_before.according_to", ['According to Jane Doe, the bridge is "nearly finished."']),
+    ("speaker.dash_signature", ['"The bridge will open in May." — Jane Doe']),
+    ("speaker.name_colon", ['Mayor Jane Doe: "The bridge will open in May."']),
+]
+
+
+@pytest.mark.parametrize(("rule", "body"), SPEAKER_CASES, ids=[r for r, _ in SPEAKER_CASES])
+def test_each_speaker_rule_finds_the_speaker_and_names_itself(rule, body):
+    [quote] = quotes(*body)
+    assert (quote.speaker, quote.rule) == ("Jane Doe", rule)
+    assert 0 < quote.confidence <= 1
+    with rules.disabled(rule):
+        assert [(q.speaker, q.rule) for q in quotes(*body)] != [("Jane Doe", rule)]
+
+
+def test_a_quote_carries_its_cue():
+    [quote] = quotes('"The bridge will open in May," Jane Doe told reporters.')
+    assert (quote.cue, quote.said_to) == ("told", "reporters")
+
+
+def test_a_pronoun_speaker_says_where_it_was_resolved_from_and_costs_confidence():
+    body = [
+        "Jane Doe, the mayor, visited the site on Monday.",
+        '"The bridge will open in May," she said.',
+    ]
+    named, = quotes('"The bridge will open in May," Jane Doe said.')
+    [quote] = quotes(*body)
+    assert quote.speaker == "Jane Doe"
+    assert quote.resolved_from == body[0]
+    assert quote.confidence < named.confidence
+
+
+def test_carried_over_speaker_names_the_sentence_it_came_from():
+    body = ['"The bridge will open in May," Jane Doe said. "Then the trams will run."']
+    first, second = quotes(*body)
+    assert second.speaker == "Jane Doe"
+    assert second.rule == "speaker_context.same_paragraph_before"
+    assert second.resolved_from == '"The bridge will open in May," Jane Doe said.'
+
+
+def test_an_unnamed_source_keeps_its_description_and_no_person():
+    [quote] = quotes('"The bridge will not open in May," one official said.')
+    assert quote.speaker is None
+    assert quote.source_description == "one official"
+    assert quote.confidence is None

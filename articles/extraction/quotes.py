@@ -270,10 +270,14 @@ def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
 # Speakers
 
 
-@dataclass
+@dataclass(eq=False)
 class _Speaker:
     name: str | None
     kind: str | None  # "person", "organization" or None
+    # How the name was reached when not named at the cue: "pronoun", "role", "surname".
+    via: str | None = None
+    # An unnamed source's words ("a source close to the Kremlin") when there is no name.
+    description: str | None = None
 
 
 _NOBODY = _Speaker(None, None)
@@ -299,6 +303,7 @@ class _Resolver:
                 self.by_title.setdefault(head, set()).add(p.name)
         self.last_subject: str | None = None
         self.last_person: str | None = None
+        self.where: dict[str, str] = {}  # the sentence each person was last named in
         self.recent: list[str] = []  # people in the order last named, the latest last
         self.gender = {p.name: _gender(p.name, p.role) for p in people}
         # The organisation last named for each head noun, for "the ministry said".
@@ -324,8 +329,10 @@ class _Resolver:
         key = name_key(m.name)
         return key in self.by_key or key in self.by_surname
 
-    def named(self, name: str) -> None:
-        """Note that ``name`` was just mentioned (for later pronouns)."""
+    def named(self, name: str, sentence: str | None = None) -> None:
+        """Note that ``name`` was just mentioned (for later pronouns), in ``sentence``."""
+        if sentence:
+            self.where[name] = sentence
         self.last_person = name
         if name in self.recent:
             self.recent.remove(name)
@@ -338,7 +345,7 @@ class _Resolver:
         want = "f" if word in ("she", "her") else "m" if word in ("he", "him", "his") else None
         for name in (self.last_subject, self.last_person, *reversed(self.recent)):
             if name and (want is None or self.gender.get(name) in (None, want)):
-                return _Speaker(name, "person")
+                return _Speaker(name, "person", via="pronoun")
         return _NOBODY
 
 
@@ -362,6 +369,12 @@ class _Attributor:
         self.transcript = labels >= 2
 
     # -- noun phrases -----------------------------------------------------
+
+    def seen_in(self, speaker: _Speaker) -> str | None:
+        """The sentence a speaker reached through a pronoun or role was last named in."""
+        if speaker.via is None or speaker.name is None:
+            return None
+        return self.resolver.where.get(speaker.name)
 
     def mention_speaker(self, m: Mention) -> _Speaker:
         if m.kind == "org":
@@ -502,7 +515,7 @@ class _Attributor:
             role, end = description_after(tokens, k)
             if role is not None and end == j + 1:
                 name = self.resolver.roles.get(role.lower())
-                return _Speaker(name, "person") if name else _NOBODY
+                return _Speaker(name, "person", via="role") if name else _NOBODY
             return _NOBODY
         if k - 1 >= lo and tokens[k - 1].low in _DETERMINERS:
             if tok.low in lx.ORG_HEADS and any(t.is_cap for t in tokens[k:j]):
@@ -510,11 +523,14 @@ class _Attributor:
                 return _Speaker(words[0].lower() + words[1:], "organization")
             named = self.resolver.last_org.get(tok.low)
             if tokens[k - 1].low == "the" and k == j and named:
-                return _Speaker(named, "organization")  # "the ministry said": the one named
+                return _Speaker(named, "organization", via="role")  # "the ministry said"
             titled = self.resolver.by_title.get(tok.low, set())
             if tokens[k - 1].low == "the" and k == j and len(titled) == 1:
-                return _Speaker(next(iter(titled)), "person")  # "the mayor said": the one mayor
-            return _NOBODY  # "the judge", "one official": said by someone unnamed
+                # "the mayor said": the one mayor
+                return _Speaker(next(iter(titled)), "person", via="role")
+            # "the judge", "one official": said by someone unnamed, described.
+            start, end = tokens[k - 1].start, tokens[j].end
+            return _Speaker(None, None, description=frame.text[start:end])
         if is_title(tok) and (k == j or all(not t.is_cap for t in tokens[k:j])):
             return _NOBODY
         return None
@@ -593,87 +609,18 @@ class _Attributor:
             return False
         return adjacent or tok.low not in lx.ADJACENT_ONLY_VERBS
 
-    def attribute(self, frame: _Frame, q: int, lo: int, hi: int) -> tuple[_Speaker | None, int]:
-        """Speaker of the quote token ``q`` in sentence ``[lo, hi)`` and the verb index (or -1)."""
-        tokens = frame.tokens
-        # 1. A verb right after the quotation, even past a "?" or "!" that ends
-        # the quoted words: '"Why?" Obama asked.'
-        if q == hi - 1:
-            hi = next((b for a, b in frame.sentences if a == hi), hi)
-        j = q + 1
-        while j < hi and tokens[j].text in ",—–-:":
-            j += 1
-        for v in range(j, min(hi, j + 9)):
-            tok = tokens[v]
-            if tok.low == _QUOTE:
-                break
-            if self._is_verb(tok, adjacent=True) or (
-                tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to"
-            ):
-                speaker = self.speaker_of_verb(frame, v, j, hi)
-                if speaker is not None:
-                    return speaker, v
-                break
-            if (
-                not tok.is_word
-                and tok.text not in ",.()"
-                or (
-                    not tok.is_cap
-                    and tok.low not in lx.AUXILIARIES
-                    and tok.low not in _DETERMINERS
-                    and tok.low not in lx.TITLES
-                    and tok.low not in lx.ROLE_MODIFIERS
-                    and tok.low not in lx.PRONOUNS_PERSON
-                    and tok.low not in _SUBJECT_SKIP
-                    and tok.low not in lx.NAME_PARTICLES
-                    and tok.low not in ("who", "which")
-                )
-            ):
-                break
-        # 2. The nearest verb before it in the sentence.
-        for v in range(q - 1, lo - 1, -1):
-            tok = tokens[v]
-            if tok.low == "put" and v + 1 < q and tokens[v + 1].low == "it":
-                speaker = self.np_left(frame, v, lo)  # 'As Jo Doe put it, "…"'
-                if speaker is not None and speaker.name:
-                    return speaker, v
-            if tok.low == "according" and v + 1 < q and tokens[v + 1].low == "to":
-                speaker = self.np_right(frame, v, q)  # 'According to Peskov, the talks were "…"'
-                if speaker is not None:
-                    return speaker, v
-            between = tokens[v + 1 : q]
-            adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
-            if self._is_verb(tok, adjacent):
-                speaker = self.np_left(frame, v, lo)
-                if speaker is None:
-                    speaker = self.np_right(frame, v, q)
-                if speaker is None:
-                    speaker = self.clause_subject(frame, lo, v)
-                if speaker is not None:
-                    return speaker, v
-                # '"…," Trump said, adding later, "…"': the main verb's subject.
-        # A signature after a dash: '"…" ― Carla Sanchez', '"…" — Putin, speaking to cadets'
-        if q + 2 < len(tokens) and tokens[q + 1].text in _DASHES:
-            signer = self.signature(frame, q + 2)
-            if signer is not None:
-                return signer, -1
-        # 3. A name and a colon: 'Frank Newport and Jim Harter: "We found..."'
-        if q - 1 >= lo and tokens[q - 1].text == ":":
-            speaker = self._np_ending_at(frame, q - 2, lo)
-            if speaker is None:
-                speaker = self.clause_subject(frame, lo, q - 1)
-            if speaker is not None:
-                return speaker, -1
-        # 4. A verb later in the sentence: '"common sense" actions ..., Jean-Pierre added.'
-        for v in range(q + 1, hi):
-            tok = tokens[v]
-            if tok.low == _QUOTE:
-                continue
-            if self._is_verb(tok, adjacent=False):
-                speaker = self.speaker_of_verb(frame, v, q + 1, hi)
-                if speaker is not None:
-                    return speaker, v
-        return None, -1
+    def attribute(
+        self, frame: _Frame, q: int, lo: int, hi: int
+    ) -> tuple[_Speaker | None, int, str | None]:
+        """Speaker of the quote token ``q`` in sentence ``[lo, hi)``, the cue's token index
+        (or -1) and the full name of the rule that found the speaker (or None)."""
+        for rule in SPEAKER:
+            found = rule.func(self, frame, q, lo, hi)
+            if found is not None:
+                speaker, v, name = found
+                note_fired(name)
+                return speaker, v, name
+        return None, -1, None
 
     def signature(self, frame: _Frame, i: int) -> _Speaker | None:
         """The person named after a dash at token ``i``, a role allowed before the name:
@@ -781,7 +728,7 @@ class _Attributor:
             if m is None or m.kind != "person" or m.outer_start != tokens[j].start:
                 continue
             name = self.resolver.person(m.name)
-            self.resolver.named(name)
+            self.resolver.named(name, _sentence_text(frame, (lo, hi)))
             prev = tokens[j - 1].low if j > lo else ""
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if (
@@ -791,6 +738,142 @@ class _Attributor:
                     or _after_role_and_comma(tokens, lo, j)
                 ):
                     self.resolver.last_subject = name
+
+
+# ---------------------------------------------------------------------------
+# Speaker rules: who said the quote at token ``q`` of sentence ``[lo, hi)``, tried in
+# order. Each returns (speaker, cue token index or -1, rule name) or None.
+
+SPEAKER = Registry("speaker")
+# Cues looked for at each token before the quote, nearest first (inside verb_before_quote).
+SPEAKER_BEFORE = Registry("speaker_before")
+_Found = tuple[_Speaker, int, str] | None
+
+
+@SPEAKER.rule("verb_after_quote")
+def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """A speech verb right after the quotation, even past a "?" or "!" that ends the
+    quoted words: '"Why?" Obama asked.', '"We will win," said Jane Doe, the mayor.'."""
+    tokens = frame.tokens
+    if q == hi - 1:
+        hi = next((b for x, b in frame.sentences if x == hi), hi)
+    j = q + 1
+    while j < hi and tokens[j].text in ",—–-:":
+        j += 1
+    for v in range(j, min(hi, j + 9)):
+        tok = tokens[v]
+        if tok.low == _QUOTE:
+            return None
+        if a._is_verb(tok, adjacent=True) or (
+            tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to"
+        ):
+            speaker = a.speaker_of_verb(frame, v, j, hi)
+            return (speaker, v, "speaker.verb_after_quote") if speaker is not None else None
+        if (
+            not tok.is_word
+            and tok.text not in ",.()"
+            or (
+                not tok.is_cap
+                and tok.low not in lx.AUXILIARIES
+                and tok.low not in _DETERMINERS
+                and tok.low not in lx.TITLES
+                and tok.low not in lx.ROLE_MODIFIERS
+                and tok.low not in lx.PRONOUNS_PERSON
+                and tok.low not in _SUBJECT_SKIP
+                and tok.low not in lx.NAME_PARTICLES
+                and tok.low not in ("who", "which")
+            )
+        ):
+            return None
+    return None
+
+
+@SPEAKER.rule("verb_before_quote")
+def verb_before_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """The nearest cue before the quotation in its sentence (the ``speaker_before`` rules,
+    tried at each token from the quote back): 'Jane Doe said: "…"', 'As Doe put it, "…"'."""
+    for v in range(q - 1, lo - 1, -1):
+        for rule in SPEAKER_BEFORE:
+            speaker = rule.func(a, frame, v, q, lo)
+            if speaker is not None:
+                return speaker, v, rule.full_name
+    return None
+
+
+@SPEAKER_BEFORE.rule("as_put_it")
+def as_put_it(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speaker | None:
+    """'As Jo Doe put it, "…"': the subject before "put it"."""
+    tokens = frame.tokens
+    if tokens[v].low == "put" and v + 1 < q and tokens[v + 1].low == "it":
+        speaker = a.np_left(frame, v, lo)
+        if speaker is not None and speaker.name:
+            return speaker
+    return None
+
+
+@SPEAKER_BEFORE.rule("according_to")
+def according_to(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speaker | None:
+    """'According to Peskov, the talks were "…"': the name after "according to"."""
+    tokens = frame.tokens
+    if tokens[v].low == "according" and v + 1 < q and tokens[v + 1].low == "to":
+        return a.np_right(frame, v, q)
+    return None
+
+
+@SPEAKER_BEFORE.rule("speech_verb")
+def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speaker | None:
+    """A speech verb before the quote: its subject ('Doe said "…"'), the name after it
+    ('said Doe: "…"'), or the clause's subject ('Doe left and said "…"')."""
+    tokens = frame.tokens
+    between = tokens[v + 1 : q]
+    adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
+    if not a._is_verb(tokens[v], adjacent):
+        return None
+    speaker = a.np_left(frame, v, lo)
+    if speaker is None:
+        speaker = a.np_right(frame, v, q)
+    if speaker is None:
+        speaker = a.clause_subject(frame, lo, v)
+    return speaker
+
+
+@SPEAKER.rule("dash_signature")
+def dash_signature(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """A signature after a dash: '"…" ― Carla Sanchez', '"…" — Putin, speaking to cadets'."""
+    tokens = frame.tokens
+    if q + 2 < len(tokens) and tokens[q + 1].text in _DASHES:
+        signer = a.signature(frame, q + 2)
+        if signer is not None:
+            return signer, q + 1, "speaker.dash_signature"
+    return None
+
+
+@SPEAKER.rule("name_colon")
+def name_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """A name and a colon: 'Frank Newport and Jim Harter: "We found..."'."""
+    tokens = frame.tokens
+    if q - 1 >= lo and tokens[q - 1].text == ":":
+        speaker = a._np_ending_at(frame, q - 2, lo)
+        if speaker is None:
+            speaker = a.clause_subject(frame, lo, q - 1)
+        if speaker is not None:
+            return speaker, q - 1, "speaker.name_colon"
+    return None
+
+
+@SPEAKER.rule("verb_later_in_sentence")
+def verb_later_in_sentence(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """A speech verb later in the sentence: '"common sense" actions ..., Jean-Pierre added.'."""
+    tokens = frame.tokens
+    for v in range(q + 1, hi):
+        tok = tokens[v]
+        if tok.low == _QUOTE:
+            continue
+        if a._is_verb(tok, adjacent=False):
+            speaker = a.speaker_of_verb(frame, v, q + 1, hi)
+            if speaker is not None:
+                return speaker, v, "speaker.verb_later_in_sentence"
+    return None
 
 
 _FEMALE_WORDS = frozenset(
@@ -839,6 +922,53 @@ def _start_index(frame: _Frame, m: Mention, j: int) -> int:
 def _bare_word(word: str) -> str:
     """ "Ministry's" -> "ministry"."""
     return re.sub(r"['’]s?$", "", word).lower()
+
+
+# How sure each rule is of the speaker it finds (before its evidence is weighed).
+_RULE_CONFIDENCE = {
+    "speaker.verb_after_quote": 0.95,
+    "speaker_before.speech_verb": 0.9,
+    "speaker_before.as_put_it": 0.9,
+    "speaker_before.according_to": 0.85,
+    "speaker.dash_signature": 0.9,
+    "speaker.name_colon": 0.85,
+    "speaker.verb_later_in_sentence": 0.7,
+    "speaker.signature_next_line": 0.8,
+    "speaker_context.transcript_label": 0.9,
+    "speaker_context.same_paragraph_before": 0.8,
+    "speaker_context.same_paragraph_after": 0.6,
+    "speaker_context.introduced_with_colon": 0.8,
+    "speaker_context.previous_paragraph": 0.7,
+    "speaker_context.quote_runs_on": 0.75,
+    "speaker_context.digest_intro": 0.75,
+}
+# What reaching the name indirectly costs: a pronoun, a role ("the mayor said"), a surname.
+_VIA_FACTOR = {"pronoun": 0.8, "role": 0.85, "surname": 0.9}
+
+
+def _provenance(
+    quote: ExtractedQuote, speaker: _Speaker, rule: str | None, origin: str | None, cue: str | None
+) -> None:
+    """Fill a quote's provenance: the rule, its cue, a confidence, and where a speaker not
+    named at the cue was resolved from."""
+    quote.rule = rule
+    quote.cue = cue
+    quote.source_description = speaker.description
+    if speaker.name is None or rule is None:
+        quote.confidence = None
+        return
+    quote.confidence = round(
+        _RULE_CONFIDENCE.get(rule, 0.7) * _VIA_FACTOR.get(speaker.via or "", 1.0), 2
+    )
+    indirect = speaker.via is not None or rule.startswith("speaker_context.") or rule.endswith(
+        "signature_next_line"
+    )
+    quote.resolved_from = origin if indirect and origin and origin != quote.sentence else None
+
+
+def _sentence_text(frame: _Frame, bounds: tuple[int, int]) -> str:
+    lo, hi = bounds
+    return frame.text[frame.tokens[lo].start : frame.tokens[hi - 1].end]
 
 
 def _waiting(text: str, paragraph: int, span: QuotedSpan, sentence: str) -> ExtractedQuote:
@@ -935,13 +1065,17 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
     unsigned: list[ExtractedQuote] = []
     # The person a digest of remarks belongs to ("Here are X's comments:"), once announced.
     digest: _Speaker | None = None
+    digest_text = prev_text = ""
     for p, frame in enumerate(attributor.frames):
         found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
+        chosen_by: dict[int, str] = {}  # quote token -> the rule that found its speaker
         for lo, hi in frame.sentences:
             for q in range(lo, hi):
                 if q in frame.quote_at:
-                    speaker, verb = attributor.attribute(frame, q, lo, hi)
+                    speaker, verb, rule_name = attributor.attribute(frame, q, lo, hi)
                     found.append((q, speaker, verb, (lo, hi)))
+                    if rule_name is not None:
+                        chosen_by[q] = rule_name
             attributor.note_subjects(frame, lo, hi)
             for q, speaker, _verb, _ in found:
                 if lo <= q < hi and speaker is not None and speaker.kind == "person":
@@ -949,11 +1083,13 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                     attributor.resolver.named(speaker.name)
         # Carry speakers to unattributed whole sentences in the same paragraph.
         speakers: list[_Speaker | None] = [s for _, s, _, _ in found]
+        how: list[str | None] = [chosen_by.get(q) for q, _, _, _ in found]
+        origin: list[str | None] = [None] * len(found)  # the sentence a carried speaker is from
         for i, (q, _speaker, _verb, _) in enumerate(found):
             span = frame.spans[frame.quote_at[q]]
             labelled = attributor.transcript_speaker(frame.text[span.start : span.end])
             if labelled is not None:
-                speakers[i] = labelled
+                speakers[i], how[i] = labelled, "speaker_context.transcript_label"
         for i, (q, _speaker, _verb, (lo, _hi)) in enumerate(found):
             if speakers[i] is not None:
                 continue
@@ -968,34 +1104,39 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 # quote, but not one to hand to the previous speaker.
                 speakers[i] = _NOBODY
                 continue
-            earlier = [s for s in speakers[:i] if s is not None]
-            later = [s for s in speakers[i + 1 :] if s is not None]
+            earlier = [k for k in range(i) if speakers[k] is not None]
+            later = [k for k in range(i + 1, len(found)) if speakers[k] is not None]
             if earlier:
-                speakers[i] = earlier[-1]
+                k = earlier[-1]
+                speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_before"
+                origin[i] = _sentence_text(frame, found[k][3])
             elif q == 0 and prev_intro is not None:
-                speakers[i] = prev_intro
+                speakers[i], how[i] = prev_intro, "speaker_context.introduced_with_colon"
+                origin[i] = prev_text
             elif (
                 q == 0
                 and prev_par_speaker is not None
                 and (prev_par_open or frame.tokens[0].low == _QUOTE)
             ):
-                speakers[i] = prev_par_speaker
+                speakers[i], how[i] = prev_par_speaker, "speaker_context.previous_paragraph"
+                origin[i] = prev_text
             elif later:
-                speakers[i] = later[0]
+                k = later[0]
+                speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_after"
+                origin[i] = _sentence_text(frame, found[k][3])
         if digest is not None:
             for i in range(len(found)):
                 if speakers[i] is None:
-                    speakers[i] = digest
+                    speakers[i], how[i] = digest, "speaker_context.digest_intro"
+                    origin[i] = digest_text
                     note_fired("speaker_context.digest_intro")
         if frame.tokens and frame.tokens[0].text in _DASHES and p > 0:
             signer = attributor.signature(frame, 1)
             if signer is not None and _only_quotes(attributor.frames[p - 1]):
-                for quote in results:
-                    if quote.paragraph == p - 1:
-                        quote.speaker, quote.speaker_type = signer.name, "person"
-                for quote in unsigned:
+                for quote in [q for q in results if q.paragraph == p - 1] + unsigned:
                     quote.speaker, quote.speaker_type = signer.name, "person"
-                    results.append(quote)
+                    _provenance(quote, signer, "speaker.signature_next_line", frame.text, "—")
+                results.extend(unsigned)
                 results.sort(key=lambda x: (x.paragraph, x.start))
         unsigned = []
         continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
@@ -1003,6 +1144,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             for quote in running_on:
                 quote.speaker = speakers[0].name
                 quote.speaker_type = speakers[0].kind if speakers[0].name else None
+                _provenance(quote, speakers[0], "speaker_context.quote_runs_on", frame.text, None)
                 results.append(quote)
         if not continued or speakers[:1] != [None]:
             running_on = []
@@ -1032,19 +1174,20 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             )
             sent_start = frame.tokens[lo].start
             sent_end = frame.tokens[hi - 1].end
-            results.append(
-                ExtractedQuote(
-                    text=text,
-                    speaker=speaker.name,
-                    speaker_type=speaker.kind if speaker.name else None,
-                    kind=_kind(text, frame, index, same_next),
-                    paragraph=p,
-                    start=span.start,
-                    end=span.end,
-                    sentence=frame.text[sent_start:sent_end],
-                    said_to=attributor.said_to(frame, verb, hi),
-                )
+            quote = ExtractedQuote(
+                text=text,
+                speaker=speaker.name,
+                speaker_type=speaker.kind if speaker.name else None,
+                kind=_kind(text, frame, index, same_next),
+                paragraph=p,
+                start=span.start,
+                end=span.end,
+                sentence=frame.text[sent_start:sent_end],
+                said_to=attributor.said_to(frame, verb, hi),
             )
+            cue = frame.tokens[verb].text if verb >= 0 and how[i] == chosen_by.get(q) else None
+            _provenance(quote, speaker, how[i], origin[i] or attributor.seen_in(speaker), cue)
+            results.append(quote)
         attributed = [s for s in speakers if s is not None]
         if attributed:
             prev_par_speaker = attributed[-1]
@@ -1054,8 +1197,9 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         if not prev_par_open:
             running_on = []
         prev_intro = attributor.introducer(frame)
+        prev_text = frame.text
         if CONTEXT.enabled("digest_intro"):
             owner = digest_intro(frame.tokens, frame.mention_end)
             if owner is not None:
-                digest = attributor.mention_speaker(owner)
+                digest, digest_text = attributor.mention_speaker(owner), frame.text
     return results

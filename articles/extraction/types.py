@@ -95,7 +95,7 @@ class ExtractedQuote:
 
     Provenance: ``cue`` is what marks the words as speech (the speech verb, or
     ":" for a colon); ``rule`` is the full name of the rule that chose the
-    speaker (``"speaker.said_after_quote"``); ``confidence`` (0 to 1) comes from
+    speaker (``"speaker.verb_after_quote"``); ``confidence`` (0 to 1) comes from
     that rule and its evidence; ``resolved_from`` is, for a pronoun, a surname
     or a carried-over speaker, the sentence the speaker was resolved from.
     ``source_description`` keeps an unnamed source's words ("a source close to
@@ -111,11 +111,11 @@ class ExtractedQuote:
     end: int
     sentence: str = ""
     said_to: str | None = None
-    cue: str = ""
-    rule: str = ""
-    confidence: float = 0.0
-    resolved_from: str = ""
-    source_description: str = ""
+    cue: str | None = None
+    rule: str | None = None
+    confidence: float | None = None
+    resolved_from: str | None = None
+    source_description: str | None = None
 
 
 @dataclass
@@ -160,7 +160,7 @@ class ExtractedArticle:
                     "said_to": q.said_to,
                     "cue": q.cue,
                     "rule": q.rule,
-                    "confidence": round(q.confidence, 3),
+                    "confidence": q.confidence,
                     "resolved_from": q.resolved_from,
                     "source_description": q.source_description,
                 }
