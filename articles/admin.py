@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import import_runs, publishing
@@ -327,7 +328,8 @@ class ArticleChildInline(admin.TabularInline):
 
 class MentionInline(ArticleChildInline):
     model = Mention
-    fields = ["person", "role"]
+    fields = ["person", "role", "why"]
+    readonly_fields = ["why"]
     autocomplete_fields = ["person"]
     verbose_name = "person mentioned"
     verbose_name_plural = "people mentioned"
@@ -335,10 +337,63 @@ class MentionInline(ArticleChildInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
 
+    @admin.display(description="why a person")
+    def why(self, obj):
+        if not obj.rule:
+            return "—"
+        confidence = "—" if obj.confidence is None else f"{obj.confidence:.2f}"
+        rule = obj.rule.split(".", 1)[-1].replace("_", " ")
+        return format_html("{} · {} · “{}”", rule, confidence, obj.evidence)
+
+
+def provenance_html(quote: Quote, *, short: bool = False):
+    """How the importer chose a quote's speaker: rule, cue, confidence, and where from."""
+    if not quote.rule:
+        return "—"
+    confidence = "—" if quote.confidence is None else f"{quote.confidence:.2f}"
+    rule = quote.rule.split(".", 1)[-1].replace("_", " ")
+    if short:
+        return format_html("{} · {}", rule, confidence)
+    parts = [format_html("<strong>{}</strong> (confidence {})", rule, confidence)]
+    if quote.cue:
+        parts.append(format_html("cue: “{}”", quote.cue))
+    if quote.resolved_from:
+        parts.append(format_html("speaker resolved from: “{}”", quote.resolved_from))
+    if quote.source_description:
+        parts.append(format_html("unnamed source: “{}”", quote.source_description))
+    return format_html_join(mark_safe("<br>"), "{}", ((p,) for p in parts))
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    """Quotes by how sure the importer is of their speaker."""
+
+    title = "speaker confidence"
+    parameter_name = "confidence"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("hidden", "Below the public floor (hidden until verified)"),
+            ("low", "Low (under 0.7)"),
+            ("medium", "Medium (0.7 to 0.9)"),
+            ("high", "High (0.9 and over)"),
+            ("none", "Not scored (no speaker, or an editor's quote)"),
+        ]
+
+    def queryset(self, request, queryset):
+        bands = {
+            "hidden": Q(pk__in=Quote.objects.low_confidence().values("pk")),
+            "low": Q(confidence__lt=0.7),
+            "medium": Q(confidence__gte=0.7, confidence__lt=0.9),
+            "high": Q(confidence__gte=0.9),
+            "none": Q(confidence__isnull=True),
+        }
+        return queryset.filter(bands[self.value()]) if self.value() in bands else queryset
+
 
 class QuoteInline(ArticleChildInline):
     model = Quote
-    fields = ["text", "speaker", "speaker_organization", "kind", "said_to", "state"]
+    fields = ["text", "speaker", "speaker_organization", "how", "kind", "said_to", "state"]
+    readonly_fields = ["how"]
     autocomplete_fields = ["speaker", "speaker_organization"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}
@@ -346,6 +401,10 @@ class QuoteInline(ArticleChildInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("speaker", "speaker_organization")
+
+    @admin.display(description="how the speaker was found")
+    def how(self, obj):
+        return provenance_html(obj, short=True)
 
 
 class UnreviewedQuotesFilter(admin.SimpleListFilter):
@@ -577,6 +636,7 @@ class QuoteAdmin(HistoryAdmin):
         "__str__",
         "speaker",
         "speaker_organization",
+        "confidence_shown",
         "kind",
         "state",
         "article_link",
@@ -584,6 +644,7 @@ class QuoteAdmin(HistoryAdmin):
     ]
     list_filter = [
         "state",
+        ConfidenceFilter,
         "kind",
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("article__source", admin.RelatedOnlyFieldListFilter),
@@ -592,8 +653,32 @@ class QuoteAdmin(HistoryAdmin):
     list_select_related = ["speaker", "speaker_organization", "article"]
     search_fields = ["text", "sentence"]
     autocomplete_fields = ["speaker", "speaker_organization", "article"]
-    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        "article",
+        "text",
+        "speaker",
+        "speaker_organization",
+        "provenance",
+        "kind",
+        "said_to",
+        "state",
+        "sentence",
+        "paragraph",
+        "start",
+        "end",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["provenance", "created_at", "updated_at"]
     actions = ["verify", "reject", "reassign_speaker"]
+
+    @admin.display(description="how the speaker was found")
+    def provenance(self, obj):
+        return provenance_html(obj)
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence_shown(self, obj):
+        return "—" if obj.confidence is None else f"{obj.confidence:.2f}"
 
     form = QuoteAdminForm
 

@@ -346,8 +346,8 @@ class PreviewMixin(ReaderViewSetMixin):
                 people[row["article_id"]].append(row)
         if ids and (self.action == "retrieve" or self.wants("quotes", "quote_count")):
             rows = (
-                Quote.objects.filter(article_id__in=ids)
-                .exclude(state=Quote.State.REJECTED)
+                Quote.objects.shown()
+                .filter(article_id__in=ids)
                 .order_by("paragraph", "start", "pk")
                 .values(*QUOTE_COLUMNS)
             )

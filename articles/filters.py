@@ -193,7 +193,7 @@ class ArticleFilter(StrictFilterSet):
 
     def filter_has_quotes(self, qs, name, value):
         quoted = Exists(
-            Quote.objects.filter(article=OuterRef("pk")).exclude(state=Quote.State.REJECTED)
+            Quote.objects.shown().filter(article=OuterRef("pk"))
         )
         return qs.filter(quoted if value == "true" else ~quoted)
 

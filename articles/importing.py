@@ -75,6 +75,8 @@ QUOTE_MACHINE_FIELDS = (
     "sentence",
     "said_to",
 )
+# Kept from the extraction and refreshed on re-import; editors never change them.
+QUOTE_PROVENANCE_FIELDS = ("cue", "rule", "confidence", "resolved_from", "source_description")
 
 
 @dataclass
@@ -447,6 +449,11 @@ class _Session:
             "end": eq.end,
             "sentence": eq.sentence,
             "said_to": (eq.said_to or "")[:300],
+            "cue": (eq.cue or "")[:40],
+            "rule": (eq.rule or "")[:80],
+            "confidence": eq.confidence,
+            "resolved_from": eq.resolved_from or "",
+            "source_description": (eq.source_description or "")[:300],
         }
         if eq.speaker and eq.speaker_type == "person":
             machine["speaker_id"] = people.get(eq.speaker) or self.person_id(eq.speaker)
@@ -644,12 +651,20 @@ def _new_person(person: ExtractedPerson) -> Person:
 
 def _new_mentions(article: Article, people: list[ExtractedPerson], ids) -> list[Mention]:
     """Unsaved mentions of each listed person, with the role this article gives them."""
-    wanted: dict[int, str] = {}
+    wanted: dict[int, ExtractedPerson] = {}
     for person in people:
-        wanted.setdefault(ids[person.name], (person.role or "")[:300])
+        wanted.setdefault(ids[person.name], person)
     return [
-        Mention(article=article, person_id=pid, role=role, extracted={"role": role})
-        for pid, role in wanted.items()
+        Mention(
+            article=article,
+            person_id=pid,
+            role=(person.role or "")[:300],
+            extracted={"role": (person.role or "")[:300]},
+            rule=(person.rule or "")[:80],
+            evidence=(person.evidence or "")[:300],
+            confidence=person.confidence,
+        )
+        for pid, person in wanted.items()
     ]
 
 
@@ -734,13 +749,23 @@ class _ArticleUpdater:
             mention, role = existing.get(person_id), fresh.role
             if mention is None:
                 new_mentions.append(fresh)
-            elif (
-                mention.extracted.get("role", mention.role) == mention.role and mention.role != role
-            ):
-                mention.role = role
-                mention.extracted = {"role": role}
-                mention.save(update_fields=["role", "extracted"])
-                self.changed = True
+            else:
+                dirty = False
+                if (
+                    mention.extracted.get("role", mention.role) == mention.role
+                    and mention.role != role
+                ):
+                    mention.role = role
+                    mention.extracted = {"role": role}
+                    dirty = True
+                provenance = {f: getattr(fresh, f) for f in ("rule", "evidence", "confidence")}
+                if any(getattr(mention, f) != v for f, v in provenance.items()):
+                    for f, v in provenance.items():
+                        setattr(mention, f, v)
+                    dirty = True
+                if dirty:
+                    mention.save(update_fields=["role", "extracted", *provenance])
+                    self.changed = True
         if new_mentions:
             Mention.objects.bulk_create(new_mentions)
             self.changed = True

@@ -249,6 +249,11 @@ class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentions")
     role = models.CharField(max_length=300, blank=True)
+    # Provenance: the extraction rule that took this name for a person, the words that
+    # show it, and how sure that rule is (0 to 1; empty for rows an editor made).
+    rule = models.CharField(max_length=80, blank=True, editable=False)
+    evidence = models.CharField(max_length=300, blank=True, editable=False)
+    confidence = models.FloatField(null=True, blank=True, editable=False)
     extracted = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
@@ -260,10 +265,24 @@ class Mention(models.Model):
 
 
 class QuoteQuerySet(models.QuerySet):
+    def shown(self) -> QuoteQuerySet:
+        """Quotes an article shows its readers: not rejected and, until an editor verifies
+        them, not attributed with less confidence than ``NEWSROOM_PUBLIC_MIN_CONFIDENCE``
+        (0 shows them all). Whether the article itself is public is :meth:`visible`'s part."""
+        quotes = self.exclude(state=Quote.State.REJECTED)
+        floor = settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        if floor > 0:
+            quotes = quotes.exclude(state=Quote.State.UNREVIEWED, confidence__lt=floor)
+        return quotes
+
     def visible(self) -> QuoteQuerySet:
-        """Quotes readers may see: not rejected, in a published article."""
-        return self.exclude(state=Quote.State.REJECTED).filter(
-            article__in=Article.objects.published()
+        """Quotes readers may see: :meth:`shown`, in a published article."""
+        return self.shown().filter(article__in=Article.objects.published())
+
+    def low_confidence(self) -> QuoteQuerySet:
+        """Unreviewed quotes whose attribution is below the public floor."""
+        return self.filter(
+            state=Quote.State.UNREVIEWED, confidence__lt=settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
         )
 
     def by_person(self, person: Person) -> QuoteQuerySet:
@@ -301,6 +320,20 @@ class Quote(models.Model):
     end = models.PositiveIntegerField(default=0)
     sentence = LineTextField(blank=True, help_text="The sentence around the quote.")
     said_to = models.CharField(max_length=300, blank=True, help_text="Told whom, or where.")
+    # Provenance, from the extraction: what marks the words as speech, the rule that chose
+    # the speaker, how sure it is, the sentence a pronoun or carried speaker came from, and
+    # an unnamed source's description ("a source close to the Kremlin").
+    cue = models.CharField(max_length=40, blank=True, editable=False)
+    rule = models.CharField(max_length=80, blank=True, editable=False)
+    confidence = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="How sure the importer is of the speaker (0 to 1).",
+    )
+    resolved_from = LineTextField(blank=True, editable=False)
+    source_description = models.CharField(max_length=300, blank=True, editable=False)
     state = models.CharField(
         max_length=20,
         choices=State.choices,

@@ -289,7 +289,7 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         quotes = list(
-            article.quotes.exclude(state=Quote.State.REJECTED).select_related(
+            article.quotes.shown().select_related(
                 "speaker", "speaker_organization"
             )
         )

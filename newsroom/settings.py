@@ -236,4 +236,8 @@ TASKS = {
     }
 }
 # A run whose worker has shown no sign of life for this long is taken over by another.
+# Unreviewed quotes attributed with less confidence than this (0 to 1; from the rule that
+# chose the speaker) stay off the public site and API until an editor verifies them.
+# 0 shows them all.
+NEWSROOM_PUBLIC_MIN_CONFIDENCE = float(os.environ.get("NEWSROOM_PUBLIC_MIN_CONFIDENCE", "0.6"))
 NEWSROOM_IMPORT_STALE_SECONDS = int(os.environ.get("NEWSROOM_IMPORT_STALE_SECONDS", "60"))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import lexicon as lx
@@ -155,6 +155,9 @@ class Mention:
     evidence: bool = False
     name_parts: list[str] = field(default_factory=list)
     outer_start: int = -1
+    # Which rule vouched for the name, and the words that show it ("Mayor Jane Doe said").
+    why: str = ""
+    shown_by: str = ""
 
 
 def _is_name_token(tok: Token) -> bool:
@@ -550,12 +553,11 @@ def _scan_paragraph(
         honorific = first > 0 and tokens[first - 1].low in _HONORIFICS
         # A role of the "X of Y" form alone is weak: "director of the UCLA Anderson Forecast".
         evidence = (role is not None and of_role is None) or honorific
+        why = "people.honorific" if honorific else "people.role" if evidence else ""
         prev = first - 1
         if k > 0 and not role and not honorific:
             # An unexplained capitalised prefix ("Elysee", "Western"): weak.
-            evidence = False
-        if not evidence and len(name_idx) >= 2 and _given_name_first(tokens, name_idx, lower_words):
-            evidence = True
+            evidence, why = False, ""
         if not evidence and not tokens[name_idx[-1]].possessive:
             nxt = name_idx[-1] + 1
             evidence = (
@@ -563,6 +565,11 @@ def _scan_paragraph(
                 or (_speech_before(tokens, prev) and (nxt >= n or not tokens[nxt].is_word))
                 or _speech_after_appositive(tokens, nxt)
             )
+            why = "people.speaks" if evidence else ""
+        if not evidence and len(name_idx) >= 2 and _given_name_first(tokens, name_idx, lower_words):
+            evidence, why = True, "people.given_name_first"
+        shown_start = tokens[prev if honorific else role_start]
+        shown_end = tokens[min(n - 1, name_idx[-1] + (1 if why == "people.speaks" else 0))]
         mentions.append(
             Mention(
                 index,
@@ -577,6 +584,8 @@ def _scan_paragraph(
                 evidence=evidence,
                 name_parts=parts,
                 outer_start=tokens[role_start].start,
+                why=why,
+                shown_by=text[shown_start.start : shown_end.end] if why else "",
             )
         )
     return mentions
@@ -632,6 +641,8 @@ class _Person:
     role: str | None
     forms: list[str]
     keys: set[str]
+    why: str = ""
+    shown_by: str = ""
 
     @property
     def surname_key(self) -> str:
@@ -721,6 +732,8 @@ def _group(
             p.parts = list(m.name_parts)
         if m.name not in p.forms:
             p.forms.append(m.name)
+        if not p.why and m.why:
+            p.why, p.shown_by = m.why, m.shown_by
         if p.role is None and m.role:
             p.role = m.role
     return people, owner
@@ -774,6 +787,16 @@ def description_after(tokens: list[Token], i: int) -> tuple[str | None, int]:
     return " ".join(t.text for t in tokens[i:j]), j
 
 
+# How sure each kind of evidence makes us that a name is a person's.
+_PERSON_CONFIDENCE = {
+    "people.role": 0.95,
+    "people.honorific": 0.95,
+    "people.speaks": 0.9,
+    "people.given_name_first": 0.8,
+    "people.surname_alone_elsewhere": 0.7,
+}
+
+
 @dataclass
 class Scan:
     """Everything :func:`scan` found: tokens per paragraph, mentions and people."""
@@ -798,7 +821,17 @@ def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
     for p in grouped:
         name = " ".join(p.parts)
         aliases = [f for f in p.forms if f != name]
-        people.append(ExtractedPerson(name=name, role=p.role, aliases=aliases))
+        why = p.why or "people.surname_alone_elsewhere"
+        people.append(
+            ExtractedPerson(
+                name=name,
+                role=p.role,
+                aliases=aliases,
+                evidence=p.shown_by,
+                rule=why,
+                confidence=_PERSON_CONFIDENCE.get(why, 0.6),
+            )
+        )
     names = {id(p): " ".join(p.parts) for p in grouped}
     for m in mentions:
         p = owner.get(id(m))
@@ -820,7 +853,4 @@ def extract_people(paragraphs: list[str]) -> list[ExtractedPerson]:
     ``aliases`` and the first title or job the text gives is ``role``.
     Organisations and places are not returned. Pure function.
     """
-    return [
-        ExtractedPerson(name=p.name, role=p.role, aliases=list(p.aliases))
-        for p in scan(paragraphs).people
-    ]
+    return [replace(p, aliases=list(p.aliases)) for p in scan(paragraphs).people]

@@ -67,9 +67,10 @@ class ExtractedPerson:
 
     ``name`` is the fullest form seen ("Joe Biden"); ``aliases`` are the other
     forms the text uses for the same person ("Biden"); ``role`` is the title or
-    description the text gives ("U.S. President"), or None. ``evidence`` says
-    why this is taken for a person ("title before the name: President", "speaks:
-    said"); ``rule`` names the rule that listed them.
+    description the text gives ("U.S. President"), or None. ``evidence`` is the
+    words that show this is a person ("President Dmitry Medvedev", "Jane Doe
+    said"); ``rule`` names the rule they satisfy ("people.role", "people.speaks");
+    ``confidence`` (0 to 1) comes from that rule.
     """
 
     name: str
@@ -77,6 +78,7 @@ class ExtractedPerson:
     aliases: list[str] = field(default_factory=list)
     evidence: str = ""
     rule: str = ""
+    confidence: float | None = None
 
 
 @dataclass
@@ -147,6 +149,7 @@ class ExtractedArticle:
                     "aliases": list(p.aliases),
                     "evidence": p.evidence,
                     "rule": p.rule,
+                    "confidence": p.confidence,
                 }
                 for p in self.people
             ],
