@@ -7,7 +7,13 @@ imported half-made. So nothing here imports ``rest_framework.views`` at module l
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+import logging
+from http import HTTPStatus
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -15,7 +21,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+logger = logging.getLogger(__name__)
+
 FIELDS_PARAM = "fields"
+# DRF's URL_FORMAT_OVERRIDE: accepted (json only) so that ?format=json links keep working.
+FORMAT_PARAM = "format"
 
 API_DESCRIPTION = """
 Read-only access to Newsroom's published articles, the people named in them, their quotes and
@@ -25,8 +35,11 @@ the sources (outlets, agencies, organisations).
 * **Pagination**: `page` (from 1) and `page_size` (1 to 100, default 20). Pages are stable: every
   ordering ends with the id.
 * **Sparse fields**: `fields=headline,slug,published_at` returns only those fields of each item.
-* **Search**: `q` is full-text search (PostgreSQL, English stemming, `"phrases"`, `or`, `-word`);
-  results come best first unless `ordering` is given.
+* **Strict parameters**: an unknown parameter name, a parameter given twice or a value the
+  endpoint cannot use is a 400 naming the parameter, never silently ignored.
+* **Search**: `search` is full-text search (`q` is its alias): words (all must match),
+  `"a phrase"`, `or` between alternatives, `-word` to exclude; results come best first unless
+  `ordering` is given. English stemming on PostgreSQL.
 * **Conditional GET**: responses carry `ETag` (exact: a hash of the body) and `Last-Modified`
   (newest change among the rows shown); send `If-None-Match` or `If-Modified-Since` for a 304.
   Public responses are `Cache-Control: public, max-age=60`.
@@ -34,10 +47,14 @@ the sources (outlets, agencies, organisations).
   `API_ANON_RATE` setting); over it they get 429 with `Retry-After` (seconds). Authenticated
   staff are not limited.
 * **CORS**: any origin may GET (no credentials).
-* **Errors** (400, 403, 404, 405, 429) share one shape:
-  `{"error": {"status": 400, "code": "invalid", "message": "...", "details": {...}}}`; `details`
-  maps each bad parameter to its messages.
+* **Errors** are problem details (RFC 9457), `Content-Type: application/problem+json`:
+  `{"type", "title", "status", "detail", "instance", "code"}`, plus `parameter` and `errors`
+  (each `{parameter, detail}`) for a bad query parameter, `retry_after` for 429 and 503.
 """
+
+
+class PageNotFound(exceptions.NotFound):
+    parameter = "page"
 
 
 class ReaderPagination(PageNumberPagination):
@@ -47,6 +64,16 @@ class ReaderPagination(PageNumberPagination):
     max_page_size = 100
     page_query_description = "Page number, from 1."
     page_size_query_description = "Items per page, from 1 to 100 (default 20)."
+
+    @property
+    def query_params(self) -> tuple[str, ...]:
+        return (self.page_query_param, self.page_size_query_param)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise PageNotFound(exc.detail) from None
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, "1")
@@ -128,8 +155,61 @@ class ReaderAnonThrottle(AnonRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-def error_body(status_code: int, code: str, message: str, details=None) -> dict:
-    return {"error": {"status": status_code, "code": code, "message": message, "details": details}}
+# --- errors: RFC 9457 problem details ------------------------------------------------------
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+INVALID_PARAMETER = "invalid-parameter"
+# Problem types of our own, each documented at /api/problems/<name>/. Every other error is
+# "about:blank": nothing to it beyond its HTTP status, whose phrase is then the title.
+PROBLEM_TYPES = {
+    INVALID_PARAMETER: (
+        "Invalid query parameter",
+        "A query parameter is unknown to this endpoint, given twice, or has a value the "
+        "endpoint cannot use (a malformed date, an unknown slug or choice, a page size over "
+        "100...). `parameter` names the first such parameter and `errors` lists every one, "
+        "each as {parameter, detail}. Nothing is returned or changed; fix the request and "
+        "send it again.",
+    ),
+}
+RETRY_AFTER_UNAVAILABLE = 30
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The database cannot be reached; try again shortly."
+    default_code = "service_unavailable"
+
+
+def problem_response(
+    request, status_code: int, code: str, detail: str, *, kind: str | None = None, **members
+) -> JsonResponse:
+    """A problem details response (RFC 9457) outside DRF's views (unknown /api/ paths)."""
+    body = problem_body(request, status_code, code, detail, kind=kind, **members)
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_body(
+    request, status_code: int, code: str, detail: str, *, kind: str | None = None, **members
+) -> dict:
+    """RFC 9457 members (type, title, status, detail, instance) plus ours (code, ...).
+
+    ``kind`` names one of PROBLEM_TYPES; without it the type is about:blank and the title the
+    status phrase, as RFC 9457 section 4.2.1 asks.
+    """
+    if kind is None:
+        type_uri, title = "about:blank", HTTPStatus(status_code).phrase
+    else:
+        type_uri = request.build_absolute_uri(reverse("api:problem", args=[kind]))
+        title = PROBLEM_TYPES[kind][0]
+    return {
+        "type": type_uri,
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "instance": request.get_full_path(),
+        "code": code,
+        **members,
+    }
 
 
 def _summary(detail) -> str:
@@ -147,29 +227,71 @@ DEFAULT_CODES = {
 
 
 def exception_handler(exc, context):
-    """DRF's handler (status, Retry-After...) with every error in one JSON shape."""
+    """DRF's handler (status, Retry-After, WWW-Authenticate...), answering problem details.
+
+    A database that cannot be reached (or a statement cut off by its timeout) is a 503 with
+    Retry-After, not Django's HTML 500. Other unexpected errors stay Django's to log and answer.
+    """
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("API request failed on the database: %s", exc)
+        exc = ServiceUnavailable()
+        exc.wait = RETRY_AFTER_UNAVAILABLE
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    detail = response.data
+    request = context["request"]
+    members = {}
+    kind = None
     if isinstance(exc, exceptions.ValidationError):
-        message = "Invalid query parameters: " + _summary(detail)
-        code, details = "invalid", detail
+        kind, code = INVALID_PARAMETER, "invalid"
+        errors = [
+            {"parameter": name, "detail": _summary(messages)}
+            for name, messages in (
+                exc.detail.items() if isinstance(exc.detail, dict) else [(None, exc.detail)]
+            )
+        ]
+        detail = "; ".join(
+            f"{error['parameter']}: {error['detail']}" if error["parameter"] else error["detail"]
+            for error in errors
+        )
+        members = {"parameter": errors[0]["parameter"], "errors": errors}
     else:
         # Django's Http404 and PermissionDenied arrive unconverted: take their DRF codes.
         code = getattr(getattr(exc, "detail", None), "code", None) or DEFAULT_CODES.get(
             response.status_code, "error"
         )
-        message, details = _summary(getattr(exc, "detail", detail)), None
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            details = {"retry_after": int(exc.wait + 0.999)}
-    response.data = error_body(response.status_code, code, message, details)
+        detail = _summary(getattr(exc, "detail", response.data))
+        parameter = getattr(exc, "parameter", None)
+        if parameter is not None:
+            members["parameter"] = parameter
+        if isinstance(exc, exceptions.Throttled | ServiceUnavailable) and exc.wait is not None:
+            members["retry_after"] = int(exc.wait + 0.999)
+            response["Retry-After"] = str(members["retry_after"])
+    response.data = problem_body(request, response.status_code, code, detail, kind=kind, **members)
+    response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
 
 def not_found(request, *args, **kwargs):
     """Any other path under /api/: the API's own 404 (not the site's HTML page)."""
-    message = "No such endpoint. The API's documentation is at /api/docs/."
-    return JsonResponse(error_body(404, "not_found", message), status=404)
+    detail = "No such endpoint. The API's documentation is at /api/docs/."
+    return problem_response(request, 404, "not_found", detail)
+
+
+def problem_type(request, name):
+    """What a problem type of ours means, for people following its ``type`` URI."""
+    if name not in PROBLEM_TYPES:
+        return not_found(request)
+    title, description = PROBLEM_TYPES[name]
+    return HttpResponse(
+        format_html(
+            "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>"
+            '<p>See the <a href="{}">API documentation</a>.</p>',
+            title,
+            title,
+            description,
+            reverse("api:docs"),
+        )
+    )

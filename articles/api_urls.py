@@ -37,5 +37,6 @@ urlpatterns = [
         name="schema",
     ),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("problems/<slug:name>/", api_plumbing.problem_type, name="problem"),
     re_path(r"^", api_plumbing.not_found),
 ]

@@ -1,0 +1,155 @@
+"""The reader API's conventions (issue #13): parameter names, search syntax, person names,
+paging, problem details. Everything here is asserted on the JSON and headers clients see."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ArticleFactory, MentionFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def slugs(response):
+    return [item["slug"] for item in results(response)]
+
+
+def problem(response, status):
+    """The problem details of an error response (RFC 9457)."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = json.loads(response.content)
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"]
+    return body
+
+
+# --- parameter names --------------------------------------------------------------------------
+
+
+def test_search_is_the_search_parameter_and_q_its_alias(api):
+    hit = ArticleFactory(published=True, headline="Harvest festival opens")
+    ArticleFactory(published=True, headline="Budget vote delayed")
+    QuoteFactory(article=hit, text="The harvest was good")
+    assert slugs(api.get("/api/v1/articles/?search=harvest")) == [hit.slug]
+    assert slugs(api.get("/api/v1/articles/?q=harvest")) == [hit.slug]
+    assert [q["text"] for q in results(api.get("/api/v1/quotes/?search=harvest"))] == [
+        "The harvest was good"
+    ]
+
+
+def test_search_and_its_alias_together_are_a_400(api):
+    body = problem(api.get("/api/v1/articles/?search=harvest&q=budget"), 400)
+    assert body["parameter"] == "q"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/articles/?serach=harvest",
+        "/api/v1/quotes/?speakr=x",
+        "/api/v1/people/?nmae=ann",
+        "/api/v1/sources/?utm_source=newsletter",
+        "/api/v1/articles/?page=1&cachebuster=123",
+    ],
+)
+def test_unknown_parameter_names_are_a_400_naming_them(api, url):
+    ArticleFactory(published=True)
+    name = url.rsplit("&", 1)[-1].split("?")[-1].split("=")[0]
+    body = problem(api.get(url), 400)
+    assert body["parameter"] == name
+    assert name in body["detail"]
+
+
+def test_a_parameter_given_twice_is_a_400(api):
+    body = problem(api.get("/api/v1/articles/?page=1&page=2"), 400)
+    assert body["parameter"] == "page"
+
+
+def test_format_json_is_accepted_and_other_formats_refused(api):
+    ArticleFactory(published=True)
+    assert len(results(api.get("/api/v1/articles/?format=json"))) == 1
+    assert problem(api.get("/api/v1/articles/?format=xml"), 400)["parameter"] == "format"
+
+
+def test_unknown_parameters_make_no_cache_entry_and_order_does_not_matter(api, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    ArticleFactory(published=True)
+    assert api.get("/api/v1/articles/?x=1").status_code == 400
+    first = api.get("/api/v1/articles/?page_size=5&fields=slug")
+    assert first["X-Page-Cache"] == "miss"
+    assert api.get("/api/v1/articles/?fields=slug&page_size=5")["X-Page-Cache"] == "hit"
+    assert api.get("/api/v1/articles/?x=2").status_code == 400
+
+
+def nested_urls():
+    article = ArticleFactory(published=True)
+    person = MentionFactory(article=article).person
+    QuoteFactory(article=article, speaker=person)
+    return {
+        "{article_slug}": article.slug,
+        "{person_slug}": person.slug,
+        "{source_slug}": article.source.slug,
+        "{slug}": article.slug,
+        "{id}": "1",
+    }
+
+
+def test_every_documented_parameter_is_accepted_and_only_those(api):
+    """The names the schema lists for each list endpoint are exactly the names it accepts."""
+    values = nested_urls()
+    schema = json.loads(api.get("/api/schema/?format=json").content)
+    checked = 0
+    for path, operations in schema["paths"].items():
+        if "{slug}" in path or "{id}" in path or path == "/api/v1/":
+            continue
+        documented = sorted(
+            p["name"] for p in operations["get"].get("parameters", []) if p["in"] == "query"
+        )
+        url = path
+        for placeholder, value in values.items():
+            url = url.replace(placeholder, value)
+        body = problem(api.get(url, {"no_such_parameter": "1"}), 400)
+        known = body["detail"].split("This endpoint knows: ")[1].rstrip(".").split(", ")
+        assert sorted(known) == documented, path
+        checked += 1
+    assert checked == 7
+
+
+# --- orderings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/people/?ordering=quote_count",
+        "/api/v1/people/?ordering=-article_count",
+        "/api/v1/sources/?ordering=article_count",
+    ],
+)
+def test_orderings_by_uncounted_totals_are_refused(api, url):
+    assert problem(api.get(url), 400)["parameter"] == "ordering"
+
+
+def test_people_and_sources_order_by_name(api):
+    article = ArticleFactory(published=True)
+    for name in ("Cara Bell", "Ann Lee", "Bob Ray"):
+        MentionFactory(article=article, person__name=name)
+    names = [p["name"] for p in results(api.get("/api/v1/people/?ordering=-name"))]
+    assert names == ["Cara Bell", "Bob Ray", "Ann Lee"]
