@@ -153,3 +153,15 @@ def test_people_and_sources_order_by_name(api):
         MentionFactory(article=article, person__name=name)
     names = [p["name"] for p in results(api.get("/api/v1/people/?ordering=-name"))]
     assert names == ["Cara Bell", "Bob Ray", "Ann Lee"]
+
+
+# --- search syntax --------------------------------------------------------------------------
+
+
+def test_search_excludes_a_minus_word_through_the_api(api):
+    """Issue #13: on SQLite `q=Kharkiv -Kremlin` returned only the Kremlin article."""
+    alone = ArticleFactory(published=True, headline="Shelling in Kharkiv")
+    ArticleFactory(published=True, headline="Kremlin comments on Kharkiv")
+    ArticleFactory(published=True, headline="Kremlin meeting")
+    assert slugs(api.get("/api/v1/articles/", {"search": "Kharkiv -Kremlin"})) == [alone.slug]
+    assert slugs(api.get("/api/v1/articles/", {"q": "Kharkiv -Kremlin"})) == [alone.slug]
