@@ -165,3 +165,70 @@ def test_search_excludes_a_minus_word_through_the_api(api):
     ArticleFactory(published=True, headline="Kremlin meeting")
     assert slugs(api.get("/api/v1/articles/", {"search": "Kharkiv -Kremlin"})) == [alone.slug]
     assert slugs(api.get("/api/v1/articles/", {"q": "Kharkiv -Kremlin"})) == [alone.slug]
+
+
+# --- person names ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def zelenskyy_and_trumps():
+    article = ArticleFactory(published=True)
+    zelenskyy = MentionFactory(article=article, person__name="Volodymyr Zelenskyy").person
+    donald = MentionFactory(article=article, person__name="Donald J. Trump").person
+    donald.variants.create(name="The Donald")
+    melania = MentionFactory(
+        article=ArticleFactory(published=True), person__name="Melania Knavs"
+    ).person
+    melania.variants.create(name="Melania Trump")
+    MentionFactory(article=article, person__name="Trumpeter Swan")
+    quotes = {
+        person.slug: QuoteFactory(article=article, speaker=person).pk
+        for person in (zelenskyy, donald, melania)
+    }
+    return zelenskyy, donald, melania, quotes
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("zelensky", ["Volodymyr Zelenskyy"]),  # another spelling of the surname
+        ("Zelenskiy", ["Volodymyr Zelenskyy"]),
+        ("volodymyr zel", ["Volodymyr Zelenskyy"]),
+        ("trump", ["Donald J. Trump", "Melania Knavs", "Trumpeter Swan"]),  # word prefixes
+        ("the donald", ["Donald J. Trump"]),  # a variant
+        ("knavs", ["Melania Knavs"]),
+        ("swan", ["Trumpeter Swan"]),
+        ("putin", []),
+    ],
+)
+def test_people_name_filter_matches_spellings_variants_and_surnames(
+    api, zelenskyy_and_trumps, name, expected
+):
+    names = [person["name"] for person in results(api.get("/api/v1/people/", {"name": name}))]
+    assert names == expected
+
+
+def test_speaker_filter_takes_a_slug_a_surname_or_a_variant(api, zelenskyy_and_trumps):
+    zelenskyy, donald, melania, quotes = zelenskyy_and_trumps
+
+    def ids(speaker):
+        return sorted(q["id"] for q in results(api.get("/api/v1/quotes/", {"speaker": speaker})))
+
+    assert ids(donald.slug) == [quotes[donald.slug]]
+    # Whole words: "trump" is Donald's surname and in Melania's variant, not "Trumpeter".
+    assert ids("trump") == sorted([quotes[donald.slug], quotes[melania.slug]])
+    assert ids("Zelensky") == [quotes[zelenskyy.slug]]
+    assert ids("Melania Trump") == [quotes[melania.slug]]
+    body = problem(api.get("/api/v1/quotes/", {"speaker": "putin"}), 400)
+    assert body["parameter"] == "speaker"
+
+
+def test_article_person_filter_takes_a_name_and_lists_an_article_once(api, zelenskyy_and_trumps):
+    zelenskyy, donald, melania, quotes = zelenskyy_and_trumps
+    first = zelenskyy.mentions.get().article
+    MentionFactory(article=first, person=melania)
+    both = results(api.get("/api/v1/articles/", {"person": "trump"}))
+    # The first article names Donald and Melania, the second Melania: each listed once.
+    assert len(both) == 2
+    assert len({article["slug"] for article in both}) == 2
+    assert len(results(api.get("/api/v1/articles/", {"person": "zelensky"}))) == 1
