@@ -123,6 +123,16 @@ class ReaderAutoSchema(AutoSchema):
             )
         return parameters
 
+    def get_auth(self):
+        """Only article lists say how to authenticate: ``?status=`` is for staff.
+
+        Everything else answers the same with or without credentials, so Swagger UI shows no
+        padlock there (drf-spectacular would list the session and token schemes everywhere).
+        """
+        if isinstance(self.view, PreviewMixin) and getattr(self.view, "action", None) == "list":
+            return super().get_auth()
+        return []
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         error = {
@@ -356,7 +366,7 @@ def visible_or_404(queryset, what: str, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         ((field, value),) = lookup.items()
-        raise exceptions.NotFound(f"No {what} readers may see has the {field} “{value}”.") from None
+        raise exceptions.NotFound(f"No {what} has the {field} “{value}”.") from None
 
 
 class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -369,8 +379,9 @@ class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
             return super().get_object()
         except Http404:
             field = self.lookup_url_kwarg or self.lookup_field
+            label = "id" if field == "pk" else field
             raise exceptions.NotFound(
-                f"No {self.what} readers may see has the {field} “{self.kwargs[field]}”."
+                f"No {self.what} has the {label} “{self.kwargs[field]}”."
             ) from None
 
     def retrieve(self, request, *args, **kwargs):
@@ -507,7 +518,7 @@ def quote_changed_at(quote):
 class QuoteViewSet(ReaderReadOnlyViewSet):
     """Quotes readers may see: never rejected ones, only from published articles."""
 
-    what = "quote"
+    what = "visible quote of a published article"
     serializer_class = QuoteSerializer
     filterset_class = filters.QuoteFilter
     lookup_value_regex = "[0-9]+"
@@ -552,7 +563,7 @@ def people_queryset():
 class PersonViewSet(ReaderReadOnlyViewSet):
     """People named or quoted in published articles, with their name variants and counts."""
 
-    what = "person"
+    what = "person in a published article"
     serializer_class = PersonSerializer
     filterset_class = filters.PersonFilter
     lookup_field = "slug"
@@ -593,7 +604,7 @@ def sources_queryset():
 class SourceViewSet(ReaderReadOnlyViewSet):
     """Outlets, agencies and organisations of published articles and quotes."""
 
-    what = "source"
+    what = "source of a published article"
     serializer_class = SourceSerializer
     filterset_class = filters.SourceFilter
     lookup_field = "slug"
@@ -621,7 +632,11 @@ class PersonQuoteViewSet(NestedQuotesMixin, mixins.ListModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return quotes_queryset().none()
-        person = visible_or_404(filters.visible_people(), "person", slug=self.kwargs["person_slug"])
+        person = visible_or_404(
+            filters.visible_people(),
+            "person in a published article",
+            slug=self.kwargs["person_slug"],
+        )
         return quotes_queryset().filter(speaker=person)
 
 
