@@ -42,8 +42,12 @@ Read-only access to Newsroom's published articles, the people named in them, the
 the sources (outlets, agencies, organisations).
 
 * **Versioned** under `/api/v1/`. Every write method (POST, PUT, PATCH, DELETE) answers 405.
-* **Pagination**: `page` (from 1) and `page_size` (1 to 100, default 20). Pages are stable: every
-  ordering ends with the id.
+* **Pagination**: `page` (from 1, or `last`) and `page_size` (1 to 100, default 20). Pages are
+  stable: every ordering ends with the id. Numbered pages reach the first 10,000 items; for any
+  depth follow `next_cursor` (or start with an empty `cursor=`): cursor pages carry `next` and
+  no counts, go forward only, and are not available with `search` or `ordering=speaker`.
+* **People by name**: `person` and `speaker` take a slug or a name in any spelling, a name
+  variant or the surname alone (`speaker=putin`).
 * **Sparse fields**: `fields=headline,slug,published_at` returns only those fields of each item.
 * **Strict parameters**: an unknown parameter name, a parameter given twice or a value the
   endpoint cannot use is a 400 naming the parameter, never silently ignored.
