@@ -231,14 +231,21 @@ class ReaderViewSetMixin:
         self.check_parameter_names(request)
 
     def known_parameters(self) -> list[str]:
-        """The query parameter names this endpoint documents, in the schema's order."""
+        """The query parameter names this endpoint documents: its filters, its paging (lists)
+        and the parameters ReaderAutoSchema adds (``fields``, ``format``...), read from the
+        schema inspector itself so that what is documented and what is accepted are one list.
+        """
         names = []
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             names += list(filterset_class.base_filters)
         if self.action == "list" and self.paginator is not None:
             names += list(self.paginator.query_params)
-        return [*names, FIELDS_PARAM, FORMAT_PARAM]
+        # A fresh inspector: the one on the class is shared between requests (and threads).
+        inspector = type(self.schema)()
+        inspector.view, inspector.method = self, "GET"
+        names += [parameter.name for parameter in inspector.get_override_parameters()]
+        return names
 
     def check_parameter_names(self, request):
         """400 for a parameter this endpoint does not know, or one given twice.
