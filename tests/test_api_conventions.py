@@ -469,3 +469,20 @@ def test_a_cursor_page_skips_the_count(api, django_assert_num_queries):
     with django_assert_num_queries(1):  # the page; the numbered page also counts
         data = api.get(f"/api/v1/quotes/?cursor={token}&page_size=1").json()
     assert len(data["results"]) == 1
+
+
+def test_an_unexpected_error_is_a_500_problem_under_api_only(monkeypatch, rf):
+    from articles import api as api_views
+    from articles.api_plumbing import server_error
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api_views.ArticleViewSet, "get_queryset", broken)
+    response = APIClient(raise_request_exception=False).get("/api/v1/articles/")
+    body = problem(response, 500)
+    assert body["code"] == "server_error"
+    assert "a bug" not in body["detail"]
+    site = server_error(rf.get("/articles/"))
+    assert site.status_code == 500
+    assert not site["Content-Type"].startswith("application/problem+json")
