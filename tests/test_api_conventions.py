@@ -276,7 +276,9 @@ def test_writes_are_a_405_problem_with_allow(api):
 
 def test_a_bad_token_is_a_401_problem(api):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
-    assert problem(api.get("/api/v1/articles/"), 401)["code"] == "authentication_failed"
+    response = api.get("/api/v1/articles/")
+    assert problem(response, 401)["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_database_down_is_a_503_problem_with_retry_after(api, monkeypatch):
