@@ -4,9 +4,11 @@ Readers see published articles whose time has come (``Article.objects.published(
 quotes (never rejected ones), people and sources appearing in them. Staff with the right to
 view articles may add ``?status=`` to article lists to see drafts. Every write method is 405.
 
-Around every response: one JSON error shape (articles.api_plumbing), strict query
-parameters (400 with a message, never 500), ETag/Last-Modified with 304, Cache-Control,
-an anonymous rate limit (429 with Retry-After), sparse fields (``?fields=``).
+Around every response: errors as problem details (RFC 9457, articles.api_plumbing), strict
+query parameters (an unknown name, a repeated one or a bad value is a 400 naming it, never a
+500 or a silently ignored filter), ETag/Last-Modified with 304, Cache-Control, an anonymous
+rate limit (429 with Retry-After), sparse fields (``?fields=``), numbered pages and cursors
+(articles.api_plumbing.ReaderPagination).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text=(
             "Machine-readable: invalid, not_found, method_not_allowed, permission_denied, "
-            "throttled, service_unavailable..."
+            "authentication_failed, throttled, service_unavailable, server_error."
         )
     )
     parameter = serializers.CharField(
