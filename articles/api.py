@@ -4,21 +4,23 @@ Readers see published articles whose time has come (``Article.objects.published(
 quotes (never rejected ones), people and sources appearing in them. Staff with the right to
 view articles may add ``?status=`` to article lists to see drafts. Every write method is 405.
 
-Around every response: one JSON error shape (articles.api_plumbing), strict query
-parameters (400 with a message, never 500), ETag/Last-Modified with 304, Cache-Control,
-an anonymous rate limit (429 with Retry-After), sparse fields (``?fields=``).
+Around every response: errors as problem details (RFC 9457, articles.api_plumbing), strict
+query parameters (an unknown name, a repeated one or a bad value is a 400 naming it, never a
+500 or a silently ignored filter), ETag/Last-Modified with 304, Cache-Control, an anonymous
+rate limit (429 with Retry-After), sparse fields (``?fields=``), numbered pages and cursors
+(articles.api_plumbing.ReaderPagination).
 """
 
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.openapi import AutoSchema
@@ -27,7 +29,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from . import filters
-from .api_plumbing import FIELDS_PARAM, JSONOnlyNegotiation
+from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSONOnlyNegotiation
 from .models import Article, Mention, Quote
 from .serializers import (
     ArticleDetailSerializer,
@@ -45,24 +47,50 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # --- schema -------------------------------------------------------------------------------
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ProblemErrorSerializer(serializers.Serializer):
+    parameter = serializers.CharField(help_text="The query parameter.")
+    detail = serializers.CharField(help_text="What is wrong with it.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """Problem details (RFC 9457), the body of every error, as application/problem+json."""
+
+    type = serializers.CharField(
+        help_text=(
+            "The problem type: `about:blank` (nothing beyond the HTTP status), or a URI whose "
+            "page explains it (`/api/problems/invalid-parameter/`)."
+        )
+    )
+    title = serializers.CharField(help_text="The problem type in a few words.")
     status = serializers.IntegerField(help_text="The HTTP status.")
-    code = serializers.CharField(help_text="Machine-readable: invalid, not_found, throttled...")
-    message = serializers.CharField(help_text="What went wrong, for people.")
-    details = serializers.JSONField(
-        allow_null=True, help_text="Per parameter messages (400), retry_after seconds (429)."
+    detail = serializers.CharField(help_text="What went wrong this time, for people.")
+    instance = serializers.CharField(help_text="The path and query that were asked for.")
+    code = serializers.CharField(
+        help_text=(
+            "Machine-readable: invalid, not_found, method_not_allowed, permission_denied, "
+            "authentication_failed, throttled, service_unavailable, server_error."
+        )
+    )
+    parameter = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="The offending query parameter (400; 404 for a page past the end).",
+    )
+    errors = ProblemErrorSerializer(
+        many=True, required=False, help_text="Every offending parameter (400)."
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds to wait before trying again (429, 503)."
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
-
 ERROR_RESPONSES = {
-    400: "A query parameter is invalid; `details` names it.",
+    400: "A query parameter is unknown, repeated or invalid; `parameter` names it.",
+    401: "A token was sent and is not valid (send none to read as the public).",
     404: "No such item, or not one readers may see.",
     405: "The API is read-only.",
     429: "Anonymous rate limit reached; retry after `Retry-After` seconds.",
+    503: "The database cannot be reached; retry after `Retry-After` seconds.",
 }
 
 
@@ -88,21 +116,39 @@ class ReaderAutoSchema(AutoSchema):
                     ),
                 )
             )
+            parameters.append(
+                OpenApiParameter(
+                    FORMAT_PARAM,
+                    {"type": "string", "enum": ["json"]},
+                    description="The API answers JSON whatever this says; only `json` is valid.",
+                )
+            )
         return parameters
+
+    def get_auth(self):
+        """Only article lists say how to authenticate: ``?status=`` is for staff.
+
+        Everything else answers the same with or without credentials, so Swagger UI shows no
+        padlock there (drf-spectacular would list the session and token schemes everywhere).
+        """
+        if isinstance(self.view, PreviewMixin) and getattr(self.view, "action", None) == "list":
+            return super().get_auth()
+        return []
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        error = self.resolve_serializer(ErrorSerializer, direction).ref
+        error = {
+            PROBLEM_CONTENT_TYPE: {
+                "schema": self.resolve_serializer(ProblemSerializer, direction).ref
+            }
+        }
         for code, description in ERROR_RESPONSES.items():
-            responses.setdefault(
-                str(code),
-                {"content": {"application/json": {"schema": error}}, "description": description},
-            )
+            responses.setdefault(str(code), {"content": error, "description": description})
         if isinstance(self.view, PreviewMixin):
             responses.setdefault(
                 "403",
                 {
-                    "content": {"application/json": {"schema": error}},
+                    "content": error,
                     "description": "`status` other than published, without staff rights.",
                 },
             )
@@ -144,13 +190,14 @@ def describe_schema(result, generator, request, public):
                         "description": "Newest change among the rows shown.",
                     },
                 }
-            if "429" in responses:
-                responses["429"]["headers"] = {
-                    "Retry-After": {
-                        "schema": {"type": "integer"},
-                        "description": "Seconds to wait before the next request.",
+            for status in ("429", "503"):
+                if status in responses:
+                    responses[status]["headers"] = {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "Seconds to wait before the next request.",
+                        }
                     }
-                }
     return result
 
 
@@ -183,6 +230,42 @@ class ReaderViewSetMixin:
         for name, value in request.query_params.lists():
             if any("\x00" in item for item in [name, *value]):
                 raise exceptions.ValidationError({name: ["NUL characters are not allowed."]})
+        self.check_parameter_names(request)
+
+    def known_parameters(self) -> list[str]:
+        """The query parameter names this endpoint documents: its filters, its paging (lists)
+        and the parameters ReaderAutoSchema adds (``fields``, ``format``...), read from the
+        schema inspector itself so that what is documented and what is accepted are one list.
+        """
+        names = []
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names += list(filterset_class.base_filters)
+        if self.action == "list" and self.paginator is not None:
+            names += list(self.paginator.query_params)
+        # A fresh inspector: the one on the class is shared between requests (and threads).
+        inspector = type(self.schema)()
+        inspector.view, inspector.method = self, "GET"
+        names += [parameter.name for parameter in inspector.get_override_parameters()]
+        return names
+
+    def check_parameter_names(self, request):
+        """400 for a parameter this endpoint does not know, or one given twice.
+
+        A mistyped name (``?serach=``) would otherwise be ignored silently, the client
+        getting every item, and each new name would make a new entry in the response cache.
+        """
+        known = self.known_parameters()
+        for name, values in request.query_params.lists():
+            if name not in known:
+                raise exceptions.ValidationError(
+                    {name: [f"Unknown parameter. This endpoint knows: {', '.join(known)}."]}
+                )
+            if len(values) > 1:
+                raise exceptions.ValidationError({name: ["Give this parameter once."]})
+        wanted = request.query_params.get(FORMAT_PARAM)
+        if wanted is not None and wanted != "json":
+            raise exceptions.ValidationError({FORMAT_PARAM: ["The API speaks JSON only: json."]})
 
     def requested_fields(self) -> list[str] | None:
         """The names given with ``?fields=``, or None without it; 400 when it names none."""
@@ -244,7 +327,9 @@ class ReaderViewSetMixin:
         timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not timeout or self.is_preview():
             return build()
-        url = self.request.build_absolute_uri().encode()
+        # Parameters in any order are one entry; check_parameter_names refused unknown ones.
+        query = urlencode(sorted(self.request.query_params.items()))
+        url = f"{self.request.build_absolute_uri(self.request.path)}?{query}".encode()
         key = f"articles:api:{public_cache_version()}:{hashlib.sha256(url).hexdigest()}"
         stored = cache.get(key)
         if stored is not None:
@@ -284,8 +369,29 @@ class ReaderViewSetMixin:
         )
 
 
+def visible_or_404(queryset, what: str, **lookup):
+    """The one row of ``queryset`` matching ``lookup``, or a 404 that says what was missing."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        ((field, value),) = lookup.items()
+        raise exceptions.NotFound(f"No {what} has the {field} “{value}”.") from None
+
+
 class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """A resource's list and its detail by slug (or id)."""
+
+    what = "item"
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            field = self.lookup_url_kwarg or self.lookup_field
+            label = "id" if field == "pk" else field
+            raise exceptions.NotFound(
+                f"No {self.what} has the {label} “{self.kwargs[field]}”."
+            ) from None
 
     def retrieve(self, request, *args, **kwargs):
         return self.cached(self.build_detail)
@@ -386,6 +492,7 @@ QUOTE_COLUMNS = (
 class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
     """Published articles, newest first; each with its source, people and quotes."""
 
+    what = "published article"
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     filterset_class = filters.ArticleFilter
@@ -420,6 +527,7 @@ def quote_changed_at(quote):
 class QuoteViewSet(ReaderReadOnlyViewSet):
     """Quotes readers may see: never rejected ones, only from published articles."""
 
+    what = "visible quote of a published article"
     serializer_class = QuoteSerializer
     filterset_class = filters.QuoteFilter
     lookup_value_regex = "[0-9]+"
@@ -464,6 +572,7 @@ def people_queryset():
 class PersonViewSet(ReaderReadOnlyViewSet):
     """People named or quoted in published articles, with their name variants and counts."""
 
+    what = "person in a published article"
     serializer_class = PersonSerializer
     filterset_class = filters.PersonFilter
     lookup_field = "slug"
@@ -504,6 +613,7 @@ def sources_queryset():
 class SourceViewSet(ReaderReadOnlyViewSet):
     """Outlets, agencies and organisations of published articles and quotes."""
 
+    what = "source of a published article"
     serializer_class = SourceSerializer
     filterset_class = filters.SourceFilter
     lookup_field = "slug"
@@ -531,7 +641,11 @@ class PersonQuoteViewSet(NestedQuotesMixin, mixins.ListModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return quotes_queryset().none()
-        person = get_object_or_404(filters.visible_people(), slug=self.kwargs["person_slug"])
+        person = visible_or_404(
+            filters.visible_people(),
+            "person in a published article",
+            slug=self.kwargs["person_slug"],
+        )
         return quotes_queryset().filter(speaker=person)
 
 
@@ -542,7 +656,9 @@ class ArticleQuoteViewSet(NestedQuotesMixin, mixins.ListModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return quotes_queryset().none()
-        article = get_object_or_404(Article.objects.published(), slug=self.kwargs["article_slug"])
+        article = visible_or_404(
+            Article.objects.published(), "published article", slug=self.kwargs["article_slug"]
+        )
         return quotes_queryset().filter(article=article).order_by("paragraph", "start", "pk")
 
 
@@ -556,5 +672,7 @@ class SourceArticleViewSet(PreviewMixin, mixins.ListModelMixin, viewsets.Generic
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return self.articles().none()
-        source = get_object_or_404(filters.visible_sources(), slug=self.kwargs["source_slug"])
+        source = visible_or_404(
+            filters.visible_sources(), "source", slug=self.kwargs["source_slug"]
+        )
         return self.articles().filter(source=source)

@@ -7,26 +7,54 @@ imported half-made. So nothing here imports ``rest_framework.views`` at module l
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+import base64
+import binascii
+import datetime as dt
+import json
+import logging
+import operator
+from functools import reduce
+from http import HTTPStatus
+
+from django.core.paginator import Page
+from django.db import InterfaceError, OperationalError
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+logger = logging.getLogger(__name__)
 
 FIELDS_PARAM = "fields"
+# DRF's URL_FORMAT_OVERRIDE: accepted (json only) so that ?format=json links keep working.
+FORMAT_PARAM = "format"
 
 API_DESCRIPTION = """
 Read-only access to Newsroom's published articles, the people named in them, their quotes and
 the sources (outlets, agencies, organisations).
 
 * **Versioned** under `/api/v1/`. Every write method (POST, PUT, PATCH, DELETE) answers 405.
-* **Pagination**: `page` (from 1) and `page_size` (1 to 100, default 20). Pages are stable: every
-  ordering ends with the id.
+* **Pagination**: `page` (from 1, or `last`) and `page_size` (1 to 100, default 20). Pages are
+  stable: every ordering ends with the id. Numbered pages reach the first 10,000 items; for any
+  depth follow `next_cursor` (or start with an empty `cursor=`): cursor pages carry `next` and
+  no counts, go forward only, and are not available with `search` or `ordering=speaker`.
+* **People by name**: `person` and `speaker` take a slug or a name in any spelling, a name
+  variant or the surname alone (`speaker=putin`).
 * **Sparse fields**: `fields=headline,slug,published_at` returns only those fields of each item.
-* **Search**: `q` is full-text search (PostgreSQL, English stemming, `"phrases"`, `or`, `-word`);
-  results come best first unless `ordering` is given.
+* **Strict parameters**: an unknown parameter name, a parameter given twice or a value the
+  endpoint cannot use is a 400 naming the parameter, never silently ignored.
+* **Search**: `search` is full-text search (`q` is its alias): words (all must match),
+  `"a phrase"`, `or` between alternatives, `-word` to exclude; results come best first unless
+  `ordering` is given. English stemming on PostgreSQL.
 * **Conditional GET**: responses carry `ETag` (exact: a hash of the body) and `Last-Modified`
   (newest change among the rows shown); send `If-None-Match` or `If-Modified-Since` for a 304.
   Public responses are `Cache-Control: public, max-age=60`.
@@ -34,29 +62,202 @@ the sources (outlets, agencies, organisations).
   `API_ANON_RATE` setting); over it they get 429 with `Retry-After` (seconds). Authenticated
   staff are not limited.
 * **CORS**: any origin may GET (no credentials).
-* **Errors** (400, 403, 404, 405, 429) share one shape:
-  `{"error": {"status": 400, "code": "invalid", "message": "...", "details": {...}}}`; `details`
-  maps each bad parameter to its messages.
+* **Errors** are problem details (RFC 9457), `Content-Type: application/problem+json`:
+  `{"type", "title", "status", "detail", "instance", "code"}`, plus `parameter` and `errors`
+  (each `{parameter, detail}`) for a bad query parameter, `retry_after` for 429 and 503.
 """
 
 
+class PageNotFound(exceptions.NotFound):
+    parameter = "page"
+
+
+class InvalidCursor(exceptions.ValidationError):
+    def __init__(self, message: str):
+        super().__init__({CURSOR_PARAM: [message]})
+
+
+CURSOR_PARAM = "cursor"
+# Numbered pages reach this many items; deeper, an OFFSET makes the database read and drop
+# every item before the page (the NYT's API stops at page 100 for the same reason).
+MAX_NUMBERED_ITEMS = 10_000
+# Orderings a cursor can follow: columns that are never null for what readers see, so "after
+# this item" is a plain comparison (NULLs sort differently on SQLite and PostgreSQL).
+CURSOR_FIELDS = {
+    "pk",
+    "published_at",
+    "headline",
+    "updated_at",
+    "name",
+    "paragraph",
+    "start",
+    "article__published_at",
+}
+
+
+def _encode_value(value):
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    return value
+
+
+def _decode_value(value):
+    if isinstance(value, dict):
+        return dt.datetime.fromisoformat(value["t"])
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return value
+    raise ValueError(value)
+
+
+def _value_at(obj, path: str):
+    for name in path.split("__"):
+        obj = getattr(obj, name)
+    return obj
+
+
 class ReaderPagination(PageNumberPagination):
-    """Numbered pages whose size the client may choose; out-of-range values are a 400."""
+    """Numbered pages for the first 10,000 items, and keyset cursors for any depth.
+
+    ``page`` (or ``last``) and ``page_size``: a page with ``count``, ``pages``, ``next`` and
+    ``previous``; past item 10,000 only ``page=last`` is served (read from the other end).
+    ``next_cursor`` links to the items after this page by cursor: ``cursor=<token>`` answers
+    the ``page_size`` items after the item the token names, with a ``next`` link and no
+    counts. A cursor costs one index range read at any depth and never skips or repeats an
+    item when articles are added meanwhile. Its limits: forward only; not with search
+    (results ranked by a computed score) or an ordering by speaker (which may be empty); it
+    belongs to the ordering it was made for (400 otherwise).
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 100
-    page_query_description = "Page number, from 1."
+    page_query_description = (
+        "Page number, from 1, or `last`. Numbered pages reach the first 10,000 items; "
+        "`next_cursor` goes further."
+    )
     page_size_query_description = "Items per page, from 1 to 100 (default 20)."
+    cursor_query_description = (
+        "Continue after the item this token names (take it from `next_cursor` or `next`; "
+        "empty: from the first item). Forward only; not with `search`/`q` or "
+        "`ordering=speaker`."
+    )
+
+    @property
+    def query_params(self) -> tuple[str, ...]:
+        return (self.page_query_param, self.page_size_query_param, CURSOR_PARAM)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.cursor_mode = CURSOR_PARAM in request.query_params
+        self.ordering = self.keyset_ordering(queryset)
+        page_size = self.get_page_size(request)
+        if self.cursor_mode:
+            return self.paginate_by_cursor(queryset, request, page_size)
+        paginator = self.django_paginator_class(queryset, page_size)
+        number = self.get_page_number(request, paginator)
+        offset = (number - 1) * page_size
+        if offset >= MAX_NUMBERED_ITEMS and number != paginator.num_pages:
+            raise exceptions.ValidationError(
+                {
+                    self.page_query_param: [
+                        f"Numbered pages reach the first {MAX_NUMBERED_ITEMS:,} items; "
+                        "follow `next_cursor` to go further, or ask for page=last."
+                    ]
+                }
+            )
+        if number > paginator.num_pages:
+            raise PageNotFound(f"Page {number} is past the last page, {paginator.num_pages}.")
+        if offset >= MAX_NUMBERED_ITEMS:
+            # The last page, read from the other end: no deep OFFSET.
+            size = paginator.count - offset
+            items = list(reversed(queryset.reverse()[:size]))
+            self.page = Page(items, number, paginator)
+        else:
+            self.page = paginator.page(number)
+        return list(self.page)
+
+    def paginate_by_cursor(self, queryset, request, page_size):
+        if self.page_query_param in request.query_params:
+            raise InvalidCursor("Give `cursor` or `page`, not both.")
+        if self.ordering is None:
+            raise InvalidCursor(
+                "Cursors cannot follow this ordering (search results, or by speaker); use `page`."
+            )
+        token = request.query_params[CURSOR_PARAM]
+        if token:
+            queryset = queryset.filter(self.after(self.decode_cursor(token)))
+        items = list(queryset[: page_size + 1])
+        self.page_size_used = page_size
+        self.has_next = len(items) > page_size
+        self.items = items[:page_size]
+        return self.items
+
+    # --- keyset -----------------------------------------------------------------------------
+
+    @staticmethod
+    def keyset_ordering(queryset) -> tuple[str, ...] | None:
+        """The queryset's ordering if a cursor can follow it (ends with the pk), else None."""
+        ordering = tuple(queryset.query.order_by)
+        names = [str(name).lstrip("-") for name in ordering]
+        if not ordering or names[-1] != "pk" or any(n not in CURSOR_FIELDS for n in names):
+            return None
+        if not all(isinstance(name, str) for name in ordering):
+            return None
+        return ordering
+
+    def after(self, values) -> Q:
+        """Rows after the item whose ordering values are ``values``, in self.ordering."""
+        steps = []
+        for index, field in enumerate(self.ordering):
+            name = field.lstrip("-")
+            step = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": values[index]})
+            for earlier, value in zip(self.ordering[:index], values, strict=False):
+                step &= Q(**{earlier.lstrip("-"): value})
+            steps.append(step)
+        return reduce(operator.or_, steps)
+
+    def encode_cursor(self, obj) -> str | None:
+        if self.ordering is None:
+            return None
+        values = [_value_at(obj, field.lstrip("-")) for field in self.ordering]
+        if any(value is None for value in values):
+            return None  # a staff preview's draft without a date: no place to continue from
+        payload = {"o": list(self.ordering), "v": [_encode_value(v) for v in values]}
+        raw = json.dumps(payload, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode_cursor(self, token: str) -> list:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            payload = json.loads(raw)
+            ordering, values = payload["o"], [_decode_value(v) for v in payload["v"]]
+        except (ValueError, TypeError, KeyError, binascii.Error):
+            raise InvalidCursor(
+                "Not a cursor this API made; take one from `next_cursor`."
+            ) from None
+        if tuple(ordering) != self.ordering or len(values) != len(ordering):
+            raise InvalidCursor(
+                "This cursor was made for another ordering; start again without it."
+            )
+        return values
+
+    def cursor_link(self, obj) -> str | None:
+        token = self.encode_cursor(obj)
+        if token is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, CURSOR_PARAM, token)
+
+    # --- parameters ---------------------------------------------------------------------------
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, "1")
         if raw in self.last_page_strings:
-            return raw
+            return paginator.num_pages
         if not raw.isdigit() or int(raw) < 1:
             raise exceptions.ValidationError(
-                {self.page_query_param: ["A page number is a whole number from 1."]}
+                {self.page_query_param: ["A page number is a whole number from 1, or last."]}
             )
-        return raw
+        return int(raw)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -75,12 +276,31 @@ class ReaderPagination(PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {
+                    "oneOf": [
+                        {"type": "integer", "minimum": 1},
+                        {"type": "string", "enum": list(self.last_page_strings)},
+                    ]
+                }
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        parameters.append(
+            {
+                "name": CURSOR_PARAM,
+                "required": False,
+                "in": "query",
+                "description": self.cursor_query_description,
+                "schema": {"type": "string"},
+            }
+        )
         return parameters
 
     def get_paginated_response(self, data):
+        if self.cursor_mode:
+            following = self.cursor_link(self.items[-1]) if self.has_next else None
+            return Response({"page_size": self.page_size_used, "next": following, "results": data})
+        last = self.page.object_list[-1] if self.page.object_list else None
         return Response(
             {
                 "count": self.page.paginator.count,
@@ -89,6 +309,7 @@ class ReaderPagination(PageNumberPagination):
                 "page_size": self.page.paginator.per_page,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
+                "next_cursor": self.cursor_link(last) if self.page.has_next() else None,
                 "results": data,
             }
         )
@@ -98,17 +319,37 @@ class ReaderPagination(PageNumberPagination):
         link = {"type": "string", "format": "uri", "nullable": True}
         return {
             "type": "object",
-            "required": ["count", "page", "pages", "page_size", "next", "previous", "results"],
+            "required": ["page_size", "next", "results"],
             "properties": {
-                "count": {**number, "description": "Items on all pages."},
-                "page": {**number, "description": "This page's number."},
-                "pages": {**number, "description": "Number of pages."},
+                "count": {**number, "description": "Items on all pages (numbered pages only)."},
+                "page": {**number, "description": "This page's number (numbered pages only)."},
+                "pages": {**number, "description": "Number of pages (numbered pages only)."},
                 "page_size": {**number, "description": "Items per page."},
                 "next": {**link, "description": "The next page, or null on the last."},
-                "previous": {**link, "description": "The previous page, or null on the first."},
+                "previous": {
+                    **link,
+                    "description": "The previous page, or null on the first (numbered pages).",
+                },
+                "next_cursor": {
+                    **link,
+                    "description": (
+                        "The items after this page by cursor, at any depth; null on the last "
+                        "page, with search, or ordered by speaker (numbered pages only)."
+                    ),
+                },
                 "results": schema,
             },
         }
+
+
+class ReaderMetadata(SimpleMetadata):
+    """OPTIONS: the endpoint's name, description and what it renders; a read-only API parses
+    nothing, so no ``parses`` (and, with no write method, no ``actions``)."""
+
+    def determine_metadata(self, request, view):
+        metadata = super().determine_metadata(request, view)
+        metadata.pop("parses", None)
+        return metadata
 
 
 class JSONOnlyNegotiation(BaseContentNegotiation):
@@ -128,8 +369,61 @@ class ReaderAnonThrottle(AnonRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-def error_body(status_code: int, code: str, message: str, details=None) -> dict:
-    return {"error": {"status": status_code, "code": code, "message": message, "details": details}}
+# --- errors: RFC 9457 problem details ------------------------------------------------------
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+INVALID_PARAMETER = "invalid-parameter"
+# Problem types of our own, each documented at /api/problems/<name>/. Every other error is
+# "about:blank": nothing to it beyond its HTTP status, whose phrase is then the title.
+PROBLEM_TYPES = {
+    INVALID_PARAMETER: (
+        "Invalid query parameter",
+        "A query parameter is unknown to this endpoint, given twice, or has a value the "
+        "endpoint cannot use (a malformed date, an unknown slug or choice, a page size over "
+        "100...). `parameter` names the first such parameter and `errors` lists every one, "
+        "each as {parameter, detail}. Nothing is returned or changed; fix the request and "
+        "send it again.",
+    ),
+}
+RETRY_AFTER_UNAVAILABLE = 30
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The database cannot be reached; try again shortly."
+    default_code = "service_unavailable"
+
+
+def problem_response(
+    request, status_code: int, code: str, detail: str, *, kind: str | None = None, **members
+) -> JsonResponse:
+    """A problem details response (RFC 9457) outside DRF's views (unknown /api/ paths)."""
+    body = problem_body(request, status_code, code, detail, kind=kind, **members)
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_body(
+    request, status_code: int, code: str, detail: str, *, kind: str | None = None, **members
+) -> dict:
+    """RFC 9457 members (type, title, status, detail, instance) plus ours (code, ...).
+
+    ``kind`` names one of PROBLEM_TYPES; without it the type is about:blank and the title the
+    status phrase, as RFC 9457 section 4.2.1 asks.
+    """
+    if kind is None:
+        type_uri, title = "about:blank", HTTPStatus(status_code).phrase
+    else:
+        type_uri = request.build_absolute_uri(reverse("api:problem", args=[kind]))
+        title = PROBLEM_TYPES[kind][0]
+    return {
+        "type": type_uri,
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "instance": request.get_full_path(),
+        "code": code,
+        **members,
+    }
 
 
 def _summary(detail) -> str:
@@ -147,29 +441,82 @@ DEFAULT_CODES = {
 
 
 def exception_handler(exc, context):
-    """DRF's handler (status, Retry-After...) with every error in one JSON shape."""
+    """DRF's handler (status, Retry-After, WWW-Authenticate...), answering problem details.
+
+    A database that cannot be reached (or a statement cut off by its timeout) is a 503 with
+    Retry-After, not Django's HTML 500. Other unexpected errors stay Django's to log and answer.
+    """
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("API request failed on the database: %s", exc)
+        exc = ServiceUnavailable()
+        exc.wait = RETRY_AFTER_UNAVAILABLE
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    detail = response.data
+    request = context["request"]
+    members = {}
+    kind = None
     if isinstance(exc, exceptions.ValidationError):
-        message = "Invalid query parameters: " + _summary(detail)
-        code, details = "invalid", detail
+        kind, code = INVALID_PARAMETER, "invalid"
+        errors = [
+            {"parameter": name, "detail": _summary(messages)}
+            for name, messages in (
+                exc.detail.items() if isinstance(exc.detail, dict) else [(None, exc.detail)]
+            )
+        ]
+        detail = "; ".join(
+            f"{error['parameter']}: {error['detail']}" if error["parameter"] else error["detail"]
+            for error in errors
+        )
+        members = {"parameter": errors[0]["parameter"], "errors": errors}
     else:
         # Django's Http404 and PermissionDenied arrive unconverted: take their DRF codes.
         code = getattr(getattr(exc, "detail", None), "code", None) or DEFAULT_CODES.get(
             response.status_code, "error"
         )
-        message, details = _summary(getattr(exc, "detail", detail)), None
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            details = {"retry_after": int(exc.wait + 0.999)}
-    response.data = error_body(response.status_code, code, message, details)
+        detail = _summary(getattr(exc, "detail", response.data))
+        parameter = getattr(exc, "parameter", None)
+        if parameter is not None:
+            members["parameter"] = parameter
+        if isinstance(exc, exceptions.Throttled | ServiceUnavailable) and exc.wait is not None:
+            members["retry_after"] = int(exc.wait + 0.999)
+            response["Retry-After"] = str(members["retry_after"])
+    response.data = problem_body(request, response.status_code, code, detail, kind=kind, **members)
+    response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
 
 def not_found(request, *args, **kwargs):
     """Any other path under /api/: the API's own 404 (not the site's HTML page)."""
-    message = "No such endpoint. The API's documentation is at /api/docs/."
-    return JsonResponse(error_body(404, "not_found", message), status=404)
+    detail = "No such endpoint. The API's documentation is at /api/docs/."
+    return problem_response(request, 404, "not_found", detail)
+
+
+def server_error(request):
+    """Django's handler500: problem details under /api/, the site's own page elsewhere.
+
+    Django has logged the exception (and sent its signal) before it calls this.
+    """
+    if request.path_info.startswith("/api/"):
+        detail = "Something went wrong on our side; it has been logged."
+        return problem_response(request, 500, "server_error", detail)
+    return defaults.server_error(request)
+
+
+def problem_type(request, name):
+    """What a problem type of ours means, for people following its ``type`` URI."""
+    if name not in PROBLEM_TYPES:
+        return not_found(request)
+    title, description = PROBLEM_TYPES[name]
+    return HttpResponse(
+        format_html(
+            "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>"
+            '<p>See the <a href="{}">API documentation</a>.</p>',
+            title,
+            title,
+            description,
+            reverse("api:docs"),
+        )
+    )

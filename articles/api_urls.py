@@ -1,7 +1,8 @@
-"""URLs under /api/: version 1 of the reader API, its OpenAPI schema and documentation."""
+"""URLs under /api/: version 1 of the reader API, its OpenAPI schema, its documentation
+(Swagger UI and ReDoc) and the pages of its problem types."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import api, api_plumbing
@@ -37,5 +38,7 @@ urlpatterns = [
         name="schema",
     ),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("problems/<slug:name>/", api_plumbing.problem_type, name="problem"),
     re_path(r"^", api_plumbing.not_found),
 ]

@@ -12,10 +12,13 @@
 - The query is passed to ``websearch_to_tsquery``: ``"exact phrase"``, ``or`` and ``-word`` work,
   and no input can make it fail (it has no syntax errors). Results are ordered by ``ts_rank``.
 
-**SQLite fallback** (development and tests): every word of the query must appear, as a
-case-insensitive substring, in one of the fields; operators are ignored; results whose headline
-contains more of the words come first, then the queryset's own order (newest first). Both
-databases agree on simple word queries, which is what the tests assert on both.
+**SQLite fallback** (development and tests): the same query syntax as
+``websearch_to_tsquery``, parsed here (:func:`parse_query`): words must all appear, ``"a
+phrase"`` must appear as those words in a row, ``or`` between terms takes either side, and
+``-word`` / ``-"a phrase"`` excludes rows containing it. Words match as case-insensitive
+substrings (no stemming, no stop words); results whose headline holds more of the wanted terms
+come first, then the queryset's own order (newest first). ``tests/test_search.py`` runs the same
+queries, operators included, on both databases.
 
 Either way the SQL is parameterised: quotes, ``%``, ``_``, backslashes and regex characters in a
 query are only ever data.
@@ -23,7 +26,10 @@ query are only ever data.
 
 from __future__ import annotations
 
+import operator
 import re
+from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connections
 from django.db.models import (
@@ -53,28 +59,98 @@ def query_words(query: str) -> list[str]:
     return re.findall(r"\w+", query[:MAX_QUERY_LENGTH])[:MAX_WORDS]
 
 
+_BARE_TERM = re.compile(r'[^\s"]+')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a query: a word, or words that must stand in a row (a phrase)."""
+
+    words: tuple[str, ...]
+    negated: bool = False
+
+
+def parse_query(query: str) -> list[list[Term]]:
+    """A query in ``websearch_to_tsquery``'s syntax, as alternatives of terms.
+
+    The result is a list of alternatives (split at ``or``), each a list of terms that must
+    all match (a negated term must not). ``"quoted words"`` and a hyphenated or dotted word
+    ("Kremlin-backed", "U.S.") are phrases; ``-`` before a term negates it, also when a space
+    follows it; ``or`` at either end is ignored; text without letters or digits is dropped.
+    As PostgreSQL reads them: ``cat dog or rat`` is (cat and dog) or rat, ``cat -dog`` is cat
+    and not dog. At most 20 words are read.
+
+    >>> parse_query('Kharkiv -Kremlin')
+    [[Term(words=('Kharkiv',), negated=False), Term(words=('Kremlin',), negated=True)]]
+    """
+    query = query[:MAX_QUERY_LENGTH]
+    alternatives: list[list[Term]] = [[]]
+    negated = False
+    budget = MAX_WORDS
+    position = 0
+    while position < len(query) and budget > 0:
+        char = query[position]
+        if char.isspace():
+            position += 1
+            continue
+        if char == "-":
+            negated = not negated
+            position += 1
+            continue
+        if char == '"':
+            end = query.find('"', position + 1)
+            end = len(query) if end == -1 else end
+            text, position = query[position + 1 : end], end + 1
+        else:
+            match = _BARE_TERM.match(query, position)
+            text, position = match.group(), match.end()
+            if text.lower() == "or" and not negated:
+                if alternatives[-1]:
+                    alternatives.append([])
+                continue
+        words = tuple(re.findall(r"\w+", text))[:budget]
+        if words:
+            alternatives[-1].append(Term(words, negated))
+            budget -= len(words)
+        negated = False
+    return [terms for terms in alternatives if terms]
+
+
 def _order_after_rank(qs: QuerySet) -> tuple[str, ...]:
     """The queryset's ordering with the primary key last, so equal ranks page stably."""
     order = tuple(qs.query.order_by) or tuple(qs.model._meta.ordering)
     return (*order, "-pk")
 
 
-def _substring_search(qs: QuerySet, words: list[str], fields: tuple[str, ...]) -> QuerySet:
-    condition = Q()
-    for word in words:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
-    # Words found in the first field (the headline) raise the rank: a cheap stand-in for weights.
+def _term_condition(term: Term, field: str) -> Q:
+    if len(term.words) == 1:
+        return Q(**{f"{field}__icontains": term.words[0]})
+    # Words in a row, whatever punctuation or spacing stands between them.
+    pattern = r"\W+".join(re.escape(word) for word in term.words)
+    return Q(**{f"{field}__iregex": pattern})
+
+
+def _substring_search(
+    qs: QuerySet, alternatives: list[list[Term]], fields: tuple[str, ...]
+) -> QuerySet:
+    def anywhere(term: Term) -> Q:
+        found = reduce(operator.or_, (_term_condition(term, name) for name in fields))
+        return ~found if term.negated else found
+
+    condition = reduce(
+        operator.or_,
+        (reduce(operator.and_, (anywhere(term) for term in terms)) for terms in alternatives),
+    )
+    # Terms found in the first field (the headline) raise the rank: a stand-in for weights.
+    wanted = {term for terms in alternatives for term in terms if not term.negated}
     rank = sum(
         (
             Case(
-                When(**{f"{fields[0]}__icontains": word}, then=Value(1.0)),
+                When(_term_condition(term, fields[0]), then=Value(1.0)),
                 default=Value(0.0),
                 output_field=FloatField(),
             )
-            for word in words
+            for term in sorted(wanted, key=lambda term: term.words)
         ),
         Value(0.0, output_field=FloatField()),
     )
@@ -114,9 +190,11 @@ def search_quotes(qs: QuerySet, query: str) -> QuerySet:
 
 def _search(qs: QuerySet, query: str, *, vector_sql: str, fields: tuple[str, ...]) -> QuerySet:
     query = query[:MAX_QUERY_LENGTH]
-    words = query_words(query)
-    if not words:
+    if not query_words(query):
         return qs.none()
     if connections[qs.db].vendor == "postgresql":
         return _postgresql_search(qs, query, vector_sql)
-    return _substring_search(qs, words, fields)
+    alternatives = parse_query(query)
+    if not alternatives:  # only "or"s
+        return qs.none()
+    return _substring_search(qs, alternatives, fields)

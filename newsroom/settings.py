@@ -169,16 +169,20 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    # Staff may preview drafts (?status=) from a browser session or with a token.
+    # Staff may preview drafts (?status=) from a browser session or with a token. The token
+    # first: a bad one is then a 401 with WWW-Authenticate (the first class names the scheme).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "articles.api_plumbing.ReaderPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON only (the viewsets ignore Accept): the interactive documentation is /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Read-only: no request body is ever read, and OPTIONS advertises no parsers.
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_METADATA_CLASS": "articles.api_plumbing.ReaderMetadata",
     "DEFAULT_THROTTLE_CLASSES": ["articles.api_plumbing.ReaderAnonThrottle"],
     # Per client IP, counted in the default cache: shared between processes when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
@@ -190,7 +194,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom reader API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI and ReDoc served from our own static files: the docs work offline.
+    # Swagger UI (/api/docs/) and ReDoc (/api/redoc/) from our own static files: they work
+    # offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -18,3 +18,6 @@ urlpatterns = [
     path("api/", include("articles.api_urls")),
     path("", include("articles.urls")),
 ]
+
+# Under /api/ an unexpected error is problem details (RFC 9457) too; elsewhere Django's page.
+handler500 = "articles.api_plumbing.server_error"

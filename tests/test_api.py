@@ -1,6 +1,7 @@
 """The reader API under /api/v1/: visibility, shapes, filters, paging, caching, errors."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -40,10 +41,12 @@ def slugs(response):
 
 
 def assert_error(response, status, code=None):
+    """An error is problem details (RFC 9457) with our machine-readable ``code``."""
     assert response.status_code == status, response.content
-    error = response.json()["error"]
+    assert response["Content-Type"] == "application/problem+json"
+    error = json.loads(response.content)
     assert error["status"] == status
-    assert error["message"]
+    assert error["title"] and error["detail"] and error["type"]
     if code:
         assert error["code"] == code
     return error
@@ -259,8 +262,10 @@ def test_sparse_fields_return_only_those_fields(api):
 def test_bad_query_parameters_answer_400_naming_the_parameter(api, query, parameter):
     ArticleFactory(published=True)
     error = assert_error(api.get(f"/api/v1/articles/?{query}"), 400, "invalid")
-    assert parameter in error["details"]
-    assert parameter in error["message"]
+    assert error["parameter"] == parameter
+    assert [e["parameter"] for e in error["errors"]] == [parameter]
+    assert parameter in error["detail"]
+    assert error["type"] == "http://testserver/api/problems/invalid-parameter/"
 
 
 @pytest.mark.parametrize(
@@ -348,7 +353,7 @@ def test_anonymous_rate_limit_answers_429_with_retry_after(api, settings):
     response = api.get("/api/v1/sources/")
     error = assert_error(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
-    assert error["details"]["retry_after"] > 0
+    assert error["retry_after"] == int(response["Retry-After"])
 
 
 def test_unknown_api_path_is_a_json_404(api):

@@ -98,3 +98,12 @@ def test_docs_work_offline():
     # Served from our own static files (drf-spectacular-sidecar), never from a CDN.
     assert "cdn." not in page and "unpkg" not in page
     assert "/static/drf_spectacular_sidecar/" in page
+
+
+def test_schema_validates_against_openapi_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    # --validate checks the schema against the OpenAPI 3 meta-schema; warnings fail too.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "application/problem+json" in out.read_text()

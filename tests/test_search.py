@@ -1,15 +1,17 @@
 """Full-text search (articles.search): same answers on SQLite and PostgreSQL.
 
 PostgreSQL uses the trigger-maintained, GIN-indexed ``search_vector`` of migration 0004 and
-``websearch_to_tsquery``; SQLite falls back to substring matching. The shared tests use plain
-words, where both agree; the PostgreSQL-only tests check the index and the trigger.
+``websearch_to_tsquery``; SQLite falls back to substring matching with the same query syntax
+(``articles.search.parse_query``). The shared tests, operators included, run on both (CI runs
+the suite on each; locally add DATABASE_URL for PostgreSQL); the PostgreSQL-only tests check
+stemming, the index and the trigger.
 """
 
 import pytest
 from django.db import connection
 
 from articles.models import Article, Quote
-from articles.search import search_articles, search_quotes
+from articles.search import Term, parse_query, search_articles, search_quotes
 from tests.factories import ArticleFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +74,74 @@ def test_search_works_inside_a_subquery():
     assert list(Quote.objects.filter(article__in=matching).values_list("text", flat=True)) == [
         "Words"
     ]
+
+
+# --- query syntax: the same answers on both databases --------------------------------------
+
+
+@pytest.fixture
+def kharkiv():
+    """Three articles: Kharkiv alone, Kharkiv with the Kremlin, the Kremlin alone."""
+    return {
+        "kharkiv": ArticleFactory(headline="Shelling in Kharkiv", body="Power cut overnight.").slug,
+        "both": ArticleFactory(
+            headline="Kremlin comments on Kharkiv", body="A spokesman spoke."
+        ).slug,
+        "kremlin": ArticleFactory(headline="Kremlin meeting", body="Officials gathered.").slug,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Kharkiv", {"kharkiv", "both"}),
+        ("Kharkiv -Kremlin", {"kharkiv"}),  # SQLite once answered {"kremlin"}
+        ("-Kremlin Kharkiv", {"kharkiv"}),
+        ("Kharkiv - Kremlin", {"kharkiv"}),  # as websearch_to_tsquery: the dash still negates
+        ("Kremlin -Kharkiv", {"kremlin"}),
+        ("Kharkiv Kremlin", {"both"}),
+        ("Kharkiv or Kremlin", {"kharkiv", "both", "kremlin"}),
+        ("Shelling or meeting", {"kharkiv", "kremlin"}),
+        ("Kharkiv power or meeting", {"kharkiv", "kremlin"}),  # (Kharkiv and power) or meeting
+        ("meeting or Kharkiv power", {"kharkiv", "kremlin"}),
+        ('"Kremlin comments"', {"both"}),
+        ('"comments Kremlin"', set()),  # a phrase keeps its order
+        ('Kharkiv -"Kremlin comments"', {"kharkiv"}),
+        ("or Kharkiv or", {"kharkiv", "both"}),
+        ("KHARKIV -kremlin", {"kharkiv"}),
+    ],
+)
+def test_query_syntax_means_the_same_on_every_database(kharkiv, query, expected):
+    found_slugs = set(found(search_articles(Article.objects.all(), query)))
+    assert found_slugs == {kharkiv[name] for name in expected}
+
+
+def test_syntax_applies_to_quotes_too():
+    QuoteFactory(text="We will rebuild the bridge")
+    QuoteFactory(text="We will rebuild the school")
+    assert found(search_quotes(Quote.objects.all(), "rebuild -bridge")) == [
+        "We will rebuild the school"
+    ]
+    assert sorted(found(search_quotes(Quote.objects.all(), "bridge or school"))) == [
+        "We will rebuild the bridge",
+        "We will rebuild the school",
+    ]
+
+
+def test_parse_query_reads_websearch_syntax():
+    def terms(query):
+        return [
+            [("-" if term.negated else "") + " ".join(term.words) for term in alternative]
+            for alternative in parse_query(query)
+        ]
+
+    assert terms("cat dog or rat") == [["cat", "dog"], ["rat"]]
+    assert terms('-"fat rat" dog') == [["-fat rat", "dog"]]
+    assert terms("--cat") == [["cat"]]
+    assert terms("Kremlin-backed") == [["Kremlin backed"]]
+    assert terms('"unclosed phrase') == [["unclosed phrase"]]
+    assert terms("or") == []
+    assert parse_query("x " * 30)[0] == [Term(("x",))] * 20
 
 
 @on_postgresql
