@@ -110,8 +110,8 @@ Harvests were lost in three provinces."""
 def test_teaser_list_drops_the_other_articles_after_read_more():
     page = parse_text(ARTICLE.format(middle=TEASERS))
     assert page.body[-1].startswith('"We have never seen')
-    assert {d.rule for d in page.dropped} >= {"furniture.teaser_list"}
-    with rules.disabled("furniture.teaser_list"):
+    assert {d.rule for d in page.dropped} >= {"furniture_block.teaser_list"}
+    with rules.disabled("furniture_block.teaser_list"):
         assert "Harvests were lost in three provinces." in parse_text(
             ARTICLE.format(middle=TEASERS)
         ).body
@@ -142,7 +142,7 @@ def test_a_turn_to_the_reader_opens_an_appeal_that_runs_to_the_end():
     page = parse_text(ARTICLE.format(middle=middle))
     assert page.body[-1].startswith('"We have never seen')
     assert {d.rule for d in page.dropped if d.text.startswith(("…", "Independent"))} == {
-        "furniture.appeal_to_end"
+        "furniture_block.appeal_to_end"
     }
 
 
@@ -230,3 +230,18 @@ def test_an_unnamed_source_keeps_its_description_and_no_person():
     assert quote.speaker is None
     assert quote.source_description == "one official"
     assert quote.confidence is None
+
+
+def test_byline_bio_closing_an_opinion_piece_is_dropped():
+    text = (
+        "Prices Rise Again\n\nBy Amara Okafor\n\n"
+        "Bread costs more than it did a year ago, the statistics office said on Monday.\n\n"
+        "Amara Okafor is an economist and writer based in Lagos who covers trade."
+    )
+    page = parse_text(text)
+    assert page.byline == "Amara Okafor"
+    assert page.body == [
+        "Bread costs more than it did a year ago, the statistics office said on Monday."
+    ]
+    with rules.disabled("furniture_block.byline_bio"):
+        assert parse_text(text).body[-1].startswith("Amara Okafor is")

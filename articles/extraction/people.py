@@ -32,6 +32,7 @@ from .types import ExtractedPerson
 # Evidence that a capitalised run is a person's name (beside titles, roles and speech verbs).
 PEOPLE = Registry("people")
 # Words that open place names and are given names too ("Santa Barbara", "San Diego").
+_NOT_BEFORE_A_GIVEN_NAME = frozenset("in at near outside inside across by".split())
 _PLACE_PREFIXES = frozenset("san santa santo sao saint st fort port mount lake cape".split())
 
 QUOTE_MARKS = frozenset('"“”«»„‟')
@@ -390,6 +391,14 @@ def _ordinary_word(tok: Token, lower_words: set[str] | frozenset[str]) -> bool:
     )
 
 
+def _demonym(low: str) -> bool:
+    """A people's adjective that is also a given name: "Georgian" (Georgia), "Jordanian"."""
+    if not low.endswith("ian"):
+        return False
+    stem = low[:-3]
+    return any(place in lx.PLACES for place in (stem + "ia", stem + "a", stem))
+
+
 @PEOPLE.rule("given_name_first")
 def _given_name_first(
     tokens: list[Token], name_idx: list[int], lower_words: set[str] | frozenset[str]
@@ -402,10 +411,15 @@ def _given_name_first(
     article also writes that word in lower case ("Will", "Rose", "Bill").
     """
     first = tokens[name_idx[0]]
+    before = tokens[name_idx[0] - 1].low if name_idx[0] > 0 else ""
     return (
         PEOPLE.enabled("given_name_first")
         and first.low not in lower_words
         and first.low not in _PLACE_PREFIXES
+        # "in Milton Keynes", "near Vernon Hills": a place; "Interview by Anna Lebedeva",
+        # "Photo by ...": a credit or byline, not a person the article is about.
+        and before not in _NOT_BEFORE_A_GIVEN_NAME
+        and not _demonym(first.low)
         and given_name_gender(_POSSESSIVE_RE.sub("", first.text)) is not None
         and not any(_bare(tokens[x].low) in lx.ORG_WORDS | lx.PLACES for x in name_idx)
     )

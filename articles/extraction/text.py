@@ -339,6 +339,8 @@ def headline_from_url(url: str) -> str | None:
 # and its word count and says whether it is site furniture. The first that fires names
 # the line's drop in ``ParsedPage.dropped``.
 FURNITURE = Registry("furniture")
+# Rules that look at a run of paragraphs (the end of the page, an appeal, teasers).
+BLOCKS = Registry("furniture_block")
 
 
 @FURNITURE.rule("no_letters")
@@ -527,18 +529,18 @@ def clean_paragraphs(
         if _APPEAL_OPENER_RE.match(item):
             if any(keep[:i]):
                 end = i
-                why.update(dict.fromkeys(range(i, len(items)), "furniture.appeal_to_end"))
+                why.update(dict.fromkeys(range(i, len(items)), "furniture_block.appeal_to_end"))
                 break
             in_top_appeal = True
             why[i] = "furniture.appeal_or_related_label"
             continue
         if any(keep[:i]) and _teaser_list(items, i):
             end = i
-            why.update(dict.fromkeys(range(i, len(items)), "furniture.teaser_list"))
+            why.update(dict.fromkeys(range(i, len(items)), "furniture_block.teaser_list"))
             break
         if in_top_appeal:
             if _READER_ADDRESS_RE.search(_QUOTED_RE.sub(" ", item)) or is_furniture(item):
-                why[i] = "furniture.top_appeal"
+                why[i] = "furniture_block.top_appeal"
                 continue
             in_top_appeal = False
         rule = furniture_rule(item)
@@ -565,7 +567,7 @@ def clean_paragraphs(
     return [item for item, k in zip(items, keep, strict=True) if k]
 
 
-@FURNITURE.rule("teaser_list")
+@BLOCKS.rule("teaser_list")
 def _teaser_list(items: list[str], i: int) -> bool:
     """A lone link phrase ("Read more", "Related", "You may also like") followed by
     headline-like lines is the list of other articles that closes a page: it and
@@ -574,7 +576,7 @@ def _teaser_list(items: list[str], i: int) -> bool:
     ["... rose.", "Read more", "Floods Hit the North", "Rain fell ...", "Dams Fail", "..."]
     at 1 -> True; ["... rose.", "Read more", "Floods Hit the North", "The mayor said ..."] -> False
     """
-    if not FURNITURE.enabled("teaser_list") or not _LINK_PHRASE_RE.match(items[i]):
+    if not BLOCKS.enabled("teaser_list") or not _LINK_PHRASE_RE.match(items[i]):
         return False
     segment: list[str] = []
     for item in items[i + 1 :]:
@@ -1051,8 +1053,19 @@ def _take_body(items: list[str], page: ParsedPage) -> list[str]:
         (_is_title(body[-1], first=False) and not _ends_sentence(body[-1]))
         or (len(_WORD_RE.findall(body[-1])) <= 40 and _AUTHOR_BIO_RE.match(body[-1]))
     ):
-        page.dropped.append(DroppedLine(body.pop(), "furniture.trailing_title_or_bio"))
+        page.dropped.append(DroppedLine(body.pop(), "furniture_block.trailing_title_or_bio"))
+    if body and _byline_bio(body[-1], page.byline):
+        page.dropped.append(DroppedLine(body.pop(), "furniture_block.byline_bio"))
     return body
+
+
+@BLOCKS.rule("byline_bio")
+def _byline_bio(item: str, byline: str | None) -> bool:
+    """A last paragraph that introduces the byline's author is their bio, not the story:
+    byline "Timur Abdrakhmanov" and "Timur Abdrakhmanov is a journalist based in Almaty."."""
+    if not BLOCKS.enabled("byline_bio") or not byline or len(_WORD_RE.findall(item)) > 60:
+        return False
+    return bool(re.match(re.escape(byline) + r"\s+(?:is|was|has been)\s+(?:a|an|the)\b", item))
 
 
 def _note_source(item: str, page: ParsedPage) -> None:
