@@ -116,12 +116,15 @@ def _submitted_values(html: str) -> dict[str, list[str]]:
                 continue
             if kind in {"checkbox", "radio"} and element.get("checked") is None:
                 continue
-            values.setdefault(name, []).append(element.get("value", "on"))
+            default = "on" if kind in {"checkbox", "radio"} else ""
+            values.setdefault(name, []).append(element.get("value", default))
         elif element.tag == "select":
             chosen = [o.get("value", o.text or "") for o in element.xpath(".//option[@selected]")]
             values.setdefault(name, []).extend(chosen)
         else:
-            values.setdefault(name, []).append(element.text or "")
+            # HTML ignores a newline right after <textarea>; Django writes one there.
+            text = element.text or ""
+            values.setdefault(name, []).append(text[1:] if text.startswith("\n") else text)
     return values
 
 
