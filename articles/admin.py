@@ -267,7 +267,8 @@ class EditingAdmin(HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
+        # A revert passes the old version: whether the row may be changed is the stored row's.
+        if obj is not None and not self.has_change_permission(request, self._current(obj)):
             fieldsets = _without(fieldsets, ["opened_version"])  # a page that only shows the row
         return fieldsets
 
@@ -508,7 +509,15 @@ class QuoteInline(ArticleChildInline):
     model = Quote
     form = VersionedForm
     formset = VersionedInlineFormSet
-    fields = ["text", "speaker", "speaker_organization", "kind", "said_to", "state", "opened_version"]
+    fields = [
+        "text",
+        "speaker",
+        "speaker_organization",
+        "kind",
+        "said_to",
+        "state",
+        "opened_version",
+    ]
     autocomplete_fields = ["speaker", "speaker_organization"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}
