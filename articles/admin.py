@@ -454,6 +454,14 @@ class PersonAdmin(EditingAdmin):
                 f"{result.variants_added} name variants added.",
                 messages.SUCCESS,
             )
+            if result.names_dropped:
+                names = ", ".join(f"“{name}”" for name in result.names_dropped)
+                self.message_user(
+                    request,
+                    f"Not kept as name variants: {names}. A given name alone names many "
+                    "people; the next import would give them all to this person.",
+                    messages.INFO,
+                )
             return HttpResponseRedirect(reverse("admin:articles_person_change", args=[survivor.pk]))
         context = {
             **self.admin_site.each_context(request),

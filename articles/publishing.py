@@ -81,8 +81,16 @@ EDITOR_FIELDS: dict[str, tuple[str, ...]] = {
         "flags",
         "related_links",
     ),
-    "quote": ("article", "text", "speaker", "speaker_organization", "kind", "said_to", "sentence",
-              "state"),
+    "quote": (
+        "article",
+        "text",
+        "speaker",
+        "speaker_organization",
+        "kind",
+        "said_to",
+        "sentence",
+        "state",
+    ),
     "person": ("name", "slug", "role"),
     "source": ("name", "slug", "kind", "homepage", "domain"),
 }
@@ -92,7 +100,6 @@ WORKFLOW_FIELDS = ("status", "published_at")
 _REVERTED_WITH = {"quote": ("paragraph", "start", "end")}
 # How long an open change form counts as "being edited" without a sign of life from it.
 PRESENCE_SECONDS = 45
-
 
 
 @dataclass
@@ -414,6 +421,8 @@ class MergeResult:
     quotes_moved: int = 0
     mentions_moved: int = 0
     variants_added: int = 0
+    # Merged names not kept as variants: bare given names ("Donald").
+    names_dropped: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -458,7 +467,9 @@ def merge_people(
         other.variants.all().delete()
         for name in names:
             key = name_key(name)
-            if key and key not in known and is_variant_worth_keeping(name, survivor=survivor):
+            if key and key not in known and not is_variant_worth_keeping(name, survivor=survivor):
+                result.names_dropped.append(name)
+            elif key and key not in known:
                 PersonVariant.objects.create(person=survivor, name=name[:200])
                 known.add(key)
                 result.variants_added += 1

@@ -12,7 +12,9 @@ import datetime as dt
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import publishing
@@ -241,7 +243,9 @@ def test_merging_never_adds_a_bare_given_name_as_a_variant(editor):
     assert response.status_code == 200
     assert list(Person.objects.all()) == [trump]
     assert list(PersonVariant.objects.values_list("name", flat=True)) == ["Trump"]
-    assert "1 name variants added" in response.content.decode()
+    page = response.content.decode()
+    assert "1 name variants added" in page
+    assert "Not kept as name variants: “Donald”" in page
 
 
 @pytest.mark.parametrize(
@@ -264,5 +268,22 @@ def test_merging_keeps_quotes_of_the_person_whose_given_name_is_dropped(editor):
     trump, donald = PersonFactory(name="Donald Trump"), PersonFactory(name="Donald")
     quote = QuoteFactory(speaker=donald)
     result = publishing.merge_people(survivor=trump, others=[donald], by=editor)
-    assert result.variants_added == 0 and result.quotes_moved == 1
+    assert (result.variants_added, result.names_dropped, result.quotes_moved) == (0, ["Donald"], 1)
     assert Quote.objects.get(pk=quote.pk).speaker == trump
+
+
+def test_the_history_page_runs_the_same_queries_for_3_and_12_versions(editor):
+    client = logged_in(editor)
+
+    def queries_for(versions):
+        article = ArticleFactory(headline="v0")
+        for n in range(1, versions):
+            article.headline = f"v{n}"
+            article.body = f"Body {n}."
+            article._history_user = editor
+            article.save()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(history_url(article)).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_for(3) == queries_for(12)
