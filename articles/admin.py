@@ -504,7 +504,9 @@ class ArticleChildInline(admin.TabularInline):
 
 class MentionInline(ArticleChildInline):
     model = Mention
-    fields = ["person", "role"]
+    form = VersionedForm
+    formset = VersionedInlineFormSet
+    fields = ["person", "role", "opened_version"]
     autocomplete_fields = ["person"]
     verbose_name = "person mentioned"
     verbose_name_plural = "people mentioned"

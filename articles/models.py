@@ -75,15 +75,6 @@ class Versioned(models.Model):
         editable=False,
         help_text="Counts the saves; a form opened before the last save is stale.",
     )
-    import_run = models.ForeignKey(
-        "ImportRun",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        help_text="The admin import that created this row; its history credits that run's user.",
-    )
 
     class Meta:
         abstract = True
@@ -100,6 +91,23 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+class Imported(models.Model):
+    """A row the importer creates: which admin import run created it, if one did."""
+
+    import_run = models.ForeignKey(
+        "ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The admin import that created this row; its history credits that run's user.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PersonQuerySet(models.QuerySet):
     def with_counts(self) -> PersonQuerySet:
         return self.annotate(
@@ -108,7 +116,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(Versioned):
+class Person(Versioned, Imported):
     """Someone named in the news. Name variants live in :class:`PersonVariant`."""
 
     name = models.CharField(max_length=200, help_text="The name readers see.")
@@ -183,7 +191,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.exclude(flags=[])
 
 
-class Article(Versioned):
+class Article(Versioned, Imported):
     """A news article, imported from a scrape and curated by editors."""
 
     class Status(models.TextChoices):
@@ -283,7 +291,7 @@ class Article(Versioned):
         return [p.strip() for p in _BLANK_LINE.split(self.body) if p.strip()]
 
 
-class Mention(models.Model):
+class Mention(Versioned):
     """A person named in an article, with the role the article gives them."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
@@ -310,7 +318,7 @@ class QuoteQuerySet(models.QuerySet):
         return self.filter(speaker=person)
 
 
-class Quote(Versioned):
+class Quote(Versioned, Imported):
     """Words someone said, verbatim, as an article quotes them."""
 
     class Kind(models.TextChoices):

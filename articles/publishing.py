@@ -92,6 +92,7 @@ EDITOR_FIELDS: dict[str, tuple[str, ...]] = {
         "state",
     ),
     "person": ("name", "slug", "role"),
+    "mention": ("person", "role"),
     "source": ("name", "slug", "kind", "homepage", "domain"),
 }
 # Changed only by the publishing actions (and the form's status field), never by a revert.
@@ -358,14 +359,16 @@ def check_version(*, model: type[models.Model], pk, version: int | None) -> Conf
     if current is None or current.version == version:
         return None
     version = version or 0
-    records = model.history.filter(id=pk)
-    base_record = records.filter(version=version).order_by("-history_date").first()
-    since = records.filter(version__gt=version).order_by("history_date", "history_id")
-    names = []
-    for record in since.select_related("history_user"):
-        name = _user_label(record.history_user)
-        if name not in names:
-            names.append(name)
+    history = getattr(model, "history", None)  # a mention keeps none: who and what are unknown
+    base_record, names = None, []
+    if history is not None:
+        records = history.filter(id=pk)
+        base_record = records.filter(version=version).order_by("-history_date").first()
+        since = records.filter(version__gt=version).order_by("history_date", "history_id")
+        for record in since.select_related("history_user"):
+            name = _user_label(record.history_user)
+            if name not in names:
+                names.append(name)
     return Conflict(
         current=current,
         version=version,

@@ -212,3 +212,22 @@ def test_a_reporter_viewing_a_live_article_is_not_counted_as_editing(editors, re
     editing = reverse("admin:articles_article_editing", args=[article.pk])
     assert client.post(editing).status_code == 403
     assert ann.post(editing).json() == {"others": []}
+
+
+def test_an_inline_mention_changed_meanwhile_is_not_overwritten(editors):
+    from articles.models import Mention
+
+    ann, bob = editors
+    article = ArticleFactory()
+    mention = Mention.objects.create(article=article, person=PersonFactory(), role="minister")
+    url = change_url(article)
+    ann_form, bob_form = open_form(ann, url), open_form(bob, url)
+    ann_form["mentions-0-role"] = ["foreign minister"]
+    assert ann.post(url, ann_form).status_code == 302
+    bob_form["mentions-0-role"] = ["former minister"]
+    response = bob.post(url, bob_form)
+    assert response.status_code == 200
+    assert Mention.objects.get(pk=mention.pk).role == "foreign minister"
+    page = response.content.decode()
+    assert "The version you opened is not in the history" in page
+    assert browser_form_data(page)["mentions-0-role"] == ["former minister"]
