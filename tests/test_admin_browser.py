@@ -135,8 +135,12 @@ def test_two_editors_at_once_the_stale_save_is_refused_and_nothing_is_lost(
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
 
     ann = log_in(browser, live_server, "ann")
-    ann.goto(url)
     bob = log_in(browser, live_server, "bob")
+    errors = []  # the script and its requests must pass the Content-Security-Policy
+    for page in (ann, bob):
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    ann.goto(url)
     bob.goto(url)
     # Each is told the other has the page open: Bob at once, Ann at her page's next renewal.
     assert "ann" in bob.inner_text("#editing-now")
@@ -172,3 +176,4 @@ def test_two_editors_at_once_the_stale_save_is_refused_and_nothing_is_lost(
     article.refresh_from_db()
     assert (article.headline, article.byline) == ("Talks resume in Geneva", "Bob Roy")
     assert article.is_published
+    assert errors == []
