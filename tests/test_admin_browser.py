@@ -176,4 +176,12 @@ def test_two_editors_at_once_the_stale_save_is_refused_and_nothing_is_lost(
     article.refresh_from_db()
     assert (article.headline, article.byline) == ("Talks resume in Geneva", "Bob Roy")
     assert article.is_published
+
+    # The history credits each of them, with what they changed, word by word.
+    bob.goto(f"{url}../history/")
+    rows = bob.locator("#change-history tbody tr").all_inner_texts()
+    bob.screenshot(path=ARTIFACTS / "article_history.png", full_page=True)
+    assert "bob" in rows[0] and "Bob Roy" in rows[0]
+    assert "ann" in rows[1] and "in Geneva" in rows[1]
+    assert "None" not in " ".join(rows)
     assert errors == []
