@@ -310,6 +310,17 @@ def _conflicts(context) -> list[dict]:
     found = []
     labels: dict = {}
     for form in forms_:
+        deletion = getattr(form, "deletion", None)
+        if deletion is not None:
+            verbose = form._meta.model._meta.verbose_name.capitalize()
+            found.append(
+                {
+                    "title": f"{verbose} {deletion.label}",
+                    "saved_by": [deletion.deleted_by],
+                    "deleted": True,
+                }
+            )
+            continue
         conflict = getattr(form, "conflict", None)
         if conflict is None:
             continue

@@ -136,11 +136,40 @@ class VersionedInlineFormSet(BaseInlineFormSet):
     carry out without validating the row.
     """
 
+    def get_queryset(self):
+        shown = getattr(self, "_rows_shown", None)
+        return shown if shown is not None else super().get_queryset()
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row_id = form.fields.get(self._pk_field.name)
+        if row_id is not None and hasattr(row_id, "error_messages"):
+            row_id.error_messages["invalid_choice"] = (
+                "Someone else deleted this row after you opened the page."
+            )
+
     def clean(self):
         super().clean()
-        if any(getattr(form, "conflict", None) for form in self.forms):
+        # Rows deleted meanwhile: marked for deletion here too, so saving again lets them go.
+        gone = [
+            form
+            for form in self.initial_forms
+            if form.instance.pk is None and not self._should_delete_form(form)
+        ]
+        if gone:
+            # The admin pairs the page's rows with the stored rows: keep a place for each.
+            self._rows_shown = [form.instance for form in self.initial_forms]
+        for form in gone:
+            data = form.data.copy()
+            data[form.add_prefix("DELETE")] = "on"
+            form.data = data
+            form.deletion = publishing.find_deletion(
+                model=self.model, pk=data.get(form.add_prefix(self._pk_field.name))
+            )
+        if gone or any(getattr(form, "conflict", None) for form in self.forms):
             raise ValidationError(
-                "Someone else changed rows here after you opened the page; nothing was saved.",
+                "Someone else changed or deleted rows here after you opened the page; nothing "
+                "was saved. Their changes are shown; save again to apply yours.",
                 code="stale",
             )
 

@@ -377,6 +377,23 @@ def check_version(*, model: type[models.Model], pk, version: int | None) -> Conf
     )
 
 
+@dataclass
+class Deletion:
+    """A row someone deleted while a form still showed it: what it was, who deleted it."""
+
+    label: str
+    deleted_by: str
+
+
+def find_deletion(*, model: type[models.Model], pk) -> Deletion | None:
+    """How a deleted row of ``model`` read, and who deleted it (from its history)."""
+    history = getattr(model, "history", None)
+    record = history.filter(id=pk).order_by("-history_date").first() if history else None
+    if record is None:
+        return Deletion(label=f"#{pk}", deleted_by="someone else")
+    return Deletion(label=str(record.instance), deleted_by=_user_label(record.history_user))
+
+
 def _presence_key(obj: models.Model) -> str:
     return f"articles:editing:{obj._meta.label_lower}:{obj.pk}"
 

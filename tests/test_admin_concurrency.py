@@ -134,7 +134,7 @@ def test_an_inline_quote_edited_meanwhile_is_not_overwritten(editors):
     stored = Quote.objects.get(pk=quote.pk)
     assert (stored.state, stored.said_to) == ("verified", "reporters")
     page = refused.content.decode()
-    assert "Someone else changed rows here after you opened the page" in page
+    assert "Someone else changed or deleted rows here after you opened the page" in page
     assert "<ins>reporters</ins>" in page
     again = browser_form_data(page)
     assert again["quotes-0-state"] == ["verified"]  # refreshed: Bob did not touch it
@@ -231,3 +231,33 @@ def test_an_inline_mention_changed_meanwhile_is_not_overwritten(editors):
     page = response.content.decode()
     assert "The version you opened is not in the history" in page
     assert browser_form_data(page)["mentions-0-role"] == ["former minister"]
+
+
+def test_a_quote_deleted_meanwhile_is_let_go_and_my_change_saved_on_the_second_try(editors):
+    ann, bob = editors
+    article = ArticleFactory(headline="Talks resume")
+    gone, kept = QuoteFactory(article=article, text="Gone"), QuoteFactory(article=article)
+    url = change_url(article)
+    bob_form = open_form(bob, url)
+    ann_form = open_form(ann, url)
+    index = ann_form["quotes-0-id"] == [str(gone.pk)] and "0" or "1"
+    ann_form[f"quotes-{index}-DELETE"] = ["on"]
+    assert ann.post(url, ann_form).status_code == 302
+    assert not Quote.objects.filter(pk=gone.pk).exists()
+
+    bob_form["headline"] = ["Talks resume in Geneva"]
+    refused = bob.post(url, bob_form)
+
+    assert refused.status_code == 200
+    assert Article.objects.get(pk=article.pk).headline == "Talks resume"
+    page = refused.content.decode()
+    assert "Quote “Gone” — deleted by Ann Lee" in page
+    again = browser_form_data(page)
+    assert again[f"quotes-{index}-DELETE"] == ["on"]
+    again["_save"] = ["Save"]
+    response = bob.post(url, again)
+    assert response.status_code == 302, [
+        (f.prefix, f.errors) for i in response.context["inline_admin_formsets"] for f in i.formset
+    ] + [response.context["adminform"].form.errors]
+    assert Article.objects.get(pk=article.pk).headline == "Talks resume in Geneva"
+    assert list(Quote.objects.all()) == [kept]
