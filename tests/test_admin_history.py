@@ -287,3 +287,22 @@ def test_the_history_page_runs_the_same_queries_for_3_and_12_versions(editor):
         return len(ctx.captured_queries)
 
     assert queries_for(3) == queries_for(12)
+
+
+@pytest.mark.parametrize("model", ["person", "quote", "source"])
+def test_reverting_a_person_quote_or_source_restores_its_words(editor, model):
+    from tests.factories import SourceFactory
+
+    obj, field = {
+        "person": (lambda: PersonFactory(name="Maria Zakharova"), "name"),
+        "quote": (lambda: QuoteFactory(text="We will respond"), "text"),
+        "source": (lambda: SourceFactory(name="TASS"), "name"),
+    }[model]
+    obj = obj()
+    right = getattr(obj, field)
+    setattr(obj, field, "Wrong words")
+    obj.save()
+    response = submit_unchanged(logged_in(editor), revert_url(obj.history.earliest()))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    obj.refresh_from_db()
+    assert getattr(obj, field) == right
