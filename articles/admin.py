@@ -3,8 +3,14 @@
 Every write goes through ``articles.publishing`` (the workflow, merging,
 reassigning, re-running extraction, importing uploads), so the rules are the
 same here as anywhere else. Changes are recorded by django-simple-history; each
-history page can compare a version with the one before it, side by side, and
-revert to it.
+history page can compare a version with the one before it, word by word, and
+revert to its content.
+
+Articles, quotes and people are edited with optimistic concurrency: each change form
+carries the version it was opened at, a save from a stale form is refused with what
+the other editor changed (``articles.forms.VersionedForm``), the form says who else
+has it open, and the page warns before leaving unsaved changes
+(``static/admin/articles/editing.js``).
 """
 
 from django import forms
@@ -14,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,12 +30,15 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import import_runs, publishing
+from articles.diffs import word_diff
 from articles.forms import (
     ArticleAdminForm,
     ImportUploadForm,
     MergePeopleForm,
     QuoteAdminForm,
     ReassignSpeakerForm,
+    VersionedForm,
+    VersionedInlineFormSet,
 )
 from articles.models import (
     Article,
@@ -62,9 +71,12 @@ def report_skipped(admin_obj, request, skipped):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin plus a side-by-side comparison, with revert checked on the live row."""
+    """SimpleHistoryAdmin plus a word-level comparison of the fields editors know, with
+    revert checked on the live row and restoring content only (``publishing.revert``)."""
 
-    history_list_display = ["compare_link"]
+    object_history_template = "admin/articles/object_history.html"
+    object_history_list_template = "admin/articles/object_history_list.html"
+    object_history_form_template = "admin/articles/object_history_form.html"
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -75,14 +87,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
         return [compare, *super().get_urls()]
 
-    @admin.display(description="side by side")
-    def compare_link(self, record):
-        info = self.model._meta.app_label, self.model._meta.model_name
-        url = reverse(
-            "admin:{}_{}_history_compare".format(*info),
-            args=[record.instance.pk, record.history_id],
-        )
-        return format_html('<a href="{}">compare with previous</a>', url)
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # Each version's changes from the one before: the fields editors know, as they read
+        # them (a time that moved by microseconds only is no change), word by word.
+        records = list(historical_records)
+        labels: dict = {}
+        for record, older in zip(records, records[1:], strict=False):
+            record.history_delta_changes = field_changes(self.model, older, record, labels)
+        opts = self.model._meta
+        for record in records:
+            record.compare_url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history_compare",
+                args=[record.id, record.history_id],
+            )
 
     def _current(self, obj):
         if obj is None or obj.pk is None:
@@ -102,9 +119,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
         request.newsroom_revert = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "newsroom_revert", False):
+            # A revert restores content; the status moves only by the publishing actions.
+            fieldsets = _without(fieldsets, publishing.WORKFLOW_FIELDS)
+        return fieldsets
+
     def save_model(self, request, obj, form, change):
+        if getattr(request, "newsroom_revert", False):
+            current = self.model._default_manager.get(pk=obj.pk)
+            publishing.revert(current=current, to=obj, by=request.user)
+            return
         # Saving a form unchanged changes no row and records no version (issue 10 §1).
-        if change and not form.has_changed() and not getattr(request, "newsroom_revert", False):
+        if change and not form.has_changed():
             return
         super().save_model(request, obj, form, change)
 
@@ -120,19 +148,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if not self.has_view_or_change_permission(request, current or record.instance):
             raise PermissionDenied
         previous = record.prev_record
-        changed = set(record.diff_against(previous).changed_fields) if previous else set()
-        rows = []
-        for field in self.model._meta.fields:
-            if field.name not in {f.name for f in record.tracked_fields}:
-                continue
-            rows.append(
-                {
-                    "label": field.verbose_name,
-                    "old": _display(previous, field) if previous else "",
-                    "new": _display(record, field),
-                    "changed": field.name in changed,
-                }
-            )
+        rows = field_changes(self.model, previous, record, {})
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -153,16 +169,57 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/articles/history_compare.html", context)
 
 
-def _display(record, field) -> str:
-    """A field of a historical version, as an editor reads it."""
+def field_changes(model, old, new, labels: dict) -> list[dict]:
+    """What changed from version ``old`` to ``new`` in the fields editors know.
+
+    ``old`` may be ``None`` (``new`` is the first version: its filled fields are listed).
+    Each change: ``label``, ``old``, ``new`` (as the editor reads them) and ``segments``,
+    a word diff. ``labels`` caches related rows' names between calls.
+    """
+    changes = []
+    for field in publishing.editor_fields(model):
+        before = _display(old, field, labels) if old is not None else ""
+        after = _display(new, field, labels)
+        if before == after or (old is None and after == "—"):
+            continue
+        changes.append(
+            {
+                "name": field.name,
+                "label": field.verbose_name,
+                "old": before,
+                "new": after,
+                "segments": word_diff("" if before == "—" else before, after),
+            }
+        )
+    return changes
+
+
+def _without(fieldsets, names) -> list:
+    """``fieldsets`` with the fields ``names`` left out (and any set left empty dropped)."""
+    kept = []
+    for title, options in fieldsets:
+        fields = [f for f in options.get("fields", ()) if f not in names]
+        if fields:
+            kept.append((title, {**options, "fields": fields}))
+    return kept
+
+
+def _display(record, field, labels: dict | None = None) -> str:
+    """A field of a version (or of the stored row), as an editor reads it."""
     value = getattr(record, field.attname)
-    if value in (None, ""):
+    if value in (None, "", [], {}):
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related else f"#{value} (deleted)"
+        labels = {} if labels is None else labels
+        key = (field.related_model, value)
+        if key not in labels:
+            related = field.related_model._default_manager.filter(pk=value).first()
+            labels[key] = str(related) if related else f"#{value} (deleted)"
+        return labels[key]
+    if field.get_internal_type() == "JSONField":
+        return _json_display(value)
     if hasattr(value, "isoformat"):
         return (
             timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -170,6 +227,123 @@ def _display(record, field) -> str:
             else value.isoformat()
         )
     return str(value)
+
+
+def _json_display(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(
+            " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    return str(value)
+
+
+class EditingAdmin(HistoryAdmin):
+    """Change forms for rows editors work on together (articles, quotes, people).
+
+    The form carries the row's version and refuses a stale save (``VersionedForm``);
+    the page shows who else has it open (a presence record in the cache, renewed by
+    ``editing.js`` while the page stays open, as Wagtail 6.2 does) and warns before
+    leaving unsaved changes.
+    """
+
+    form = VersionedForm
+    change_form_template = "admin/articles/change_form_editing.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        editing = path(
+            "<path:object_id>/editing/",
+            self.admin_site.admin_view(self.editing_view),
+            name="{}_{}_editing".format(*info),
+        )
+        return [editing, *super().get_urls()]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form checks status changes and quote placement against this user; a revert's
+        # form checks the stored row's version, not the old version's.
+        extra = {"user": request.user, "reverting": getattr(request, "newsroom_revert", False)}
+        return type(form.__name__, (form,), extra)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # A revert passes the old version: whether the row may be changed is the stored row's.
+        if obj is not None and not self.has_change_permission(request, self._current(obj)):
+            fieldsets = _without(fieldsets, ["opened_version"])  # a page that only shows the row
+        return fieldsets
+
+    def editing_view(self, request, object_id):
+        """The change page's sign of life: who else has it open (JSON), or that it closed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if request.POST.get("leave"):
+            publishing.stop_editing(obj=obj, by=request.user)
+            return JsonResponse({"others": []})
+        return JsonResponse({"others": publishing.mark_editing(obj=obj, by=request.user)})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and self.has_change_permission(request, obj):
+            opts = self.model._meta
+            context["editing_others"] = publishing.mark_editing(obj=obj, by=request.user)
+            context["presence_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_editing", args=[obj.pk]
+            )
+            context["presence_every"] = publishing.PRESENCE_SECONDS // 3
+        context["conflicts"] = _conflicts(context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        context["conflicts"] = _conflicts(context)
+        return super().render_history_view(request, template, context, **kwargs)
+
+
+def _conflicts(context) -> list[dict]:
+    """What other editors changed, for each form on the page whose save was refused."""
+    forms_ = []
+    if context.get("adminform") is not None:
+        forms_.append(context["adminform"].form)
+    for inline in context.get("inline_admin_formsets") or []:
+        forms_.extend(inline.formset.forms)
+    found = []
+    labels: dict = {}
+    for form in forms_:
+        deletion = getattr(form, "deletion", None)
+        if deletion is not None:
+            verbose = form._meta.model._meta.verbose_name.capitalize()
+            found.append(
+                {
+                    "title": f"{verbose} {deletion.label}",
+                    "saved_by": [deletion.deleted_by],
+                    "deleted": True,
+                }
+            )
+            continue
+        conflict = getattr(form, "conflict", None)
+        if conflict is None:
+            continue
+        model = type(conflict.current)
+        mine = getattr(form, "conflict_mine", set())
+        if conflict.base is not None:
+            changes = field_changes(model, conflict.base, conflict.current, labels)
+        else:
+            changes = [
+                c for c in field_changes(model, None, conflict.current, labels) if c["name"] in mine
+            ]
+        for change in changes:
+            change["yours_too"] = change["name"] in mine
+        found.append(
+            {
+                "title": f"{model._meta.verbose_name.capitalize()} “{conflict.current}”",
+                "saved_by": conflict.saved_by,
+                "changes": changes,
+                "base_known": conflict.base is not None,
+            }
+        )
+    return found
 
 
 # --- sources ---------------------------------------------------------------------------
@@ -220,12 +394,12 @@ class PersonVariantInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdmin):
+class PersonAdmin(EditingAdmin):
     list_display = ["name", "role", "quote_count", "article_count"]
     search_fields = ["name", "variants__name", "role"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PersonVariantInline]
-    fields = ["name", "slug", "role", "appears_in", "created_at", "updated_at"]
+    fields = ["name", "slug", "role", "appears_in", "created_at", "updated_at", "opened_version"]
     readonly_fields = ["appears_in", "created_at", "updated_at"]
     actions = ["merge_people"]
 
@@ -292,6 +466,14 @@ class PersonAdmin(HistoryAdmin):
                 f"{result.variants_added} name variants added.",
                 messages.SUCCESS,
             )
+            if result.names_dropped:
+                names = ", ".join(f"“{name}”" for name in result.names_dropped)
+                self.message_user(
+                    request,
+                    f"Not kept as name variants: {names}. A given name alone names many "
+                    "people; the next import would give them all to this person.",
+                    messages.INFO,
+                )
             return HttpResponseRedirect(reverse("admin:articles_person_change", args=[survivor.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -325,10 +507,18 @@ class ArticleChildInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_change_permission(request, obj):
+            fieldsets = _without(fieldsets, ["opened_version"])  # rows only shown
+        return fieldsets
+
 
 class MentionInline(ArticleChildInline):
     model = Mention
-    fields = ["person", "role", "why"]
+    form = VersionedForm
+    formset = VersionedInlineFormSet
+    fields = ["person", "role", "why", "opened_version"]
     readonly_fields = ["why"]
     autocomplete_fields = ["person"]
     verbose_name = "person mentioned"
@@ -392,7 +582,18 @@ class ConfidenceFilter(admin.SimpleListFilter):
 
 class QuoteInline(ArticleChildInline):
     model = Quote
-    fields = ["text", "speaker", "speaker_organization", "how", "kind", "said_to", "state"]
+    form = VersionedForm
+    formset = VersionedInlineFormSet
+    fields = [
+        "text",
+        "speaker",
+        "speaker_organization",
+        "how",
+        "kind",
+        "said_to",
+        "state",
+        "opened_version",
+    ]
     readonly_fields = ["how"]
     autocomplete_fields = ["speaker", "speaker_organization"]
     formfield_overrides = {
@@ -424,7 +625,7 @@ class UnreviewedQuotesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(EditingAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -454,7 +655,7 @@ class ArticleAdmin(HistoryAdmin):
         "rerun_extraction",
     ]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "byline", "source"]}),
+        (None, {"fields": ["headline", "slug", "byline", "source", "opened_version"]}),
         ("Image", {"fields": ["image_caption", "image_credit"]}),
         ("Text", {"fields": ["body"]}),
         (
@@ -506,11 +707,6 @@ class ArticleAdmin(HistoryAdmin):
                 ),
             )
         )
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        # The form checks status changes against this user's permissions.
-        return type(form.__name__, (form,), {"user": request.user})
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -631,7 +827,7 @@ class ArticleAdmin(HistoryAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(HistoryAdmin):
+class QuoteAdmin(EditingAdmin):
     list_display = [
         "__str__",
         "speaker",
@@ -668,6 +864,7 @@ class QuoteAdmin(HistoryAdmin):
         "end",
         "created_at",
         "updated_at",
+        "opened_version",
     ]
     readonly_fields = ["provenance", "created_at", "updated_at"]
     actions = ["verify", "reject", "reassign_speaker"]
@@ -681,11 +878,6 @@ class QuoteAdmin(HistoryAdmin):
         return "—" if obj.confidence is None else f"{obj.confidence:.2f}"
 
     form = QuoteAdminForm
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        # The form checks the quote's article (old and new) against this user.
-        return type(form.__name__, (form,), {"user": request.user})
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

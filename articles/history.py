@@ -6,8 +6,12 @@ each of the thousands of quotes and people an import creates would double its co
 and the import itself is recorded elsewhere (the row's ``extracted`` snapshot and
 ``imported_at``). So, before the first change to a row that has no history yet — an
 editor's save, a re-import's refresh, a deletion — its current state is recorded as
-its creation ("+", reason "import", dated when it was imported). The change is then
-recorded as usual, so every edit shows the old and the new values and can be reverted.
+its creation ("+", dated when it was imported). The change is then recorded as usual,
+so every edit shows the old and the new values and can be reverted.
+
+The creation is credited to whoever imported the row, never to the editor whose change
+prompts the record: an admin upload's run (``import_run``, reason "import run #N") and
+its user; a command-line import to the system (no user, reason "import").
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
 
-from .models import Article, Person, Quote, Source
+from .models import Article, ImportRun, Person, Quote, Source
 
 BASELINE_REASON = "import"
 TRACKED = (Article, Person, Quote, Source)
@@ -32,9 +36,12 @@ def record_baseline(sender, instance, raw: bool = False, **kwargs) -> None:
     if stored is None:
         return
     when = getattr(stored, "imported_at", None) or getattr(stored, "created_at", None)
-    history.bulk_history_create(
-        [stored], default_change_reason=BASELINE_REASON, default_date=when or timezone.now()
-    )
+    run_id = getattr(stored, "import_run_id", None)
+    run = ImportRun.objects.select_related("user").filter(pk=run_id).first() if run_id else None
+    # Set even when None: simple_history would otherwise credit the current request's user.
+    stored._history_user = run.user if run else None
+    stored._change_reason = f"{BASELINE_REASON} run #{run.pk}" if run else BASELINE_REASON
+    history.bulk_history_create([stored], default_date=when or timezone.now())
 
 
 for model in TRACKED:

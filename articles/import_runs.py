@@ -181,7 +181,7 @@ def import_pending_files(*, run_id: int) -> ImportRun:
     ImportRun.objects.filter(pk=run_id).update(
         status=ImportRun.Status.RUNNING, heartbeat_at=timezone.now()
     )
-    importer = Importer()
+    importer = Importer(run_id=run_id)
     while not stop_requested.is_set():
         with transaction.atomic():
             row = (

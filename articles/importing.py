@@ -165,9 +165,17 @@ class Importer:
     """
 
     def __init__(
-        self, *, publish: bool = False, dry_run: bool = False, max_bytes: int | None = None
+        self,
+        *,
+        publish: bool = False,
+        dry_run: bool = False,
+        max_bytes: int | None = None,
+        run_id: int | None = None,
     ):
         self.publish = publish
+        # The admin import run doing the work: rows it creates carry it, and their history
+        # credits that run's user with their creation (articles.history).
+        self.run_id = run_id
         self.dry_run = dry_run
         self.max_bytes = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
         self._people: dict[str, int] = {}
@@ -360,6 +368,7 @@ class _Session:
                 source_file=item.source_file[:500],
                 extracted=_jsonable(machine),
                 imported_at=now,
+                import_run_id=self.importer.run_id,
                 **machine,
             )
             if self.importer.publish:
@@ -434,7 +443,14 @@ class _Session:
                 continue
             taken.add((eq.paragraph, eq.start))
             machine = self.quote_fields(eq, people)
-            quotes.append(Quote(article=article, extracted=_jsonable(machine), **machine))
+            quotes.append(
+                Quote(
+                    article=article,
+                    extracted=_jsonable(machine),
+                    import_run_id=self.importer.run_id,
+                    **machine,
+                )
+            )
         return quotes
 
     def quote_fields(self, eq, people) -> dict:
@@ -539,7 +555,7 @@ class _Session:
                     to_create.setdefault(full_keys[0] if full_keys else person.name, person)
             made = {}
             for person in to_create.values():
-                new_people.append(_new_person(person))
+                new_people.append(_new_person(person, run_id=self.importer.run_id))
                 made[person.name] = -len(new_people)
                 self.spellings[made[person.name]] = {person.name[:200].lower()}
             for person in group:
@@ -637,7 +653,7 @@ def _name_keys(person: ExtractedPerson) -> list[str]:
     return [k for k in dict.fromkeys(name_key(n) for n in [person.name, *person.aliases]) if k]
 
 
-def _new_person(person: ExtractedPerson) -> Person:
+def _new_person(person: ExtractedPerson, *, run_id: int | None = None) -> Person:
     role = (person.role or "")[:300]
     name = person.name[:200]
     return Person(
@@ -646,6 +662,7 @@ def _new_person(person: ExtractedPerson) -> Person:
         slug="",  # chosen with the other new people's, just before they are inserted
         role=role,
         extracted={"name": person.name, "role": role},
+        import_run_id=run_id,
     )
 
 
@@ -803,7 +820,14 @@ class _ArticleUpdater:
                 continue  # an editor's quote holds this place
             places.add((eq.paragraph, eq.start))
             machine = self.session.quote_fields(eq, people)
-            to_create.append(Quote(article=self.article, extracted=_jsonable(machine), **machine))
+            to_create.append(
+                Quote(
+                    article=self.article,
+                    extracted=_jsonable(machine),
+                    import_run_id=self.session.importer.run_id,
+                    **machine,
+                )
+            )
         if to_create:
             Quote.objects.bulk_create(to_create)  # history: see articles.history
             self.changed = True

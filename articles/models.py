@@ -60,6 +60,54 @@ class Source(models.Model):
         return reverse("articles:source-detail", kwargs={"slug": self.slug})
 
 
+class Versioned(models.Model):
+    """A row editors change in forms: ``version`` counts its saves.
+
+    Every save stores one more than the stored version, so a form carries the
+    version it was opened at and a save from a form opened before someone else's
+    save is caught (``articles.publishing.check_version``). ``QuerySet.update()``
+    and ``bulk_create()`` do not count; the importer creates rows in bulk (version 1)
+    and refreshes them with ``save()``.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts the saves; a form opened before the last save is stale.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            # Counted from the stored row, not from this copy: a copy loaded long ago
+            # (or an old version being reverted to) must still move the version on.
+            rows = type(self)._base_manager.filter(pk=self.pk)
+            stored = rows.values_list("version", flat=True).first()
+            self.version = (self.version if stored is None else stored) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
+class Imported(models.Model):
+    """A row the importer creates: which admin import run created it, if one did."""
+
+    import_run = models.ForeignKey(
+        "ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The admin import that created this row; its history credits that run's user.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PersonQuerySet(models.QuerySet):
     def with_counts(self) -> PersonQuerySet:
         return self.annotate(
@@ -68,7 +116,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(Versioned, Imported):
     """Someone named in the news. Name variants live in :class:`PersonVariant`."""
 
     name = models.CharField(max_length=200, help_text="The name readers see.")
@@ -143,7 +191,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.exclude(flags=[])
 
 
-class Article(models.Model):
+class Article(Versioned, Imported):
     """A news article, imported from a scrape and curated by editors."""
 
     class Status(models.TextChoices):
@@ -243,7 +291,7 @@ class Article(models.Model):
         return [p.strip() for p in _BLANK_LINE.split(self.body) if p.strip()]
 
 
-class Mention(models.Model):
+class Mention(Versioned):
     """A person named in an article, with the role the article gives them."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
@@ -289,7 +337,7 @@ class QuoteQuerySet(models.QuerySet):
         return self.filter(speaker=person)
 
 
-class Quote(models.Model):
+class Quote(Versioned, Imported):
     """Words someone said, verbatim, as an article quotes them."""
 
     class Kind(models.TextChoices):

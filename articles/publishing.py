@@ -1,5 +1,6 @@
 """Editors' operations: the publishing workflow, merging people, reassigning speakers,
-re-running extraction, and importing uploaded files.
+re-running extraction, importing uploaded files, and the rules of editing together
+(stale saves, who else has a form open, what a revert restores, what history shows).
 
 The admin's actions call these functions; so can a command, the shell or an API.
 Each takes keyword-only arguments and, where a person does the work, ``by``: the
@@ -21,17 +22,20 @@ given); a future time schedules the article, which readers see only from then
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from articles.extraction import ExtractionError, extract_from_text
+from articles.extraction.given_names import is_given_name
 from articles.extraction.people import name_key
 from articles.importing import FAILED, FileResult, Importer
 from articles.models import (
@@ -61,6 +65,42 @@ TRANSITIONS: dict[str, set[str]] = {
 # editors with the publish permission move articles into or out of them.
 GUARDED = {Status.PUBLISHED, Status.ARCHIVED}
 
+# The fields editors know, per model: what the history lists and compares. Everything
+# else (extraction snapshots, hashes, the version counter, timestamps) is bookkeeping.
+EDITOR_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": (
+        "headline",
+        "slug",
+        "byline",
+        "source",
+        "image_caption",
+        "image_credit",
+        "body",
+        "status",
+        "published_at",
+        "flags",
+        "related_links",
+    ),
+    "quote": (
+        "article",
+        "text",
+        "speaker",
+        "speaker_organization",
+        "kind",
+        "said_to",
+        "sentence",
+        "state",
+    ),
+    "person": ("name", "slug", "role"),
+    "mention": ("person", "role"),
+    "source": ("name", "slug", "kind", "homepage", "domain"),
+}
+# Changed only by the publishing actions (and the form's status field), never by a revert.
+WORKFLOW_FIELDS = ("status", "published_at")
+# Restored with a quote's words, so the highlight finds them where they were.
+_REVERTED_WITH = {"quote": ("paragraph", "start", "end")}
+# How long an open change form counts as "being edited" without a sign of life from it.
+PRESENCE_SECONDS = 45
 
 
 @dataclass
@@ -256,6 +296,141 @@ def _transition(
     return result
 
 
+# --- history: what editors see, what a revert restores ------------------------------
+
+
+def editor_fields(model: type[models.Model]) -> list[models.Field]:
+    """The model's fields editors know (``EDITOR_FIELDS``), in that order."""
+    return [model._meta.get_field(name) for name in EDITOR_FIELDS[model._meta.model_name]]
+
+
+def revert_fields(model: type[models.Model]) -> list[str]:
+    """What a revert restores: the content, never the workflow status or publication time."""
+    name = model._meta.model_name
+    content = [f for f in EDITOR_FIELDS[name] if f not in WORKFLOW_FIELDS]
+    return [*content, *_REVERTED_WITH.get(name, ())]
+
+
+def revert(*, current: models.Model, to: models.Model, by: User | None = None) -> models.Model:
+    """Make the content of the old version ``to`` current on the stored row ``current``.
+
+    Only :func:`revert_fields` are copied: a live article stays live and a draft stays a
+    draft (status changes only through the publishing actions, by someone allowed to
+    publish); bookkeeping (the raw scrape, snapshots, the import key) stays as stored.
+    ``to`` may carry an editor's corrections on the revert form. Returns ``current``, saved.
+    """
+    if isinstance(current, Article) and not can_edit_article(by, current):
+        raise PermissionDenied("You may not change this article.")
+    for name in revert_fields(type(current)):
+        attname = current._meta.get_field(name).attname
+        setattr(current, attname, getattr(to, attname))
+    when = getattr(to, "updated_at", None)
+    label = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "an earlier one"
+    _save(current, by=by, reason=f"reverted to the version of {label}")
+    return current
+
+
+# --- editing together: stale saves and open forms --------------------------------------
+
+
+@dataclass
+class Conflict:
+    """A save from a form opened at ``version`` after someone else saved the row.
+
+    ``current`` is the stored row (locked until the transaction ends), ``base`` the row
+    as the form showed it (from the history; ``None`` if no version of it was kept), and
+    ``saved_by`` who saved it since, oldest first.
+    """
+
+    current: models.Model
+    version: int
+    base: models.Model | None
+    saved_by: list[str]
+
+
+def check_version(*, model: type[models.Model], pk, version: int | None) -> Conflict | None:
+    """Lock the stored row and compare its version with the one a form was opened at.
+
+    Returns ``None`` when they agree (the save may go ahead), else a :class:`Conflict`:
+    the save must be refused and nothing written. A form with no version (``None``) is
+    treated as opened at version 0, so it is always refused. Call inside a transaction.
+    """
+    current = model._default_manager.select_for_update().filter(pk=pk).first()
+    if current is None or current.version == version:
+        return None
+    version = version or 0
+    history = getattr(model, "history", None)  # a mention keeps none: who and what are unknown
+    base_record, names = None, []
+    if history is not None:
+        records = history.filter(id=pk)
+        base_record = records.filter(version=version).order_by("-history_date").first()
+        since = records.filter(version__gt=version).order_by("history_date", "history_id")
+        for record in since.select_related("history_user"):
+            name = _user_label(record.history_user)
+            if name not in names:
+                names.append(name)
+    return Conflict(
+        current=current,
+        version=version,
+        base=base_record.instance if base_record else None,
+        saved_by=names or ["someone else"],
+    )
+
+
+@dataclass
+class Deletion:
+    """A row someone deleted while a form still showed it: what it was, who deleted it."""
+
+    label: str
+    deleted_by: str
+
+
+def find_deletion(*, model: type[models.Model], pk) -> Deletion | None:
+    """How a deleted row of ``model`` read, and who deleted it (from its history)."""
+    history = getattr(model, "history", None)
+    record = history.filter(id=pk).order_by("-history_date").first() if history else None
+    if record is None:
+        return Deletion(label=f"#{pk}", deleted_by="someone else")
+    return Deletion(label=str(record.instance), deleted_by=_user_label(record.history_user))
+
+
+def _presence_key(obj: models.Model) -> str:
+    return f"articles:editing:{obj._meta.label_lower}:{obj.pk}"
+
+
+def mark_editing(*, obj: models.Model, by: User) -> list[str]:
+    """Record that ``by`` has ``obj``'s change form open; returns who else has it open.
+
+    A lightweight presence record in the cache (shared between processes when
+    ``REDIS_URL`` is set): the page renews it while it stays open, and an entry not
+    renewed for ``PRESENCE_SECONDS`` has gone (the editor closed the page or left).
+    """
+    now = time.time()
+    key = _presence_key(obj)
+    present = {
+        uid: (name, seen)
+        for uid, (name, seen) in (cache.get(key) or {}).items()
+        if now - seen < PRESENCE_SECONDS
+    }
+    present[by.pk] = (_user_label(by), now)
+    cache.set(key, present, PRESENCE_SECONDS * 2)
+    return sorted(name for uid, (name, _seen) in present.items() if uid != by.pk)
+
+
+def stop_editing(*, obj: models.Model, by: User) -> None:
+    """Forget that ``by`` has ``obj``'s form open (the page was closed or saved)."""
+    key = _presence_key(obj)
+    present = cache.get(key) or {}
+    if present.pop(by.pk, None) is not None:
+        cache.set(key, present, PRESENCE_SECONDS * 2)
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
 # --- people and quotes ---------------------------------------------------------------
 
 
@@ -266,6 +441,8 @@ class MergeResult:
     quotes_moved: int = 0
     mentions_moved: int = 0
     variants_added: int = 0
+    # Merged names not kept as variants: bare given names ("Donald").
+    names_dropped: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -277,7 +454,9 @@ def merge_people(
     Their quotes and mentions move to the survivor (a mention in an article
     that already mentions the survivor is dropped, its role kept if the
     survivor's is empty); their names and variants become the survivor's
-    variants, so the next import matches those spellings to the survivor.
+    variants, so the next import matches those spellings to the survivor. A bare given
+    name ("Donald") is never made a variant (see :func:`is_variant_worth_keeping`):
+    the next import would give everyone called Donald to this person.
     """
     if by is not None and not by.has_perm(MERGE_PERMISSION):
         raise PermissionDenied("Only editors with the merge permission can merge people.")
@@ -308,7 +487,9 @@ def merge_people(
         other.variants.all().delete()
         for name in names:
             key = name_key(name)
-            if key and key not in known:
+            if key and key not in known and not is_variant_worth_keeping(name, survivor=survivor):
+                result.names_dropped.append(name)
+            elif key and key not in known:
                 PersonVariant.objects.create(person=survivor, name=name[:200])
                 known.add(key)
                 result.variants_added += 1
@@ -319,6 +500,22 @@ def merge_people(
         other.delete()
     _save(survivor, by=by, reason="merged: " + ", ".join(result.merged))
     return result
+
+
+def is_variant_worth_keeping(name: str, *, survivor: Person) -> bool:
+    """Whether a merged person's ``name`` should become one of ``survivor``'s variants.
+
+    A one-word name is kept only as a surname: the survivor's last name ("Trump" for
+    Donald Trump), or a word that is not a given name. A bare given name ("Donald") is
+    dropped: it names many people, and the importer would match them all to the survivor.
+    """
+    words = name.split()
+    if len(words) != 1:
+        return bool(words)
+    surname = survivor.name.split()[-1] if survivor.name.split() else ""
+    if name_key(words[0]) == name_key(surname) and len(survivor.name.split()) > 1:
+        return True
+    return not is_given_name(words[0].strip(".,"))
 
 
 @transaction.atomic

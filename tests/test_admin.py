@@ -287,13 +287,9 @@ def test_history_page_lists_changes_and_compares_versions_side_by_side(client, e
     )
     page = compare.content.decode()
     headline_row = next(r for r in compare.context["rows"] if r["label"] == "headline")
-    assert headline_row == {
-        "label": "headline",
-        "old": "Old <b>headline</b>",
-        "new": "New headline",
-        "changed": True,
-    }
-    assert "Old &lt;b&gt;headline&lt;/b&gt;" in page
+    assert (headline_row["old"], headline_row["new"]) == ("Old <b>headline</b>", "New headline")
+    assert headline_row["segments"] == [("del", "Old <b>headline</b>"), ("ins", "New headline")]
+    assert "<del>Old &lt;b&gt;headline&lt;/b&gt;</del><ins>New headline</ins>" in page
     assert "Revert to this version" in page
 
 

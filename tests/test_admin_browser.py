@@ -119,3 +119,69 @@ def test_saving_an_article_unchanged_in_the_browser_changes_nothing(browser, liv
     reader.goto(live_server.url + article.get_absolute_url())
     assert reader.locator(".body p").count() == 2
     assert reader.locator("q.quote").count() == 1
+
+
+def test_two_editors_at_once_the_stale_save_is_refused_and_nothing_is_lost(
+    browser, live_server, monkeypatch
+):
+    """Ann and Bob, two browser contexts, edit one article: Bob's stale save is refused."""
+    from articles import publishing
+
+    monkeypatch.setattr(publishing, "PRESENCE_SECONDS", 15)  # pages renew every 5 s
+    ARTIFACTS.mkdir(exist_ok=True)
+    UserFactory(username="ann", groups=["Editor"])
+    UserFactory(username="bob", groups=["Editor"])
+    article = ArticleFactory(headline="Talks resume", byline="", published=True)
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+
+    ann = log_in(browser, live_server, "ann")
+    bob = log_in(browser, live_server, "bob")
+    errors = []  # the script and its requests must pass the Content-Security-Policy
+    for page in (ann, bob):
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    ann.goto(url)
+    bob.goto(url)
+    # Each is told the other has the page open: Bob at once, Ann at her page's next renewal.
+    assert "ann" in bob.inner_text("#editing-now")
+    ann.wait_for_selector("#editing-now:not([hidden])", timeout=12_000)
+    assert "bob" in ann.inner_text("#editing-now")
+
+    ann.fill("#id_headline", "Talks resume in Geneva")
+    ann.click("input[name=_save]")
+    ann.wait_for_selector("#changelist")
+
+    # Bob types, then tries to leave: the browser asks first, and he stays.
+    bob.fill("#id_byline", "Bob Roy")
+    dialogs = []
+    bob.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    bob.click(".breadcrumbs a[href$='/article/']")
+    bob.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert bob.input_value("#id_byline") == "Bob Roy"
+
+    # His save comes from a stale page: refused, Ann's headline kept, nothing written.
+    bob.click("input[name=_save]")
+    bob.wait_for_selector("#edit-conflict")
+    bob.screenshot(path=ARTIFACTS / "edit_conflict.png", full_page=True)
+    article.refresh_from_db()
+    assert (article.headline, article.byline) == ("Talks resume in Geneva", "")
+    assert bob.inner_text("#edit-conflict ins") == "in Geneva"  # her change, word by word
+    assert bob.input_value("#id_headline") == "Talks resume in Geneva"
+    assert bob.input_value("#id_byline") == "Bob Roy"
+
+    # Saving again applies his change on top of hers.
+    bob.click("input[name=_save]")
+    bob.wait_for_selector("#changelist")
+    article.refresh_from_db()
+    assert (article.headline, article.byline) == ("Talks resume in Geneva", "Bob Roy")
+    assert article.is_published
+
+    # The history credits each of them, with what they changed, word by word.
+    bob.goto(f"{url}../history/")
+    rows = bob.locator("#change-history tbody tr").all_inner_texts()
+    bob.screenshot(path=ARTIFACTS / "article_history.png", full_page=True)
+    assert "bob" in rows[0] and "Bob Roy" in rows[0]
+    assert "ann" in rows[1] and "in Geneva" in rows[1]
+    assert "None" not in " ".join(rows)
+    assert errors == []

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_import_tasks'),
+        ('articles', '0008_edit_versions'),
     ]
 
     operations = [
