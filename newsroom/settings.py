@@ -154,6 +154,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# HTTPS in production (issue 11 §5). Off unless set, so development and the test client
+# work over plain HTTP; `manage.py check --deploy` warns about each one left off, and the
+# production configuration in README.md (and .env.example) turns them all on.
+# Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names the header the proxy sets
+# and its value, e.g. "HTTP_X_FORWARDED_PROTO,https"; set it only when the proxy always
+# overwrites that header, or a client could claim HTTPS itself.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Probes of load balancers speak plain HTTP to the app: answer them instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE")
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+# Origins (scheme and host) whose forms may post to the admin, e.g. https://news.example.org.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
 # Public pages are cached whole and invalidated when an article, quote or person changes
 # (articles/signals.py). Redis in production, so that every worker sees an invalidation;
 # otherwise each process's own memory.
