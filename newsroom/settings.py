@@ -59,9 +59,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "articles",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address from REMOTE_ADDR.
+    "newsroom.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +78,11 @@ MIDDLEWARE = [
     # Records who made each change in the admin (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# How many proxies we run in front of the app (load balancer, nginx...). Each appends the
+# address it got the request from to X-Forwarded-For; only those entries are believed
+# (newsroom/proxies.py). 0, the default, ignores the header: a client could write anything.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -178,8 +186,9 @@ SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Public pages are cached whole and invalidated when an article, quote or person changes
-# (articles/signals.py). Redis in production, so that every worker sees an invalidation;
-# otherwise each process's own memory.
+# (articles/signals.py). Redis in production, so that every worker sees an
+# invalidation and counts the same rate limit (`check --deploy` reports its absence:
+# newsroom/checks.py); otherwise each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -205,6 +214,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["articles.api_plumbing.ReaderAnonThrottle"],
     # Per client IP, counted in the default cache: shared between processes when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # REMOTE_ADDR already holds the client's address (TRUSTED_PROXY_COUNT above); DRF's
+    # default, None, would key the limit on the whole client-sent X-Forwarded-For.
+    "NUM_PROXIES": 0,
     "EXCEPTION_HANDLER": "articles.api_plumbing.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "articles.api.ReaderAutoSchema",
 }
