@@ -18,3 +18,6 @@ urlpatterns = [
     path("api/", include("articles.api_urls")),
     path("", include("articles.urls")),
 ]
+
+# The database being down is a 503 with Retry-After, in JSON under /api/ (newsroom/errors.py).
+handler500 = "newsroom.errors.server_error"

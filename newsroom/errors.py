@@ -1,0 +1,48 @@
+"""What a request gets when it fails with an unexpected exception (Django's ``handler500``).
+
+With the database unreachable, nothing is wrong with the request and it will work again soon:
+the answer is 503 with ``Retry-After``, not 500 (issue 11 §4). The API answers in its own JSON
+error shape; the site with a plain page that needs neither the database nor a request context.
+Any other exception is a 500, in JSON under /api/ and Django's page (templates/500.html) elsewhere.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views import defaults
+
+API_PREFIX = "/api/"
+# Long enough for a database restart or a failover; short enough that readers come back.
+RETRY_AFTER_SECONDS = 30
+# Raised by Django's database layer when it cannot reach or talk to the server (the driver's
+# own errors are wrapped in these). Other database errors are the code's fault: a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    exception = sys.exc_info()[1]
+    unavailable = isinstance(exception, DATABASE_UNAVAILABLE)
+    if request.path.startswith(API_PREFIX):
+        from articles.api_plumbing import error_body
+
+        if unavailable:
+            body = error_body(
+                503,
+                "service_unavailable",
+                f"The service is briefly unavailable. Try again in {RETRY_AFTER_SECONDS} seconds.",
+                {"retry_after": RETRY_AFTER_SECONDS},
+            )
+            return JsonResponse(body, status=503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+        body = error_body(500, "error", "Internal server error. The error has been logged.")
+        return JsonResponse(body, status=500)
+    if unavailable:
+        return HttpResponse(
+            loader.render_to_string("503.html"),
+            status=503,
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    return defaults.server_error(request, template_name)
