@@ -5,6 +5,7 @@ SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running with a guess.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "articles",
     "newsroom.apps.NewsroomConfig",
 ]
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the admin (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # How many proxies we run in front of the app (load balancer, nginx...). Each appends the
@@ -130,6 +134,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (issue 11 §1, django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one client address, that pair is refused (429, even with the right password)
+# until AXES_COOLOFF_MINUTES have passed since the last failure, or an admin resets it
+# (`manage.py axes_reset_username NAME`). Keyed by username and address together, so an
+# attacker elsewhere cannot lock an editor out; the address is the one newsroom/proxies.py
+# found, so a forged X-Forwarded-For does not give a fresh start. Attempts are kept in the
+# database, which every process shares.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.request_address"
+AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -57,9 +57,7 @@ def test_behind_a_proxy_the_limit_keys_on_the_address_it_appended(low_limit, set
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     # One client sends a new address of its own each time; the proxy appends the real one.
-    spoofed = [
-        {**proxy, "HTTP_X_FORWARDED_FOR": f"203.0.113.{n}, 198.51.100.7"} for n in range(50)
-    ]
+    spoofed = [{**proxy, "HTTP_X_FORWARDED_FOR": f"203.0.113.{n}, 198.51.100.7"} for n in range(50)]
     assert allowed(spoofed) == LIMIT
     # Another client behind the same proxy has a limit of its own.
     other = [{**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.8"}] * (LIMIT + 3)
