@@ -1,4 +1,4 @@
-"""Newsroom settings, read from the environment (see .env.example).
+"""Newsroom settings, read from the environment (see .env.example) and a .env file.
 
 Secure by default: DEBUG is off unless asked for, and with DEBUG off a missing
 SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running with a guess.
@@ -10,8 +10,17 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A .env file beside manage.py fills in variables the environment does not set (python-dotenv;
+# the environment always wins). `make` writes a development one (DEBUG=1) when there is none;
+# production sets real variables. NEWSROOM_ENV_FILE names another file, or none when empty
+# (the tests, so a developer's .env cannot change what they test).
+ENV_FILE = os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -67,7 +76,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: everything after it reads the client's address from REMOTE_ADDR.
     "newsroom.proxies.TrustedProxyMiddleware",
+    # /healthz and /readyz, answered before host validation, the HTTPS redirect, sessions,
+    # the page cache and the rate limit: probes come by IP over plain HTTP (newsroom/health.py).
+    "newsroom.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with far-future caching and gzip, from the app itself (issue 13).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so its redirects carry CORS headers too.
@@ -158,7 +172,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files WhiteNoise serves in production.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: names carry a hash of the content (cached for ever by browsers and CDNs)
+    # and a gzip twin of each compressible file (WhiteNoise). Both need `collectstatic`;
+    # development serves the files as they are in the apps.
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # Security headers for the public site (issue 5). Pages load only their own CSS; the
 # JSON-LD block is data, not script, so browsers do not run it and no script source
@@ -190,8 +218,6 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # and its value, e.g. "HTTP_X_FORWARDED_PROTO,https"; set it only when the proxy always
 # overwrites that header, or a client could claim HTTPS itself.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-# Probes of load balancers speak plain HTTP to the app: answer them instead of redirecting.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")

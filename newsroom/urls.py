@@ -1,4 +1,7 @@
-"""Top-level URLs: the admin, the public article pages and the API."""
+"""Top-level URLs: the admin, the public article pages, the API and robots.txt.
+
+/healthz and /readyz are answered by newsroom.health.HealthCheckMiddleware, before routing.
+"""
 
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -6,9 +9,11 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from articles.views import cache_public_page
+from newsroom.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",
         cache_public_page(sitemap_views.sitemap),

@@ -25,6 +25,7 @@ def production_env(**overrides: str) -> dict[str, str]:
             env[name.strip()] = value.strip()
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
     env["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    env["NEWSROOM_ENV_FILE"] = ""  # a developer's .env must not count
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
 
