@@ -173,7 +173,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Where `collectstatic` puts the files WhiteNoise serves in production.
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Production: names carry a hash of the content (cached for ever by browsers and CDNs)
