@@ -81,3 +81,17 @@ def test_the_api_answers_again_when_the_database_is_back(client):
     response = client.get("/api/v1/articles/")
     assert response.status_code == 200
     assert [item["slug"] for item in response.json()["results"]] == [article.slug]
+
+
+def test_pages_in_the_page_cache_are_still_served(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    article = ArticleFactory(published=True)
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    refused = OperationalError("connection refused")
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=refused):
+        cached = client.get(article.get_absolute_url())
+        uncached = client.get("/people/nobody/")
+    assert cached.status_code == 200
+    assert cached["X-Page-Cache"] == "hit"
+    assert article.headline in cached.content.decode()
+    assert uncached.status_code == 503
