@@ -8,12 +8,15 @@ Any other exception is a 500, in JSON under /api/ and Django's page (templates/5
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 # Long enough for a database restart or a failover; short enough that readers come back.
@@ -41,8 +44,23 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
         return JsonResponse(body, status=500)
     if unavailable:
         return HttpResponse(
-            loader.render_to_string("503.html"),
-            status=503,
-            headers={"Retry-After": RETRY_AFTER_SECONDS},
+            unavailable_page(), status=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
     return defaults.server_error(request, template_name)
+
+
+FALLBACK_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Briefly unavailable'
+    "</title></head><body><h1>Briefly unavailable</h1><p>Sorry, the site cannot show this page"
+    " right now. Please try again in a minute.</p></body></html>"
+)
+
+
+def unavailable_page() -> str:
+    """templates/503.html, or a bare page if even that cannot be rendered (an error page
+    must not fail in turn: say, static files not collected yet)."""
+    try:
+        return loader.render_to_string("503.html")
+    except Exception:
+        logger.exception("templates/503.html could not be rendered")
+        return FALLBACK_PAGE

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: everything after it reads the client's address from REMOTE_ADDR.
     "newsroom.proxies.TrustedProxyMiddleware",
+    # Then the request's id and its one log line (newsroom/log.py), around everything else.
+    "newsroom.log.RequestLogMiddleware",
     # /healthz and /readyz, answered before host validation, the HTTPS redirect, sessions,
     # the page cache and the rate limit: probes come by IP over plain HTTP (newsroom/health.py).
     "newsroom.health.HealthCheckMiddleware",
@@ -302,11 +304,36 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 # tens of kilobytes; a saved page with inline assets rarely passes 5 MB).
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 
+# One line per request (newsroom.request, INFO) and per file an import run imports
+# (articles.import_runs, INFO), each record with its request id; text, or one JSON object
+# per line with LOG_FORMAT=json (newsroom/log.py). Django's own lines for 4xx answers
+# (django.request) and runserver's per-request lines (django.server) would repeat the
+# request line, so only their errors are kept. LOG_LEVEL is the level for everything else.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newsroom.log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "newsroom.log.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "newsroom.request": {"level": "INFO"},
+        "articles.import_runs": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
+    },
 }
 
 # Background tasks (issue 10 §3): Django's Tasks API through the django-tasks backport and

@@ -95,3 +95,10 @@ def test_pages_in_the_page_cache_are_still_served(client, settings):
     assert cached["X-Page-Cache"] == "hit"
     assert article.headline in cached.content.decode()
     assert uncached.status_code == 503
+
+
+def test_the_503_page_is_served_even_when_its_template_fails(client, database_down):
+    with mock.patch("newsroom.errors.loader.render_to_string", side_effect=ValueError("no")):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert "<h1>Briefly unavailable</h1>" in response.content.decode()
