@@ -46,14 +46,19 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
         return HttpResponse(
             unavailable_page(), status=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
-    return defaults.server_error(request, template_name)
+    try:
+        return defaults.server_error(request, template_name)
+    except Exception:
+        logger.exception("templates/500.html could not be rendered")
+        return HttpResponse(bare_page("Something went wrong"), status=500)
 
 
-FALLBACK_PAGE = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Briefly unavailable'
-    "</title></head><body><h1>Briefly unavailable</h1><p>Sorry, the site cannot show this page"
-    " right now. Please try again in a minute.</p></body></html>"
-)
+def bare_page(title: str) -> str:
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1><p>Sorry, the site cannot show this page right now. "
+        "Please try again in a minute.</p></body></html>"
+    )
 
 
 def unavailable_page() -> str:
@@ -63,4 +68,4 @@ def unavailable_page() -> str:
         return loader.render_to_string("503.html")
     except Exception:
         logger.exception("templates/503.html could not be rendered")
-        return FALLBACK_PAGE
+        return bare_page("Briefly unavailable")

@@ -48,6 +48,10 @@ class RequestLogMiddleware:
         request_id = incoming_request_id(request)
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        if settings.SENTRY_DSN:
+            import sentry_sdk
+
+            sentry_sdk.set_tag("request_id", request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)

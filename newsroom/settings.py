@@ -336,6 +336,20 @@ LOGGING = {
     },
 }
 
+# Error reporting to Sentry (or a Sentry-compatible service) when SENTRY_DSN is set: uncaught
+# exceptions and ERROR log records, tagged with the request id; no personal data (users'
+# names, addresses, cookies) unless SENTRY_SEND_PII=1.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=env_bool("SENTRY_SEND_PII"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
 # Background tasks (issue 10 §3): Django's Tasks API through the django-tasks backport and
 # its database backend, so moving to Django 6's built-in tasks is a settings change. Admin
 # uploads are imported by `manage.py import_worker` (started by `make run`; one or more

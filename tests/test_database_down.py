@@ -102,3 +102,13 @@ def test_the_503_page_is_served_even_when_its_template_fails(client, database_do
         response = client.get("/")
     assert response.status_code == 503
     assert "<h1>Briefly unavailable</h1>" in response.content.decode()
+
+
+def test_the_500_page_is_served_even_when_its_template_fails(client):
+    with (
+        mock.patch("articles.views.ArticleListView.get", side_effect=ValueError("a bug")),
+        mock.patch("django.views.defaults.loader.get_template", side_effect=ValueError("no")),
+    ):
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "<h1>Something went wrong</h1>" in response.content.decode()
