@@ -16,6 +16,8 @@ import pytest
 
 from tests.test_deploy import ROOT
 
+# The make running the tests (`make test`) must not pass its flags to these.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
 STAND_IN = '#!/bin/sh\necho "$(basename "$0") $*" >> "$CALLS"\n'
 
 
@@ -40,7 +42,7 @@ def make(project: Path, *args: str) -> list[str]:
     result = subprocess.run(
         ["make", "-s", *args],
         cwd=project,
-        env={**os.environ, "CALLS": str(calls)},
+        env={**CLEAN_ENV, "CALLS": str(calls)},
         capture_output=True,
         text=True,
         timeout=60,
@@ -73,7 +75,12 @@ def test_make_run_takes_host_and_port(project):
 
 def test_make_run_starts_the_import_worker_beside_the_server(project):
     dry_run = subprocess.run(
-        ["make", "-n", "run"], cwd=project, capture_output=True, text=True, timeout=60
+        ["make", "-n", "run"],
+        cwd=project,
+        env=CLEAN_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout
     assert ".venv/bin/python manage.py import_worker &" in dry_run
 
@@ -95,7 +102,7 @@ def test_make_import_without_a_path_says_what_to_give(project):
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "CALLS": str(project / "calls.log")},
+        env={**CLEAN_ENV, "CALLS": str(project / "calls.log")},
     )
     assert result.returncode != 0
     assert "make import PATH=file-or-folder" in result.stdout + result.stderr
