@@ -5,6 +5,7 @@ A real server in child processes, on a free port on 127.0.0.1, with .env.example
 settings (tests/test_deploy.py), behind a pretend TLS proxy (X-Forwarded-Proto: https).
 """
 
+import json
 import os
 import re
 import shlex
@@ -73,20 +74,26 @@ def env(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(env):
+def web_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("logs") / "web.log"
+
+
+@pytest.fixture(scope="module")
+def server(env, web_log):
+    log = web_log
     process = subprocess.Popen(
         ["bash", "-c", f"exec {procfile()['web']}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("w"),  # a file, not a pipe nobody reads that could fill and block
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
         for _ in range(150):
             if process.poll() is not None:
-                pytest.fail(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"gunicorn exited: {log.read_text()[-2000:]}")
             try:
                 if fetch(base + "/healthz")[0] == 200:
                     break
@@ -166,3 +173,22 @@ def test_the_worker_process_runs_until_told_to_stop(env):
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "Import worker stopped." in out
+
+
+def test_the_web_process_logs_one_json_line_per_request_with_its_id(server, web_log):
+    status, headers, _ = fetch(server + "/robots.txt?from=log-test", HTTPS)
+    assert status == 200
+    request_id = headers["X-Request-ID"]
+    for _ in range(50):
+        lines = [line for line in web_log.read_text().splitlines() if "from=log-test" in line]
+        if lines:
+            break
+        time.sleep(0.1)
+    (line,) = lines
+    entry = json.loads(line)
+    assert entry["request_id"] == request_id
+    assert (entry["method"], entry["path"], entry["status"]) == (
+        "GET",
+        "/robots.txt?from=log-test",
+        200,
+    )
