@@ -1,19 +1,46 @@
-# The two set-up commands of the README, and their parts.
+# The README's commands: run the site, create an admin login, import files, run the tests.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
-RUN := DEBUG=1 $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev browser
+# `make import PATH=seeds/` names the files to import; PATH is also the shell's search path,
+# so take the value for the import and give the commands below their search path back
+# (make 4.4 hands $(shell) the command-line value too: then fall back to the system's).
+ifeq ($(origin PATH),command line)
+IMPORT_PATH := $(PATH)
+SHELL_PATH := $(shell echo "$$PATH")
+override PATH := $(if $(filter-out $(IMPORT_PATH),$(SHELL_PATH)),$(SHELL_PATH),/usr/local/bin:/usr/bin:/bin)
+endif
+
+.DEFAULT_GOAL := run
+.PHONY: run superuser import test install install-dev browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-install: $(BIN)/python
+# Install only when a requirements file changed since the last install (stamp files).
+$(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
+	touch $@
 
-install-dev: $(BIN)/python
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# A development .env on first use (DEBUG=1: local hosts, an insecure key, SQLite), so that
+# `python manage.py ...` works as the README shows. Never overwritten; production does not
+# use make and sets its variables itself (.env.example).
+.env:
+	@printf '%s\n' "# Development settings, written by make. Every variable: .env.example." \
+	  "DEBUG=1" > $@
+	@echo "Wrote .env for development (DEBUG=1)."
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download),
 # and axe-core, pinned, from the npm registry into a git-ignored folder for the
@@ -34,15 +61,26 @@ $(AXE_DIR)/axe.min.js:
 	  && tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js package/LICENSE \
 	  && rm axe-core-$(AXE_VERSION).tgz
 
-# Create the venv, install, migrate, import and publish the seeds, serve http://127.0.0.1:8000/
-# with a background import worker beside it.
-run: install
-	$(RUN) migrate
-	$(RUN) import_articles seeds/ --publish
+# Create the venv, install, migrate, import and publish the seeds, serve http://HOST:PORT/
+# (127.0.0.1:8000 unless given) with a background import worker beside it.
+run: install .env
+	$(MANAGE) migrate
+	$(MANAGE) import_articles seeds/ --publish
 	@# The import worker runs beside the server (admin uploads are imported in the background)
 	@# and stops with it.
-	$(RUN) import_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  $(RUN) runserver 127.0.0.1:8000
+	$(MANAGE) import_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
+
+# An admin login (asks for a name and a password).
+superuser: install .env
+	$(MANAGE) migrate
+	$(MANAGE) createsuperuser
+
+# Import files or folders: make import PATH=seeds/ [ARGS="--publish --dry-run ..."].
+import: install .env
+	@test -n "$(IMPORT_PATH)" || { echo "Say what to import: make import PATH=file-or-folder"; exit 2; }
+	$(MANAGE) migrate
+	$(MANAGE) import_articles $(IMPORT_PATH) $(ARGS)
 
 # Install everything the tests need and run the whole suite.
 test: install-dev browser

@@ -22,7 +22,6 @@ from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import BaseContentNegotiation
@@ -492,17 +491,6 @@ def not_found(request, *args, **kwargs):
     """Any other path under /api/: the API's own 404 (not the site's HTML page)."""
     detail = "No such endpoint. The API's documentation is at /api/docs/."
     return problem_response(request, 404, "not_found", detail)
-
-
-def server_error(request):
-    """Django's handler500: problem details under /api/, the site's own page elsewhere.
-
-    Django has logged the exception (and sent its signal) before it calls this.
-    """
-    if request.path_info.startswith("/api/"):
-        detail = "Something went wrong on our side; it has been logged."
-        return problem_response(request, 500, "server_error", detail)
-    return defaults.server_error(request)
 
 
 def problem_type(request, name):

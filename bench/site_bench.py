@@ -146,12 +146,16 @@ def main() -> None:
                 args.db, args.pg_url, workdir, name="newsroom_site_bench"
             ),
             "LOG_LEVEL": "ERROR",
+            # Production serves collected static files with hashed names (WhiteNoise).
+            "STATIC_ROOT": str(workdir / "static"),
         }
         env.pop("REDIS_URL", None)
         (workdir / "in").mkdir()
         generate(workdir / "in", args.articles, polnear=False, label="site-bench")
         manage = [python, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        collect = [*manage, "collectstatic", "--noinput", "-v0"]
+        subprocess.run(collect, env=env, check=True, cwd=ROOT)
         subprocess.run(
             [*manage, "import_articles", str(workdir / "in"), "--publish", "-v0"],
             env=env,

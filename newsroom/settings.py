@@ -1,16 +1,26 @@
-"""Newsroom settings, read from the environment (see .env.example).
+"""Newsroom settings, read from the environment (see .env.example) and a .env file.
 
 Secure by default: DEBUG is off unless asked for, and with DEBUG off a missing
 SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running with a guess.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A .env file beside manage.py fills in variables the environment does not set (python-dotenv;
+# the environment always wins). `make` writes a development one (DEBUG=1) when there is none;
+# production sets real variables. NEWSROOM_ENV_FILE names another file, or none when empty
+# (the tests, so a developer's .env cannot change what they test).
+ENV_FILE = os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -58,11 +68,22 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "articles",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address from REMOTE_ADDR.
+    "newsroom.proxies.TrustedProxyMiddleware",
+    # Then the request's id and its one log line (newsroom/log.py), around everything else.
+    "newsroom.log.RequestLogMiddleware",
+    # /healthz and /readyz, answered before host validation, the HTTPS redirect, sessions,
+    # the page cache and the rate limit: probes come by IP over plain HTTP (newsroom/health.py).
+    "newsroom.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with far-future caching and gzip, from the app itself (issue 13).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so its redirects carry CORS headers too.
@@ -74,7 +95,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the admin (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# How many proxies we run in front of the app (load balancer, nginx...). Each appends the
+# address it got the request from to X-Forwarded-For; only those entries are believed
+# (newsroom/proxies.py). 0, the default, ignores the header: a client could write anything.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -123,13 +151,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login lockout (issue 11 §1, django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one client address, that pair is refused (429, even with the right password)
+# until AXES_COOLOFF_MINUTES have passed since the last failure, or an admin resets it
+# (`manage.py axes_reset_username NAME`). Keyed by username and address together, so an
+# attacker elsewhere cannot lock an editor out; the address is the one newsroom/proxies.py
+# found, so a forged X-Forwarded-For does not give a fresh start. Attempts are kept in the
+# database, which every process shares.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.request_address"
+AXES_RESET_ON_SUCCESS = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files WhiteNoise serves in production.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: names carry a hash of the content (cached for ever by browsers and CDNs)
+    # and a gzip twin of each compressible file (WhiteNoise). Both need `collectstatic`;
+    # development serves the files as they are in the apps.
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # Security headers for the public site (issue 5). Pages load only their own CSS; the
 # JSON-LD block is data, not script, so browsers do not run it and no script source
@@ -154,13 +213,40 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# HTTPS in production (issue 11 §5). Off unless set, so development and the test client
+# work over plain HTTP; `manage.py check --deploy` warns about each one left off, and the
+# production configuration in README.md (and .env.example) turns them all on.
+# Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names the header the proxy sets
+# and its value, e.g. "HTTP_X_FORWARDED_PROTO,https"; set it only when the proxy always
+# overwrites that header, or a client could claim HTTPS itself.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE")
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+# Origins (scheme and host) whose forms may post to the admin, e.g. https://news.example.org.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
 # Public pages are cached whole and invalidated when an article, quote or person changes
-# (articles/signals.py). Redis in production, so that every worker sees an invalidation;
-# otherwise each process's own memory.
+# (articles/signals.py). Redis in production, so that every worker sees an
+# invalidation and counts the same rate limit (`check --deploy` reports its absence:
+# newsroom/checks.py); otherwise each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Keeps two sites (or test runs) on one Redis apart.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -186,6 +272,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["articles.api_plumbing.ReaderAnonThrottle"],
     # Per client IP, counted in the default cache: shared between processes when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # REMOTE_ADDR already holds the client's address (TRUSTED_PROXY_COUNT above); DRF's
+    # default, None, would key the limit on the whole client-sent X-Forwarded-For.
+    "NUM_PROXIES": 0,
     "EXCEPTION_HANDLER": "articles.api_plumbing.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "articles.api.ReaderAutoSchema",
 }
@@ -220,12 +309,51 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 # tens of kilobytes; a saved page with inline assets rarely passes 5 MB).
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 
+# One line per request (newsroom.request, INFO) and per file an import run imports
+# (articles.import_runs, INFO), each record with its request id; text, or one JSON object
+# per line with LOG_FORMAT=json (newsroom/log.py). Django's own lines for 4xx answers
+# (django.request) and runserver's per-request lines (django.server) would repeat the
+# request line, so only their errors are kept. LOG_LEVEL is the level for everything else.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newsroom.log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "newsroom.log.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "newsroom.request": {"level": "INFO"},
+        "articles.import_runs": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
+    },
 }
+
+# Error reporting to Sentry (or a Sentry-compatible service) when SENTRY_DSN is set: uncaught
+# exceptions and ERROR log records, tagged with the request id; no personal data (users'
+# names, addresses, cookies) unless SENTRY_SEND_PII=1.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=env_bool("SENTRY_SEND_PII"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # Background tasks (issue 10 §3): Django's Tasks API through the django-tasks backport and
 # its database backend, so moving to Django 6's built-in tasks is a settings change. Admin

@@ -1,4 +1,7 @@
-"""Top-level URLs: the admin, the public article pages and the API."""
+"""Top-level URLs: the admin, the public article pages, the API and robots.txt.
+
+/healthz and /readyz are answered by newsroom.health.HealthCheckMiddleware, before routing.
+"""
 
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -6,9 +9,11 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from articles.views import cache_public_page
+from newsroom.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",
         cache_public_page(sitemap_views.sitemap),
@@ -19,5 +24,6 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# Under /api/ an unexpected error is problem details (RFC 9457) too; elsewhere Django's page.
-handler500 = "articles.api_plumbing.server_error"
+# An unexpected error: problem details (RFC 9457) under /api/, the site's page elsewhere; the
+# database being down is a 503 with Retry-After (newsroom/errors.py).
+handler500 = "newsroom.errors.server_error"

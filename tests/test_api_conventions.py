@@ -475,7 +475,7 @@ def test_a_cursor_page_skips_the_count(api, django_assert_num_queries):
 
 def test_an_unexpected_error_is_a_500_problem_under_api_only(monkeypatch, rf):
     from articles import api as api_views
-    from articles.api_plumbing import server_error
+    from newsroom.errors import server_error
 
     def broken(self):
         raise RuntimeError("a bug")
