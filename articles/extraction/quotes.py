@@ -924,6 +924,70 @@ def _bare_word(word: str) -> str:
     return re.sub(r"['’]s?$", "", word).lower()
 
 
+# --- carrying a speaker to quotes whose own sentence names none -------------------------
+
+
+@CONTEXT.rule("transcript_label")
+def transcript_label(a: _Attributor, text: str) -> _Speaker | None:
+    """A transcript line's label names its speaker: '"WALLACE: Let's start with ..."'."""
+    return a.transcript_speaker(text) if CONTEXT.enabled("transcript_label") else None
+
+
+@CONTEXT.rule("same_paragraph_before")
+def same_paragraph_before(speakers: list[_Speaker | None], i: int) -> int | None:
+    """A whole-sentence quote with no cue takes the speaker of the quote before it in the
+    paragraph: '"We will win," Doe said. "The city is with us."' -> both Doe's."""
+    if not CONTEXT.enabled("same_paragraph_before"):
+        return None
+    return next((k for k in range(i - 1, -1, -1) if speakers[k] is not None), None)
+
+
+@CONTEXT.rule("introduced_with_colon")
+def introduced_with_colon(q: int, intro: _Speaker | None) -> _Speaker | None:
+    """A paragraph opening with a quote after one that ends 'Dr. Ward stated:' is Ward's."""
+    return intro if q == 0 and CONTEXT.enabled("introduced_with_colon") else None
+
+
+@CONTEXT.rule("previous_paragraph")
+def previous_paragraph(
+    frame: _Frame, q: int, speaker: _Speaker | None, prev_open: bool
+) -> _Speaker | None:
+    """A paragraph that opens with a quote continuing the last one (its closing mark left
+    off, or a new quote at once) is the previous paragraph's speaker's."""
+    if not CONTEXT.enabled("previous_paragraph") or q != 0 or speaker is None:
+        return None
+    return speaker if prev_open or frame.tokens[0].low == _QUOTE else None
+
+
+@CONTEXT.rule("same_paragraph_after")
+def same_paragraph_after(speakers: list[_Speaker | None], i: int) -> int | None:
+    """A whole-sentence quote with no cue before the paragraph names its speaker takes that
+    speaker: '"The city is with us." "We will win," Doe said.' -> both Doe's."""
+    if not CONTEXT.enabled("same_paragraph_after"):
+        return None
+    return next((k for k in range(i + 1, len(speakers)) if speakers[k] is not None), None)
+
+
+@CONTEXT.rule("signature_next_line")
+def signature_next_line(a: _Attributor, p: int) -> _Speaker | None:
+    """A line "— Defense Minister X" under a paragraph of nothing but quotations signs
+    them: '"Let them come and try!"' / '— Defense Minister Pavel Murashko'."""
+    frame = a.frames[p]
+    if not CONTEXT.enabled("signature_next_line") or p == 0 or not frame.tokens:
+        return None
+    if frame.tokens[0].text not in _DASHES or not _only_quotes(a.frames[p - 1]):
+        return None
+    return a.signature(frame, 1)
+
+
+@CONTEXT.rule("quote_runs_on")
+def quote_runs_on() -> bool:
+    """A quote whose paragraph ends with its closing mark left off runs on into the next
+    paragraph, and takes the speaker that paragraph names: '"We came here' / '"and we
+    stayed," she said.' (applied in :func:`extract_quotes`)."""
+    return CONTEXT.enabled("quote_runs_on")
+
+
 # How sure each rule is of the speaker it finds (before its evidence is weighed).
 _RULE_CONFIDENCE = {
     "speaker.verb_after_quote": 0.95,
@@ -933,7 +997,7 @@ _RULE_CONFIDENCE = {
     "speaker.dash_signature": 0.9,
     "speaker.name_colon": 0.85,
     "speaker.verb_later_in_sentence": 0.7,
-    "speaker.signature_next_line": 0.8,
+    "speaker_context.signature_next_line": 0.8,
     "speaker_context.transcript_label": 0.9,
     "speaker_context.same_paragraph_before": 0.8,
     "speaker_context.same_paragraph_after": 0.6,
@@ -960,9 +1024,7 @@ def _provenance(
     quote.confidence = round(
         _RULE_CONFIDENCE.get(rule, 0.7) * _VIA_FACTOR.get(speaker.via or "", 1.0), 2
     )
-    indirect = speaker.via is not None or rule.startswith("speaker_context.") or rule.endswith(
-        "signature_next_line"
-    )
+    indirect = speaker.via is not None or rule.startswith("speaker_context.")
     quote.resolved_from = origin if indirect and origin and origin != quote.sentence else None
 
 
@@ -1087,7 +1149,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         origin: list[str | None] = [None] * len(found)  # the sentence a carried speaker is from
         for i, (q, _speaker, _verb, _) in enumerate(found):
             span = frame.spans[frame.quote_at[q]]
-            labelled = attributor.transcript_speaker(frame.text[span.start : span.end])
+            labelled = transcript_label(attributor, frame.text[span.start : span.end])
             if labelled is not None:
                 speakers[i], how[i] = labelled, "speaker_context.transcript_label"
         for i, (q, _speaker, _verb, (lo, _hi)) in enumerate(found):
@@ -1104,43 +1166,41 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 # quote, but not one to hand to the previous speaker.
                 speakers[i] = _NOBODY
                 continue
-            earlier = [k for k in range(i) if speakers[k] is not None]
-            later = [k for k in range(i + 1, len(found)) if speakers[k] is not None]
-            if earlier:
-                k = earlier[-1]
+            if (k := same_paragraph_before(speakers, i)) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_before"
                 origin[i] = _sentence_text(frame, found[k][3])
-            elif q == 0 and prev_intro is not None:
-                speakers[i], how[i] = prev_intro, "speaker_context.introduced_with_colon"
+            elif (intro := introduced_with_colon(q, prev_intro)) is not None:
+                speakers[i], how[i] = intro, "speaker_context.introduced_with_colon"
                 origin[i] = prev_text
             elif (
-                q == 0
-                and prev_par_speaker is not None
-                and (prev_par_open or frame.tokens[0].low == _QUOTE)
-            ):
-                speakers[i], how[i] = prev_par_speaker, "speaker_context.previous_paragraph"
+                carried := previous_paragraph(frame, q, prev_par_speaker, prev_par_open)
+            ) is not None:
+                speakers[i], how[i] = carried, "speaker_context.previous_paragraph"
                 origin[i] = prev_text
-            elif later:
-                k = later[0]
+            elif (k := same_paragraph_after(speakers, i)) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_after"
                 origin[i] = _sentence_text(frame, found[k][3])
+            if how[i] and how[i].startswith("speaker_context."):
+                note_fired(how[i])
         if digest is not None:
             for i in range(len(found)):
                 if speakers[i] is None:
                     speakers[i], how[i] = digest, "speaker_context.digest_intro"
                     origin[i] = digest_text
                     note_fired("speaker_context.digest_intro")
-        if frame.tokens and frame.tokens[0].text in _DASHES and p > 0:
-            signer = attributor.signature(frame, 1)
-            if signer is not None and _only_quotes(attributor.frames[p - 1]):
-                for quote in [q for q in results if q.paragraph == p - 1] + unsigned:
-                    quote.speaker, quote.speaker_type = signer.name, "person"
-                    _provenance(quote, signer, "speaker.signature_next_line", frame.text, "—")
-                results.extend(unsigned)
-                results.sort(key=lambda x: (x.paragraph, x.start))
+        if (signer := signature_next_line(attributor, p)) is not None:
+            for quote in [q for q in results if q.paragraph == p - 1] + unsigned:
+                quote.speaker, quote.speaker_type = signer.name, "person"
+                _provenance(
+                    quote, signer, "speaker_context.signature_next_line", frame.text, "—"
+                )
+            note_fired("speaker_context.signature_next_line")
+            results.extend(unsigned)
+            results.sort(key=lambda x: (x.paragraph, x.start))
         unsigned = []
         continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
-        if running_on and continued and speakers[0] is not None:
+        if running_on and continued and speakers[0] is not None and quote_runs_on():
+            note_fired("speaker_context.quote_runs_on")
             for quote in running_on:
                 quote.speaker = speakers[0].name
                 quote.speaker_type = speakers[0].kind if speakers[0].name else None
