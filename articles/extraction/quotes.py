@@ -901,6 +901,7 @@ def _gender(name: str, role: str | None) -> str | None:
     if len(parts) > 1 and CONTEXT.enabled("gender_from_given_name"):
         gender = gender_from_given_name(parts)
         if gender is not None:
+            note_fired("speaker_context.gender_from_given_name")
             return gender
     surname = parts[-1].lower() if parts else ""
     if _FEMALE_SURNAME.search(surname):
