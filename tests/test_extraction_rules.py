@@ -245,3 +245,39 @@ def test_byline_bio_closing_an_opinion_piece_is_dropped():
     ]
     with rules.disabled("furniture_block.byline_bio"):
         assert parse_text(text).body[-1].startswith("Amara Okafor is")
+
+
+# --- words in quotation marks that nobody said -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Ivan Zhdanov was jailed on charges of treason and "fake news," Anna Petrova said.',
+        'Anna Petrova said she favors dialog with the so-called "creative class" in the city.',
+        "Anna Petrova was charged with “justifying terrorism” over a post, her lawyer said.",
+        'Anna Petrova admitted that she is running as a "locomotive" for the party, she said.',
+    ],
+)
+def test_term_label_is_not_a_quote(sentence):
+    assert quotes(sentence) == []
+    with rules.disabled("not_speech.term_label"):
+        assert len(quotes(sentence)) == 1
+
+
+def test_a_characterisation_with_as_a_stays_a_quote():
+    [quote] = quotes('Mayor Anna Petrova described the plan as a "disgrace," officials said.')
+    assert (quote.text, quote.speaker) == ("disgrace", "Anna Petrova")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Women held up a banner that read "Minister Ivan Zhdanov, talk to us!" Anna Petrova said.',
+        'Anna Petrova said the leaflets were signed simply "yours, the mayor."',
+    ],
+)
+def test_written_words_are_not_speech(sentence):
+    assert quotes(sentence) == []
+    with rules.disabled("not_speech.written_words"):
+        assert len(quotes(sentence)) == 1

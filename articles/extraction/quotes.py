@@ -925,6 +925,82 @@ def _bare_word(word: str) -> str:
     return re.sub(r"['’]s?$", "", word).lower()
 
 
+# --- words in quotation marks that nobody said ------------------------------------------
+
+# Quoted words that are not speech: written on something, or a term the writer names.
+NOT_SPEECH = Registry("not_speech")
+_WRITTEN_THINGS = frozenset(
+    """placard placards banner banners poster posters sign signs leaflet leaflets ad ads
+    advert adverts advertisement advertisements slogan slogans graffiti inscription
+    inscriptions t-shirt t-shirts billboard billboards flyer flyers sticker stickers
+    headline headlines caption captions plaque plaques""".split()
+)
+_WRITING_CUES = frozenset("saying said read reading reads signed titled entitled inscribed".split())
+_FILLER = frozenset("simply just only that which , : —".split())
+# What names a term rather than quoting a speaker: 'the so-called "creative class"',
+# 'charged with "justifying terrorism"', 'on charges of treason and "fake news."'.
+_TERM_OPENERS = (
+    ("so-called",),
+    ("so", "called"),
+    ("charged", "with"),
+    ("charges", "of"),
+    ("convicted", "of"),
+    ("accused", "of"),
+    ("the", "term"),
+    ("the", "word"),
+)
+
+
+_CLAUSE_BOUNDARY = frozenset("that is was are were be been being who which , ;".split())
+
+
+def _not_speech(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    return any(rule.func(frame, q, lo, text) for rule in NOT_SPEECH)
+
+
+@NOT_SPEECH.rule("written_words")
+def written_words(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """The wording of a placard, banner, leaflet or sign is not anyone's speech: 'a banner
+    that read "Talk to us!"', 'the ads were signed simply "yours, the mayor."'."""
+    tokens = frame.tokens
+    j = q - 1
+    while j >= lo and tokens[j].low in _FILLER:
+        j -= 1
+    if j < lo or tokens[j].low not in _WRITING_CUES:
+        return False
+    return any(t.low.rstrip("'’s") in _WRITTEN_THINGS for t in tokens[max(lo, j - 6) : j])
+
+
+@NOT_SPEECH.rule("term_label")
+def term_label(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """A short lower-case term the writer names is a label, not a quote: 'the so-called
+    "creative class"', 'charged with "justifying terrorism"', 'running as a "locomotive,"'
+    ('he called it "a disgrace"' stays a quote: "called" is a speech verb)."""
+    words = text.strip(" ,.;:!?").split()
+    if not words or len(words) > 4 or not text[:1].islower():
+        return False
+    tokens = frame.tokens
+    # Words of the same list may stand between: 'charges of treason and "fake news."'.
+    j = q - 1
+    while j >= lo and j > q - 4 and tokens[j].is_word and not tokens[j].is_cap and (
+        tokens[j].low in ("and", "or") or tokens[j - 1].low in ("and", "or", "of", "with")
+    ) and tokens[j].low not in ("of", "with"):
+        j -= 1
+    before = tuple(t.low for t in tokens[max(lo, j - 1) : j + 1])
+    if any(before[-len(opener) :] == opener for opener in _TERM_OPENERS):
+        return True
+    # 'running as a "locomotive"': "as a" after a verb that is not a speech verb.
+    if not (len(before) == 2 and before[-1] in ("a", "an") and tokens[j - 1].low == "as"):
+        return False
+    # 'described the plan as a "disgrace"' stays a quote: a verb of saying comes first.
+    for t in reversed(tokens[max(lo, j - 5) : j - 1]):
+        if t.low in _CLAUSE_BOUNDARY:
+            break  # 'admitted that he is running as a "locomotive"': not the verb of "as"
+        if t.low in lx.SPEECH_VERBS or t.low.startswith(("describ", "referr", "brand")):
+            return False
+    return True
+
+
 # --- carrying a speaker to quotes whose own sentence names none -------------------------
 
 
@@ -1225,6 +1301,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 continue
             if verb < q and _is_title_case(text):
                 continue  # 'told "Meet the Press"', 'his book "Doomed to Succeed"'
+            if _not_speech(frame, q, lo, text):
+                continue
 
             nxt = found[i + 1] if i + 1 < len(found) else None
             same_next = bool(
