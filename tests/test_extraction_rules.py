@@ -281,3 +281,23 @@ def test_written_words_are_not_speech(sentence):
     assert quotes(sentence) == []
     with rules.disabled("not_speech.written_words"):
         assert len(quotes(sentence)) == 1
+
+
+def test_according_to_an_outlet_reports_the_sentences_own_speaker():
+    [quote] = quotes(
+        "Anna Petrova said through her lawyer that the protest was a mistake, calling it an"
+        ' "ethical error," according to Interfax.'
+    )
+    assert (quote.text, quote.speaker) == ("ethical error", "Anna Petrova")
+
+
+def test_a_participle_after_a_comma_speaks_for_the_clause_subject():
+    [quote] = quotes(
+        'In a letter to the court, Anna Petrova defended the plan, calling it "a fair deal."'
+    )
+    assert quote.speaker == "Anna Petrova"
+
+
+def test_a_speech_verb_after_a_determiner_is_a_noun():
+    [quote] = quotes('The Kremlin has dismissed as "one more hoax" a report that cited officials.')
+    assert quote.speaker == "the Kremlin"

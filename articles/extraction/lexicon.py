@@ -28,6 +28,7 @@ SPEECH_VERBS = _words(
     warn warns warned warning recall recalls recalled recalling
     reply replies replied replying respond responds responded responding
     answer answers answered answering acknowledge acknowledges acknowledged acknowledging
+    dismiss dismisses dismissed dismissing
     admit admits admitted admitting announce announces announced announcing
     tweet tweets tweeted tweeting post posts posted posting
     remark remarks remarked remarking observe observes observed observing

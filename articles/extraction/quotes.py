@@ -764,6 +764,14 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
         tok = tokens[v]
         if tok.low == _QUOTE:
             return None
+        if tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to":
+            # '... Doe said, calling it an "ethical error," according to Interfax': the outlet
+            # reports what the sentence's own speaker said.
+            before = verb_before_quote(a, frame, q, lo, hi)
+            if before is not None and before[0].kind == "person" and before[0].name:
+                return before
+        if a._is_verb(tok, adjacent=True) and v > j and tokens[v - 1].low in _NOUN_MARKERS:
+            return None  # '"one more hoax" a report that ...': "report" is a noun here
         if a._is_verb(tok, adjacent=True) or (
             tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to"
         ):
@@ -829,6 +837,11 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
     adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
     if not a._is_verb(tokens[v], adjacent):
         return None
+    if tokens[v].low.endswith("ing") and v > lo and tokens[v - 1].text == ",":
+        # '..., calling it an "ethical error"': a participle's speaker is its clause's subject.
+        speaker = a.clause_subject(frame, lo, v)
+        if speaker is not None and speaker.name:
+            return speaker
     speaker = a.np_left(frame, v, lo)
     if speaker is None:
         speaker = a.np_right(frame, v, q)
@@ -951,6 +964,8 @@ _TERM_OPENERS = (
 )
 
 
+# Words after which a speech verb's form is a noun: "a report", "the claim", "his answer".
+_NOUN_MARKERS = frozenset("a an the this his her its their our my your".split())
 _CLAUSE_BOUNDARY = frozenset("that is was are were be been being who which , ;".split())
 
 
