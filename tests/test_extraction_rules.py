@@ -301,3 +301,20 @@ def test_a_participle_after_a_comma_speaks_for_the_clause_subject():
 def test_a_speech_verb_after_a_determiner_is_a_noun():
     [quote] = quotes('The Kremlin has dismissed as "one more hoax" a report that cited officials.')
     assert quote.speaker == "the Kremlin"
+
+
+def test_an_unnamed_subject_keeps_its_description():
+    [quote] = quotes('One woman pointed to her daughter and said: "They took my husband."')
+    assert (quote.speaker, quote.source_description) == (None, "One woman")
+
+
+def test_a_document_after_the_quote_is_its_source():
+    first, second = quotes('"We live in fear," the petition reads. "Why was the village shelled?"')
+    assert first.source_description == "the petition"
+    assert second.text == "Why was the village shelled?"
+
+
+def test_dubbed_is_a_cue():
+    body = ["President Jane Doe spoke in Warsaw.", 'Doe dubbed her rival "a butcher" on Saturday.']
+    [quote] = quotes(*body)
+    assert (quote.text, quote.speaker, quote.cue) == ("a butcher", "Jane Doe", "dubbed")

@@ -156,9 +156,9 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
 # floor at today's figure keeps every score from sliding back meanwhile.
 MT_DEV_BARS = [
     # metric, bar, reached, floor (today)
-    ("quoteF1", 0.95, False, 0.87),
-    ("attrF1", 0.92, False, 0.76),
-    ("peopleF1", 0.92, False, 0.91),
+    ("quoteF1", 0.95, False, 0.92),
+    ("attrF1", 0.92, False, 0.84),
+    ("peopleF1", 0.92, True, 0.94),
     ("bodyF1", 0.99, True, 0.99),
     ("caption", 0.90, False, 0.75),
     ("credit", 0.90, True, 0.90),

@@ -760,10 +760,21 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
     j = q + 1
     while j < hi and tokens[j].text in ",—–-:":
         j += 1
+    np_words = 0  # lower-case words of a noun phrase after a determiner: "the petition"
     for v in range(j, min(hi, j + 9)):
         tok = tokens[v]
         if tok.low == _QUOTE:
             return None
+        if (
+            not a._is_verb(tok, adjacent=True)
+            and tok.is_word
+            and not tok.is_cap
+            and v > j
+            and (tokens[v - 1].low in _DETERMINERS or np_words)
+            and np_words < 3
+        ):
+            np_words += 1
+            continue
         if tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to":
             # '... Doe said, calling it an "ethical error," according to Interfax': the outlet
             # reports what the sentence's own speaker said.
@@ -847,7 +858,24 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
         speaker = a.np_right(frame, v, q)
     if speaker is None:
         speaker = a.clause_subject(frame, lo, v)
+    if speaker is None:
+        speaker = unnamed_subject(frame, lo, v)
     return speaker
+
+
+def unnamed_subject(frame: _Frame, lo: int, v: int) -> _Speaker | None:
+    """A sentence that opens with someone unnamed: 'One woman pointed to her daughter and
+    said: "…"' -> no person, the description "One woman" kept."""
+    tokens = frame.tokens
+    if lo >= v or tokens[lo].low not in _DETERMINERS - {"this", "that", "these", "those"}:
+        return None
+    k = lo + 1
+    while k < v and k < lo + 4 and tokens[k].is_word and not tokens[k].is_cap:
+        if tokens[k].low in lx.PEOPLE_NOUNS or tokens[k].low in lx.TITLES:
+            start, end = tokens[lo].start, tokens[k].end
+            return _Speaker(None, None, description=frame.text[start:end])
+        k += 1
+    return None
 
 
 @SPEAKER.rule("dash_signature")
