@@ -318,3 +318,15 @@ def test_dubbed_is_a_cue():
     body = ["President Jane Doe spoke in Warsaw.", 'Doe dubbed her rival "a butcher" on Saturday.']
     [quote] = quotes(*body)
     assert (quote.text, quote.speaker, quote.cue) == ("a butcher", "Jane Doe", "dubbed")
+
+
+def test_own_pronoun_gender_beats_the_given_names_usual_gender():
+    # "Nino" is a man's name in Italy and a woman's in Georgia: the text says which.
+    body = [
+        "Pavel Novak, the mayor, spoke first.",
+        "Nino Beridze was detained outside her party's headquarters.",
+        '"They cannot arrest the will of the people," she said.',
+    ]
+    assert [(q.text, q.speaker) for q in quotes(*body)][-1][1] == "Nino Beridze"
+    with rules.disabled("speaker_context.own_pronoun_gender"):
+        assert [q.speaker for q in quotes(*body)][-1] != "Nino Beridze"

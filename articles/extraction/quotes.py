@@ -118,6 +118,36 @@ def digest_intro(tokens: list[Token], mention_end: dict[int, Mention]) -> Mentio
     return None
 
 
+@CONTEXT.rule("own_pronoun_gender")
+def own_pronoun_gender(resolver: _Resolver, frame: _Frame, lo: int, hi: int) -> None:
+    """A sentence about one person that refers to them by a pronoun shows their gender,
+    whatever the given name suggests elsewhere: "Nino Beridze was detained outside her
+    party's headquarters" -> "she" can be Beridze's."""
+    if not CONTEXT.enabled("own_pronoun_gender"):
+        return
+    tokens = frame.tokens
+    people = [
+        m
+        for j in range(lo, hi)
+        if (m := frame.mention_start.get(tokens[j].start)) is not None and m.kind == "person"
+    ]
+    if len({m.name for m in people}) != 1:
+        return
+    after = next(j for j in range(lo, hi) if frame.mention_start.get(tokens[j].start) is people[0])
+    for tok in tokens[after + 1 : hi]:
+        if tok.low == _QUOTE:
+            return  # a pronoun inside a quote is the speaker's own word, not about them
+        gender = _PRONOUN_GENDER.get(tok.low)
+        if gender is not None:
+            resolver.gender[resolver.person(people[0].name)] = gender
+            note_fired("speaker_context.own_pronoun_gender")
+            return
+
+
+_PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "herself": "f", "he": "m", "his": "m"}
+_PRONOUN_GENDER |= {"him": "m", "himself": "m"}
+
+
 @CONTEXT.rule("gender_from_given_name")
 def gender_from_given_name(name_parts: list[str]) -> str | None:
     """A pronoun's gender can come from the person's given name, when the list marks one.
@@ -717,6 +747,7 @@ class _Attributor:
     def note_subjects(self, frame: _Frame, lo: int, hi: int) -> None:
         """Remember the people this sentence is about, for later pronouns."""
         tokens = frame.tokens
+        own_pronoun_gender(self.resolver, frame, lo, hi)
         for j in range(lo, hi):
             m = frame.mention_start.get(tokens[j].start)
             if m is not None and m.kind == "org":
