@@ -14,7 +14,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import Article, Mention, Person, Quote, Source
+from .models import Article, Person, Quote, Source
 from .search import MAX_QUERY_LENGTH, query_words, search_articles, search_quotes
 
 # --- what readers may see -------------------------------------------------------------------
@@ -22,19 +22,12 @@ from .search import MAX_QUERY_LENGTH, query_words, search_articles, search_quote
 
 def visible_people():
     """People named in, or quoted (not rejected) in, an article readers may see."""
-    published = Article.objects.published()
-    return Person.objects.filter(
-        Exists(Mention.objects.filter(person=OuterRef("pk"), article__in=published))
-        | Exists(Quote.objects.visible().filter(speaker=OuterRef("pk")))
-    )
+    return Person.objects.public()
 
 
 def visible_sources():
     """Sources of an article readers may see, or organisations quoted in one."""
-    return Source.objects.filter(
-        Exists(Article.objects.published().filter(source=OuterRef("pk")))
-        | Exists(Quote.objects.visible().filter(speaker_organization=OuterRef("pk")))
-    )
+    return Source.objects.public()
 
 
 # --- fields ---------------------------------------------------------------------------------

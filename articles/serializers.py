@@ -173,7 +173,7 @@ class ArticleRefSerializer(serializers.Serializer):
 
 
 class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
-    """An article in a list: everything but the body.
+    """An article in a list: everything but the body; people and quotes only when expanded.
 
     Source, people and quotes are built as plain dicts in the shapes of their serializers
     (which document them): a page of articles holds hundreds of them, and a DRF serializer
@@ -204,6 +204,8 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "url",
             "api_url",
         ]
+        # Left out of list items unless ?expand= (or ?fields=) names them (articles.api).
+        expandable = ["people", "quotes"]
 
     @extend_schema_field(SourceRefSerializer(allow_null=True))
     def get_source(self, article):
@@ -244,7 +246,7 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         ]
 
     def get_quote_count(self, article) -> int:
-        return len(article.quote_rows)
+        return article.quote_total
 
     def get_url(self, article) -> str:
         return absolute(self.context.get("request"), article.get_absolute_url())
@@ -310,8 +312,12 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     variants = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name", help_text="Other forms of the name."
     )
-    quote_count = serializers.IntegerField(help_text="Quotes readers may see.")
-    article_count = serializers.IntegerField(help_text="Published articles naming the person.")
+    quote_count = serializers.IntegerField(
+        source="public_quote_count", help_text="Quotes readers may see."
+    )
+    article_count = serializers.IntegerField(
+        source="public_article_count", help_text="Published articles naming the person."
+    )
     quotes_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
     api_url = serializers.SerializerMethodField()
@@ -341,8 +347,12 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
 
 class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
-    article_count = serializers.IntegerField(help_text="Published articles from this source.")
-    quote_count = serializers.IntegerField(help_text="Quotes readers may see said by it.")
+    article_count = serializers.IntegerField(
+        source="public_article_count", help_text="Published articles from this source."
+    )
+    quote_count = serializers.IntegerField(
+        source="public_quote_count", help_text="Quotes readers may see said by it."
+    )
     articles_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
     api_url = serializers.SerializerMethodField()

@@ -45,7 +45,8 @@ from api_bench import fill, to_ms  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_perfbench"
 PORTS = {"cached": 8771, "uncached": 8772}
-SEARCH_WORD = "minister"
+SEARCH_WORD = "minister"  # pages: 392 of 10,000 articles match
+QUOTE_WORD = "people"  # quotes: 6,244 of 83,174 match
 
 
 def recreate(database_url: str) -> None:
@@ -84,7 +85,7 @@ def endpoints() -> dict[str, str]:
         "api-quotes": "/api/v1/quotes/",
         "api-people": "/api/v1/people/",
         "api-sources": "/api/v1/sources/",
-        "api-quote-search": f"/api/v1/quotes/?q={SEARCH_WORD}",
+        "api-quote-search": f"/api/v1/quotes/?q={QUOTE_WORD}",
         "home": "/",
         "article-page": article.get_absolute_url(),
         "search-page": f"/search/?q={SEARCH_WORD}",
@@ -97,7 +98,7 @@ LABELS = {
     "api-quotes": "`/api/v1/quotes/`",
     "api-people": "`/api/v1/people/`",
     "api-sources": "`/api/v1/sources/`",
-    "api-quote-search": f"`/api/v1/quotes/?q={SEARCH_WORD}`",
+    "api-quote-search": f"`/api/v1/quotes/?q={QUOTE_WORD}`",
     "home": "home page",
     "article-page": "article page",
     "search-page": f"search page `?q={SEARCH_WORD}`",
@@ -239,7 +240,8 @@ def table(result: dict) -> str:
         flag = f" ({errors} non-2xx)" if errors else ""
         lines.append(
             f"| {LABELS[name]}{flag} | {figures['bytes'] / 1000:.1f} kB | {ceiling:.0f} "
-            f"| {uncached['rps']:.1f} | {uncached['rps'] / ceiling:.3f} | {uncached['p99_ms']:.0f} ms "
+            f"| {uncached['rps']:.1f} | {uncached['rps'] / ceiling:.3f} "
+            f"| {uncached['p99_ms']:.0f} ms "
             f"| {cached['rps']:.0f} | {cached['rps'] / ceiling:.2f} | {cached['p99_ms']:.0f} ms |"
         )
     return "\n".join(lines)
