@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Article, Person, Quote, Source
+from .models import Article, Person, Quote, Source, public_path
 
 
 def absolute(request, path: str | None) -> str | None:
@@ -32,7 +32,7 @@ def absolute(request, path: str | None) -> str | None:
 def public_url(request, name: str, slug: str) -> str | None:
     """The public page's absolute URL, or None while the site has no such page."""
     try:
-        return absolute(request, reverse(name, kwargs={"slug": slug}))
+        return absolute(request, public_path(name, slug))
     except NoReverseMatch:
         return None
 

@@ -305,14 +305,17 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
 RELATED_SHOWN = 5
 
 
-# Each person's latest few articles, from the (person, public_at) index of mentions.
-_LATEST_PER_PERSON_SQL = """
+# Each person's latest few articles, from the (person, public_at) index of mentions, and the
+# editors' choice.
+_RELATED_CANDIDATES_SQL = """
     SELECT latest.article_id FROM unnest(%s::bigint[]) AS person(id)
     CROSS JOIN LATERAL (
         SELECT m.article_id FROM articles_mention m
         WHERE m.person_id = person.id AND m.public_at <= %s AND m.article_id <> %s
         ORDER BY m.public_at DESC, m.article_id DESC LIMIT %s
     ) AS latest
+    UNION
+    SELECT to_article_id FROM articles_article_related WHERE from_article_id = %s
 """
 
 
@@ -322,25 +325,29 @@ def related_articles(article: Article, people: list[int]) -> list[Article]:
 
     The latest five of each person are all the candidates there can be: on PostgreSQL one
     index scan of a few rows per person; elsewhere one grouped query (small databases).
+    Then the candidates themselves, by primary key.
     """
     now = timezone.now()
-    candidates: list[int] = []
-    if people and connection.vendor == "postgresql":
+    chosen = Q(pk__in=article.related.values("pk"))
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_LATEST_PER_PERSON_SQL, [people, now, article.pk, RELATED_SHOWN])
-            candidates = [row[0] for row in cursor.fetchall()]
-    elif people:
-        candidates = list(
+            cursor.execute(
+                _RELATED_CANDIDATES_SQL, [people, now, article.pk, RELATED_SHOWN, article.pk]
+            )
+            candidates = Q(pk__in=[row[0] for row in cursor.fetchall()])
+    else:  # one grouped query instead (small databases), and the editors' choice
+        latest = (
             Mention.objects.filter(person_id__in=people, public_at__lte=now)
             .exclude(article_id=article.pk)
             .values("article_id")
             .annotate(at=Max("public_at"))
             .order_by("-at", "-article_id")
-            .values_list("article_id", flat=True)[: RELATED_SHOWN * len(people)]
+            .values_list("article_id", flat=True)[: RELATED_SHOWN * max(1, len(people))]
         )
+        candidates = Q(pk__in=list(latest)) | chosen
     return list(
         Article.objects.published()
-        .filter(Q(pk__in=candidates) | Q(pk__in=article.related.values("pk")))
+        .filter(candidates)
         .exclude(pk=article.pk)
         .select_related("source")
         .defer(*UNSHOWN_ARTICLE_FIELDS)[:RELATED_SHOWN]

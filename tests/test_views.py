@@ -182,8 +182,8 @@ def test_article_page_lists_related_articles_but_never_unpublished_ones(client):
 
 def test_article_page_runs_a_constant_number_of_queries(client, django_assert_num_queries):
     article, speaker, _ = quoted_article()
-    # article, quotes (+speakers), mentions (+people), related
-    with django_assert_num_queries(4):
+    # article, quotes (+speakers), mentions (+people), related: candidates, articles
+    with django_assert_num_queries(5):
         client.get(article.get_absolute_url())
     for _ in range(5):
         other = PersonFactory()
@@ -192,7 +192,7 @@ def test_article_page_runs_a_constant_number_of_queries(client, django_assert_nu
         related = ArticleFactory(published=True)
         article.related.add(related)
         Mention.objects.create(article=related, person=other)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(article.get_absolute_url())
 
 
