@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from . import filters
 from .api_plumbing import FIELDS_PARAM, JSONOnlyNegotiation
 from .models import Article, Mention, Quote
+from .rendering import FastJSONRenderer
 from .serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
@@ -195,6 +196,7 @@ class ReaderViewSetMixin:
 
     http_method_names = ["get", "head", "options"]
     content_negotiation_class = JSONOnlyNegotiation
+    renderer_classes = [FastJSONRenderer]
     last_modified = None
     store_as = None
 
