@@ -37,3 +37,24 @@ def test_api_responses_are_rendered_by_it():
     assert isinstance(response.accepted_renderer, FastJSONRenderer)
     assert b"Line\\u2028break" in response.content
     assert response.json()["results"][0]["text"] == "Line\u2028break"
+
+
+@pytest.mark.django_db
+def test_quotes_built_as_dicts_equal_drfs_representation():
+    from articles.api import quotes_queryset
+    from articles.serializers import QuoteSerializer
+    from tests.factories import SourceFactory
+
+    article = ArticleFactory(published=True)
+    QuoteFactory(article=article, said_to="reporters", state="verified")
+    QuoteFactory(article=article, speaker=None, speaker_organization=SourceFactory())
+    QuoteFactory(article=ArticleFactory(published=True, source=None), speaker=None)
+    request = APIClient().get("/api/v1/").wsgi_request
+    quotes = list(quotes_queryset())
+    assert len(quotes) == 3
+    for fields in (None, ["id", "article", "source"]):
+        serializer = QuoteSerializer(context={"request": request}, fields=fields)
+        for quote in quotes:
+            built = serializer.to_representation(quote)
+            assert built == serializer.drf_representation(quote)
+            assert list(built) == list(serializer.drf_representation(quote))
