@@ -293,3 +293,34 @@ def test_the_api_shows_the_kept_counts(scene, editor):
     assert [row["slug"] for row in ordered] == [scene["ann"].slug, scene["bob"].slug]
     source = api_client.get(f"/api/v1/sources/{scene['source'].slug}/").json()
     assert source["quote_count"] == 2
+
+
+def test_related_articles_are_the_newest_five_naming_the_same_people():
+    from articles.views import related_articles
+
+    now = timezone.now()
+    ann, bob = PersonFactory(), PersonFactory()
+    article = ArticleFactory(published=True)
+    MentionFactory(article=article, person=ann)
+    MentionFactory(article=article, person=bob)
+    naming_ann = []
+    for hours in range(2, 10):
+        other = ArticleFactory(published=True, published_at=now - dt.timedelta(hours=hours))
+        MentionFactory(article=other, person=ann)
+        naming_ann.append(other)
+    newest_bob = ArticleFactory(published=True, published_at=now - dt.timedelta(minutes=90))
+    MentionFactory(article=newest_bob, person=bob)
+    for hidden in (
+        ArticleFactory(),  # a draft
+        ArticleFactory(published=True, published_at=now + dt.timedelta(hours=1)),  # scheduled
+    ):
+        MentionFactory(article=hidden, person=ann)
+    chosen = ArticleFactory(published=True, published_at=now - dt.timedelta(days=30))
+    article.related.add(chosen)
+    rows = related_articles(article, [ann.pk, bob.pk])
+    assert rows == [newest_bob, *naming_ann[:4]]
+    article.related.add(ArticleFactory(published=True, published_at=now - dt.timedelta(minutes=5)))
+    assert related_articles(article, [ann.pk, bob.pk])[1:] == [newest_bob, *naming_ann[:3]]
+    alone = ArticleFactory(published=True)
+    alone.related.add(chosen)
+    assert related_articles(alone, []) == [chosen]  # the editors' choice, with no people
