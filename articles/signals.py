@@ -12,6 +12,10 @@ such time (:func:`public_cache_version`).
 Writes that skip model signals (``QuerySet.update()``, ``bulk_create()``) must call
 :func:`invalidate_after_commit` themselves. Bulk work may wrap itself in
 :func:`invalidation_deferred` to invalidate once at the end.
+
+The same signals keep what readers see up to date on the rows (quotes' and mentions'
+``public_at``, people's and sources' ``public_since`` and counts): such writes must also call
+``articles.publishing.refresh_public_state`` with the ids they wrote, as the importer does.
 """
 
 from __future__ import annotations
