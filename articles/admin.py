@@ -16,6 +16,7 @@ has it open, and the page warns before leaving unsaved changes
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
@@ -30,6 +31,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import import_runs, publishing
+from articles.admin_review import ReviewAdminMixin
 from articles.diffs import word_diff
 from articles.forms import (
     ArticleAdminForm,
@@ -50,6 +52,11 @@ from articles.models import (
     Quote,
     Source,
 )
+
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Newsroom administration"
 
 
 def count_of(queryset, *, by: str):
@@ -608,6 +615,71 @@ class QuoteInline(ArticleChildInline):
         return provenance_html(obj, short=True)
 
 
+class FlagsFilter(admin.SimpleListFilter):
+    """Articles by the importer's warnings (``Article.flags``: no headline, hard-wrapped...)."""
+
+    title = "importer flags"
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        found = set()
+        for flags in Article.objects.flagged().values_list("flags", flat=True):
+            found.update(f for f in flags if isinstance(f, str))
+        return [("none", "No flags"), *((f, f.replace("_", " ")) for f in sorted(found))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(flags=[])
+        if self.value():
+            # Flags are codes stored in a JSON list: '"code"' matches exactly that code.
+            return queryset.filter(flags__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class AutocompleteListFilter(admin.RelatedFieldListFilter):
+    """A filter on a related row chosen with the admin's autocomplete, not a list of all.
+
+    ``RelatedOnlyFieldListFilter`` lists every person who said a quote (hundreds); this
+    shows a search box (select2, from the admin) and lists only the chosen row. Without
+    JavaScript it is a select of the chosen row and a Filter button; with it, choosing
+    submits (``static/admin/articles/filters.js``).
+    """
+
+    template = "admin/articles/autocomplete_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.request = request
+        super().__init__(field, request, params, model, model_admin, field_path)
+        chooser = forms.ModelChoiceField(
+            queryset=field.related_model._default_manager.all(),
+            widget=AutocompleteSelect(field, model_admin.admin_site),
+        )
+        selected = self.lookup_val[-1] if self.lookup_val else None
+        self.widget_html = chooser.widget.render(
+            self.lookup_kwarg, selected, attrs={"id": f"filter-{field_path}"}
+        )
+
+    def has_output(self):
+        return True
+
+    def field_choices(self, field, request, model_admin):
+        # Only the chosen row: the search box finds the others.
+        if not self.lookup_val:
+            return []
+        chosen = field.related_model._default_manager.filter(pk__in=self.lookup_val)
+        return [(obj.pk, str(obj)) for obj in chosen]
+
+    def keep_params(self):
+        """The changelist's other parameters, kept by the filter's form."""
+        dropped = {self.lookup_kwarg, self.lookup_kwarg_isnull, "p"}
+        return [
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in dropped
+            for value in values
+        ]
+
+
 class UnreviewedQuotesFilter(admin.SimpleListFilter):
     title = "unreviewed quotes"
     parameter_name = "unreviewed"
@@ -625,7 +697,7 @@ class UnreviewedQuotesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditingAdmin):
+class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -635,9 +707,10 @@ class ArticleAdmin(EditingAdmin):
         "people_count",
         "quote_count",
         "unreviewed_count",
+        "review_link",
         "last_change",
     ]
-    list_filter = ["status", UnreviewedQuotesFilter, "source", "published_at"]
+    list_filter = ["status", UnreviewedQuotesFilter, FlagsFilter, "source", "published_at"]
     list_select_related = ["source"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
@@ -749,6 +822,16 @@ class ArticleAdmin(EditingAdmin):
     def unreviewed_count(self, obj):
         return obj.unreviewed_count
 
+    @admin.display(description="review")
+    def review_link(self, obj):
+        url = reverse("admin:articles_article_review", args=[obj.pk])
+        return format_html('<a href="{}">Review quotes</a>', url)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context["review_url"] = reverse("admin:articles_article_review", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description="public page")
     def public_page(self, obj):
         if obj.pk is None:
@@ -842,7 +925,7 @@ class QuoteAdmin(EditingAdmin):
         "state",
         ConfidenceFilter,
         "kind",
-        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("speaker", AutocompleteListFilter),
         ("article__source", admin.RelatedOnlyFieldListFilter),
         ("article__published_at", admin.DateFieldListFilter),
     ]
@@ -878,6 +961,12 @@ class QuoteAdmin(EditingAdmin):
         return "—" if obj.confidence is None else f"{obj.confidence:.2f}"
 
     form = QuoteAdminForm
+
+    @property
+    def media(self):
+        # The speaker filter's search box: the admin's select2, then our submit-on-choose.
+        chooser = AutocompleteSelect(Quote._meta.get_field("speaker"), self.admin_site)
+        return super().media + chooser.media + forms.Media(js=["admin/articles/filters.js"])
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
