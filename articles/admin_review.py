@@ -50,9 +50,11 @@ class ReviewSpeakerForm(forms.Form):
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("speaker", "speaker_organization"):
-            self.fields[name].widget = AutocompleteSelect(
+            field = self.fields[name]
+            field.widget = AutocompleteSelect(
                 Quote._meta.get_field(name), admin_site, attrs={"data-width": "100%"}
             )
+            field.widget.choices = field.choices
 
     def clean(self):
         cleaned = super().clean()
