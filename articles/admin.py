@@ -53,7 +53,6 @@ from articles.models import (
     Source,
 )
 
-
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsroom administration"

@@ -94,7 +94,9 @@ class ReviewAdminMixin:
         view = self.admin_site.admin_view
         return [
             path("review/", view(self.review_queue_view), name="articles_article_review_queue"),
-            path("<path:object_id>/review/", view(self.review_view), name="articles_article_review"),
+            path(
+                "<path:object_id>/review/", view(self.review_view), name="articles_article_review"
+            ),
             path(
                 "<path:object_id>/review/<int:quote_id>/",
                 view(self.review_quote_view),

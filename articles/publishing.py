@@ -131,16 +131,20 @@ def can_edit_article(user: User | None, article: Article) -> bool:
 
 def is_live_person(person: Person) -> bool:
     """Whether readers see (or, once scheduled, will see) this person on a page."""
-    return Article.objects.filter(status__in=GUARDED).filter(
-        Q(mentions__person=person) | Q(quotes__speaker=person)
-    ).exists()
+    return (
+        Article.objects.filter(status__in=GUARDED)
+        .filter(Q(mentions__person=person) | Q(quotes__speaker=person))
+        .exists()
+    )
 
 
 def is_live_source(source: Source) -> bool:
     """Whether readers see (or, once scheduled, will see) this source on a page."""
-    return Article.objects.filter(status__in=GUARDED).filter(
-        Q(source=source) | Q(quotes__speaker_organization=source)
-    ).exists()
+    return (
+        Article.objects.filter(status__in=GUARDED)
+        .filter(Q(source=source) | Q(quotes__speaker_organization=source))
+        .exists()
+    )
 
 
 def can_edit_person(user: User | None, person: Person | None) -> bool:

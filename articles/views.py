@@ -292,11 +292,7 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        quotes = list(
-            article.quotes.shown().select_related(
-                "speaker", "speaker_organization"
-            )
-        )
+        quotes = list(article.quotes.shown().select_related("speaker", "speaker_organization"))
         mentions = list(article.mentions.select_related("person"))
         related = (
             Article.objects.published()

@@ -111,7 +111,9 @@ def test_the_screen_shows_the_text_with_every_quote_marked_and_the_chosen_quotes
     assert by_id(doc, "review-next").get("href").startswith(f"?quote={third.pk}")
     people = doc.xpath('//ul[@id="review-people"]/li')
     assert [li.text_content() for li in people] == ["Ivan Petrov, foreign minister"]
-    assert doc.xpath('//*[@id="review-verify"]') and "admin-autocomplete" in by_id(doc, "id_speaker").get("class")
+    assert doc.xpath('//*[@id="review-verify"]') and "admin-autocomplete" in by_id(
+        doc, "id_speaker"
+    ).get("class")
     # No inline script: the page's own scripts are files (the site sends a CSP).
     assert all(s.get("src") for s in doc.xpath("//script"))
     assert "review.js" in " ".join(s.get("src") for s in doc.xpath("//script"))
@@ -287,7 +289,10 @@ def test_the_queue_lists_articles_with_unreviewed_quotes_least_sure_first(client
     QuoteFactory(article=done, confidence=0.1, state=Quote.State.VERIFIED)
     client.force_login(editor)
     doc = page(client.get(reverse("admin:articles_article_review_queue")))
-    rows = [[c.text_content().strip() for c in tr] for tr in doc.xpath('//table[@id="review-queue"]/tbody/tr')]
+    rows = [
+        [c.text_content().strip() for c in tr]
+        for tr in doc.xpath('//table[@id="review-queue"]/tbody/tr')
+    ]
     assert [r[0] for r in rows] == ["Unsure", "Sure"]
     assert rows[0][3:] == ["2", "1", "0.20"]  # unreviewed, hidden from readers, lowest
     link = doc.xpath('//table[@id="review-queue"]/tbody//a')[0].get("href")
@@ -308,7 +313,9 @@ def test_the_queue_counts_each_editors_decisions_from_the_history(client, editor
     first.save()
 
     doc = page(client.get(reverse("admin:articles_article_review_queue")))
-    rows = [[c.text_content() for c in tr] for tr in doc.xpath('//table[@id="review-counts"]/tbody/tr')]
+    rows = [
+        [c.text_content() for c in tr] for tr in doc.xpath('//table[@id="review-counts"]/tbody/tr')
+    ]
     assert rows == [["editor", "2", "1"], ["olga", "0", "1"]]
     assert doc.xpath('//*[@id="review-queue-empty"]')  # nothing left unreviewed
 
@@ -351,7 +358,9 @@ def test_the_speaker_filter_searches_instead_of_listing_everyone(admin_client):
     url = reverse("admin:articles_quote_changelist")
     doc = page(admin_client.get(url))
     form = doc.xpath('//form[@class="autocomplete-filter"]')[0]
-    assert form.xpath('.//select[@name="speaker__id__exact"][contains(@class, "admin-autocomplete")]')
+    assert form.xpath(
+        './/select[@name="speaker__id__exact"][contains(@class, "admin-autocomplete")]'
+    )
     assert "Speaker 007" not in by_id(doc, "changelist-filter").text_content()
 
     response = admin_client.get(url, {"speaker__id__exact": people[7].pk, "state": "unreviewed"})
