@@ -590,20 +590,21 @@ class QuoteInline(ArticleChildInline):
     model = Quote
     form = VersionedForm
     formset = VersionedInlineFormSet
+    # What a review needs, within a 1280 px screen (issue 10 §2): the kind and "said to"
+    # are on the quote's own page, one click away (show_change_link).
     fields = [
         "text",
         "speaker",
         "speaker_organization",
         "how",
-        "kind",
-        "said_to",
         "state",
         "opened_version",
     ]
     readonly_fields = ["how"]
     autocomplete_fields = ["speaker", "speaker_organization"]
+    show_change_link = True
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}
     }
 
     def get_queryset(self, request):
