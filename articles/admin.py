@@ -680,6 +680,10 @@ class AutocompleteListFilter(admin.RelatedFieldListFilter):
         ]
 
 
+# The most quotes (or people mentioned) an article's form edits inline; see get_inlines.
+INLINE_LIMIT = 50
+
+
 class UnreviewedQuotesFilter(admin.SimpleListFilter):
     title = "unreviewed quotes"
     parameter_name = "unreviewed"
@@ -739,6 +743,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
                 "a future time schedules it.",
             },
         ),
+        ("Quotes", {"fields": ["quotes_summary"]}),
         ("Related articles", {"fields": ["related", "related_links"], "classes": ["collapse"]}),
         (
             "Import provenance",
@@ -757,6 +762,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
         ),
     ]
     readonly_fields = [
+        "quotes_summary",
         "public_page",
         "url",
         "source_file",
@@ -821,6 +827,42 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
     @admin.display(description="unreviewed", ordering="unreviewed_count")
     def unreviewed_count(self, obj):
         return obj.unreviewed_count
+
+    def get_inlines(self, request, obj):
+        # An article with hundreds of quotes cannot be one form: Django refuses a POST of
+        # more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields, and 5,000 rows of
+        # autocompletes took 111 s to open (issue 11 §4). Past the limit its quotes (or
+        # people) are reviewed on the review screen and edited on their own pages.
+        inlines = list(super().get_inlines(request, obj))
+        if obj is None or obj.pk is None:
+            return inlines
+        counts = {QuoteInline: obj.quotes.count(), MentionInline: obj.mentions.count()}
+        return [i for i in inlines if counts.get(i, 0) <= INLINE_LIMIT]
+
+    @admin.display(description="quotes")
+    def quotes_summary(self, obj):
+        if obj.pk is None:
+            return "—"
+        total, unreviewed = (
+            obj.quotes.count(),
+            obj.quotes.filter(state=Quote.State.UNREVIEWED).count(),
+        )
+        review = reverse("admin:articles_article_review", args=[obj.pk])
+        listed = reverse("admin:articles_quote_changelist") + f"?article__id__exact={obj.pk}"
+        where = (
+            "listed below"
+            if total <= INLINE_LIMIT
+            else f"too many to edit in this form (more than {INLINE_LIMIT})"
+        )
+        return format_html(
+            '{} quote(s), {} unreviewed, {}. <a href="{}">Review them one by one</a> or '
+            '<a href="{}">open them in the quote list</a>.',
+            total,
+            unreviewed,
+            where,
+            review,
+            listed,
+        )
 
     @admin.display(description="review")
     def review_link(self, obj):

@@ -371,3 +371,50 @@ def test_the_speaker_filter_searches_instead_of_listing_everyone(admin_client):
     assert kept == {"state": "unreviewed"}  # the other filters stay when choosing another
     chosen = form.xpath(".//select/option[@selected]")
     assert [o.text_content() for o in chosen] == ["Speaker 007"]
+
+
+# --- large articles: the form edits a few quotes inline, the review screen all -------
+
+
+def test_an_article_with_500_quotes_opens_and_saves_and_its_quotes_stay(client, editor):
+    from articles.admin import INLINE_LIMIT
+    from tests.admin_forms import browser_form_data
+
+    article = ArticleFactory(headline="Long", body=" ".join(f"Q{n:03}" for n in range(500)))
+    Quote.objects.bulk_create(
+        Quote(article=article, text=f"Q{n:03}", paragraph=0, start=5 * n, end=5 * n + 4)
+        for n in range(500)
+    )
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="quotes-group"' not in html  # past the limit: no inline of 500 rows
+    assert f"more than {INLINE_LIMIT}" in html
+    review = reverse("admin:articles_article_review", args=[article.pk])
+    assert f'href="{review}"' in html
+
+    data = browser_form_data(html)
+    data["headline"] = ["Long, edited"]
+    data["_save"] = ["Save"]
+    assert sum(len(v) for v in data.values()) < 1000  # under DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.post(url, data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Long, edited"
+    assert article.quotes.count() == 500
+
+    doc = page(client.get(review))  # the review screen takes them all
+    assert len(doc.xpath('//article[@class="review-article"]//q')) == 500
+    assert "500 quotes" in doc.text_content()
+    listed = client.get(
+        reverse("admin:articles_quote_changelist"), {"article__id__exact": article.pk}
+    )
+    assert listed.context["cl"].result_count == 500
+
+
+def test_an_article_with_few_quotes_still_edits_them_inline(client, editor, article):
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert b'id="quotes-group"' in html and b'id="mentions-group"' in html
