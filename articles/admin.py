@@ -649,14 +649,18 @@ class AutocompleteListFilter(admin.RelatedFieldListFilter):
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         self.request = request
+        self.admin_site = model_admin.admin_site
         super().__init__(field, request, params, model, model_admin, field_path)
+
+    def widget_html(self):
+        """The search box (rendered when the filter is shown, not when it is built)."""
         chooser = forms.ModelChoiceField(
-            queryset=field.related_model._default_manager.all(),
-            widget=AutocompleteSelect(field, model_admin.admin_site),
+            queryset=self.field.related_model._default_manager.all(),
+            widget=AutocompleteSelect(self.field, self.admin_site),
         )
         selected = self.lookup_val[-1] if self.lookup_val else None
-        self.widget_html = chooser.widget.render(
-            self.lookup_kwarg, selected, attrs={"id": f"filter-{field_path}"}
+        return chooser.widget.render(
+            self.lookup_kwarg, selected, attrs={"id": f"filter-{self.field_path}"}
         )
 
     def has_output(self):
