@@ -418,3 +418,25 @@ def test_an_article_with_few_quotes_still_edits_them_inline(client, editor, arti
     client.force_login(editor)
     html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
     assert b'id="quotes-group"' in html and b'id="mentions-group"' in html
+
+
+def test_the_queue_runs_the_same_queries_for_2_or_20_articles(client, editor):
+    client.force_login(editor)
+    url = reverse("admin:articles_article_review_queue")
+
+    def add(n):
+        for _ in range(n):
+            quote = QuoteFactory(confidence=0.5)
+            quote.state = Quote.State.VERIFIED
+            quote._history_user = editor
+            quote.save()
+            QuoteFactory(article=quote.article, confidence=0.4)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(18)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(page(response).xpath('//table[@id="review-queue"]/tbody/tr')) == 20
+    assert len(many) == len(few)
