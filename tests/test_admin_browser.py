@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
-from articles.models import Article, Quote
+from articles.models import Article, Person, Quote
 from tests.factories import (
     ArticleFactory,
     MentionFactory,
@@ -261,7 +261,9 @@ def test_review_screen_keys_verify_and_move_on_and_the_speaker_changes(browser, 
     page.click("#review-link")
     page.wait_for_selector("#review-panel")
     assert "selected" in page.get_attribute(f"#quote-{first.pk}", "class")
-    page.screenshot(path=ARTIFACTS / "review_screen.png", full_page=True)
+    for width in (1280, 1920):  # the README's screenshots
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=ARTIFACTS / f"review_screen_{width}.png")
 
     # v verifies the chosen quote and moves to the next unreviewed one.
     page.keyboard.press("v")
@@ -281,12 +283,11 @@ def test_review_screen_keys_verify_and_move_on_and_the_speaker_changes(browser, 
     page.click(f"#quote-{second.pk} a")
     page.wait_for_selector(f"#quote-{second.pk}.selected")
     page.click("#review-speaker-form .select2-selection")
-    page.fill(".select2-search__field", "Olga")
-    page.wait_for_selector(".select2-results__option:has-text('Olga Smirnova')")
-    page.keyboard.press("Enter")  # picks it; typing in the search box is not a shortcut
+    page.keyboard.type("Smirnova")  # into select2's search box: its r and v are no shortcuts
+    page.click(".select2-results__option:has-text('Olga Smirnova')")
+    assert page.input_value("#id_speaker") == str(Person.objects.get(name="Olga Smirnova").pk)
     page.click("#review-speaker-save")
-    page.wait_for_selector(f"#quote-{second.pk}.selected")
-    assert "Olga Smirnova" in page.inner_text("#review-speaker")
+    page.wait_for_selector("#review-speaker:has-text('Olga Smirnova')")  # the same quote, reloaded
     assert Quote.objects.get(pk=second.pk).speaker.name == "Olga Smirnova"
     assert Quote.objects.get(pk=second.pk).state == Quote.State.REJECTED  # no stray key
     assert "Olga Smirnova" in page.inner_text("#review-people")
