@@ -204,24 +204,23 @@ class ReviewAdminMixin:
                     request.GET["quote"] = str(quote.pk)
                     return self.review_view(request, object_id, speaker_form=form)
                 data = form.cleaned_data
-                speaker, organization = data["speaker"], data["speaker_organization"]
+                new_speaker = None
                 if data["new_name"].strip():
-                    new = publishing.add_speaker(
-                        name=data["new_name"],
-                        kind=data["new_kind"],
-                        role=data["new_role"],
-                        by=request.user,
-                    )
-                    speaker, organization = (new, None) if isinstance(new, Person) else (None, new)
-                publishing.review_quote(
+                    new_speaker = {
+                        "name": data["new_name"],
+                        "kind": data["new_kind"],
+                        "role": data["new_role"],
+                    }
+                stored = publishing.review_quote(
                     quote=quote,
                     version=version,
-                    speaker=speaker,
-                    organization=organization,
+                    speaker=data["speaker"],
+                    organization=data["speaker_organization"],
+                    new_speaker=new_speaker,
                     by=request.user,
                 )
                 self.message_user(
-                    request, f"{quote}: now said by {speaker or organization}.", messages.SUCCESS
+                    request, f"{quote}: now said by {stored.speaker_name}.", messages.SUCCESS
                 )
                 go_to = quote
         except publishing.StaleQuote as exc:

@@ -587,6 +587,7 @@ def review_quote(
     state: str | None = None,
     speaker: Person | None = None,
     organization: Source | None = None,
+    new_speaker: dict | None = None,
     by: User | None = None,
 ) -> Quote:
     """One editor's decision on one quote from the review screen, if the quote is as shown.
@@ -594,12 +595,19 @@ def review_quote(
     ``version`` is the quote's version the page showed; a quote saved since is refused
     with :class:`StaleQuote` and nothing is written. Then ``state`` is set
     (:func:`set_quote_state`) and/or the speaker changed (:func:`reassign_speaker`), with
-    their permission checks. Returns the quote as stored.
+    their permission checks; ``new_speaker`` (``name``, ``kind``, ``role``: the arguments
+    of :func:`add_speaker`) names a speaker to find or create first. One transaction: a
+    refused change creates no speaker either. Returns the quote as stored.
     """
     conflict = check_version(model=Quote, pk=quote.pk, version=version)
     if conflict is not None:
         raise StaleQuote(conflict)
     current = Quote.objects.select_related("article").get(pk=quote.pk)
+    if by is not None and not can_edit_article(by, current.article):
+        raise PermissionDenied("You may not change quotes in this article.")
+    if new_speaker:
+        found = add_speaker(**new_speaker, by=by)
+        speaker, organization = (found, None) if isinstance(found, Person) else (None, found)
     if speaker is not None or organization is not None:
         reassign_speaker(quotes=[current], speaker=speaker, organization=organization, by=by)
     if state is not None:

@@ -440,3 +440,20 @@ def test_the_queue_runs_the_same_queries_for_2_or_20_articles(client, editor):
         response = client.get(url)
     assert len(page(response).xpath('//table[@id="review-queue"]/tbody/tr')) == 20
     assert len(many) == len(few)
+
+
+def test_a_new_speaker_from_a_stale_page_is_not_created(client, editor, article):
+    third = quotes_of(article)[2]
+    shown_version = third.version
+    third.said_to = "reporters"
+    third.save()
+    client.force_login(editor)
+    response = client.post(
+        decide_url(article, third),
+        {"new_name": "Anna Volkova", "new_kind": "person", "version": shown_version},
+        follow=True,
+    )
+    assert "Not saved" in response.content.decode()
+    third.refresh_from_db()
+    assert third.speaker is None
+    assert not Person.objects.filter(name="Anna Volkova").exists()
