@@ -74,9 +74,8 @@ def _quote_link(words: str, quote: Quote, selected_pk=None):
     classes = f"review-quote state-{quote.state}"
     if quote.pk == selected_pk:
         classes += " selected"
-    if quote.state == Quote.State.UNREVIEWED and quote.confidence is not None:
-        if quote.confidence < settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE:
-            classes += " hidden-from-readers"
+    if quote.is_below_floor:
+        classes += " hidden-from-readers"
     return format_html(
         '<q class="{}" id="quote-{}"><a href="?quote={}#quote-{}">{}</a></q>',
         classes,

@@ -198,6 +198,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.annotate(
                 unreviewed_quotes=Count("quotes", filter=unreviewed),
+                # QuoteQuerySet.low_confidence(), counted per article.
                 hidden_quotes=Count("quotes", filter=unreviewed & Q(quotes__confidence__lt=floor)),
                 lowest_confidence=Min("quotes__confidence", filter=unreviewed),
             )
@@ -430,6 +431,16 @@ class Quote(Versioned, Imported):
     def __str__(self) -> str:
         words = self.text if len(self.text) <= 60 else self.text[:57] + "..."
         return f"“{words}”"
+
+    @property
+    def is_below_floor(self) -> bool:
+        """Whether readers are kept from this quote until an editor verifies it: one row's
+        answer to ``QuoteQuerySet.low_confidence()``."""
+        return (
+            self.state == self.State.UNREVIEWED
+            and self.confidence is not None
+            and self.confidence < settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        )
 
     @property
     def speaker_type(self) -> str | None:

@@ -457,3 +457,21 @@ def test_a_new_speaker_from_a_stale_page_is_not_created(client, editor, article)
     third.refresh_from_db()
     assert third.speaker is None
     assert not Person.objects.filter(name="Anna Volkova").exists()
+
+
+@pytest.mark.parametrize("floor", [0.0, 0.35, 0.6])
+def test_a_quote_is_marked_hidden_exactly_when_the_public_pages_leave_it_out(
+    client, editor, article, settings, floor
+):
+    settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = floor
+    client.force_login(editor)
+    doc = page(client.get(review_url(article)))
+    marked = {
+        int(q.get("id").removeprefix("quote-"))
+        for q in doc.xpath('//q[contains(@class, "hidden-from-readers")][@id]')
+    }
+    hidden = set(Quote.objects.low_confidence().values_list("pk", flat=True))
+    assert marked == hidden
+    assert len(hidden) == {0.0: 0, 0.35: 1, 0.6: 2}[floor]
+    shown = set(Quote.objects.shown().values_list("pk", flat=True))
+    assert shown.isdisjoint(hidden)
