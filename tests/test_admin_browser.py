@@ -209,6 +209,14 @@ WIDTHS = """() => {
     quotes: box("#quotes-group"),
     text: box(".review-text"),
     panel: box(".review-side"),
+    // The review screens' main column must end before the panel beside it begins.
+    overlap: (() => {
+      const main = document.querySelector(".review-article, #review-queue");
+      const side = document.querySelector(".review-side");
+      if (!main || !side) return 0;
+      const over = main.getBoundingClientRect().right - side.getBoundingClientRect().left;
+      return Math.max(0, Math.round(over));
+    })(),
   };
 }"""
 
@@ -321,6 +329,7 @@ def test_admin_pages_fit_a_1280_px_screen(browser, live_server, path):
     print(path, widths)
     assert widths["page"] <= 1280, widths
     assert widths["cut"] == 0, widths
+    assert widths["overlap"] == 0, widths
     if widths["headline"] is not None:
         assert widths["headline"] >= 600, widths
     if widths["text"] is not None:
