@@ -311,20 +311,27 @@ def test_review_screen_keys_verify_and_move_on_and_the_speaker_changes(browser, 
 
 @pytest.mark.parametrize(
     "path",
-    ["article/{pk}/review/", "article/{pk}/change/", "article/review/", "quote/", "article/"],
+    [
+        "article/{pk}/review/",
+        "article/{pk}/change/",
+        "article/review/",
+        "quote/",
+        "quote/{quote}/change/",
+        "article/",
+    ],
 )
 def test_admin_pages_fit_a_1280_px_screen(browser, live_server, path):
     UserFactory(username="ed", groups=["Editor"])
-    article, _ = review_article()
+    article, quotes = review_article()
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "ed")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_selector("#user-tools")
-    page.goto(f"{live_server.url}/admin/articles/{path.format(pk=article.pk)}")
+    page.goto(f"{live_server.url}/admin/articles/{path.format(pk=article.pk, quote=quotes[0].pk)}")
     widths = page.evaluate(WIDTHS)
-    name = path.format(pk="N").replace("/", "_").strip("_")
+    name = path.format(pk="N", quote="N").replace("/", "_").strip("_")
     page.screenshot(path=ARTIFACTS / f"fit_1280_{name}.png", full_page=True)
     print(path, widths)
     assert widths["page"] <= 1280, widths
