@@ -13,7 +13,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Min, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -263,6 +263,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
+
+    def to_review(self) -> ArticleQuerySet:
+        """Articles with unreviewed quotes, the least sure attribution first.
+
+        Annotated with ``unreviewed_quotes``, ``hidden_quotes`` (those below the public
+        floor, kept off public pages until verified) and ``lowest_confidence`` (of the
+        unreviewed quotes; articles whose unreviewed quotes are all unscored come last).
+        """
+        unreviewed = Q(quotes__state=Quote.State.UNREVIEWED)
+        floor = settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        return (
+            self.annotate(
+                unreviewed_quotes=Count("quotes", filter=unreviewed),
+                # QuoteQuerySet.low_confidence(), counted per article.
+                hidden_quotes=Count("quotes", filter=unreviewed & Q(quotes__confidence__lt=floor)),
+                lowest_confidence=Min("quotes__confidence", filter=unreviewed),
+            )
+            .filter(unreviewed_quotes__gt=0)
+            .order_by(F("lowest_confidence").asc(nulls_last=True), "-published_at", "pk")
+        )
 
     def flagged(self) -> ArticleQuerySet:
         """Imported articles the importer marked for an editor's attention."""
@@ -517,6 +537,16 @@ class Quote(Versioned, Imported):
     def __str__(self) -> str:
         words = self.text if len(self.text) <= 60 else self.text[:57] + "..."
         return f"“{words}”"
+
+    @property
+    def is_below_floor(self) -> bool:
+        """Whether readers are kept from this quote until an editor verifies it: one row's
+        answer to ``QuoteQuerySet.low_confidence()``."""
+        return (
+            self.state == self.State.UNREVIEWED
+            and self.confidence is not None
+            and self.confidence < settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        )
 
     @property
     def speaker_type(self) -> str | None:

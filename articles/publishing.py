@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.extraction import ExtractionError, extract_from_text
 from articles.extraction.given_names import is_given_name
@@ -578,6 +580,124 @@ def set_quote_state(*, quotes: Iterable[Quote], state: str, by: User | None = No
             _save(quote, by=by, reason=f"quote {Quote.State(state).label.lower()}")
             changed += 1
     return changed
+
+
+class StaleQuote(Exception):
+    """A review action on a quote someone else saved since the page showed it."""
+
+    def __init__(self, conflict: Conflict):
+        super().__init__(f"“{conflict.current}” was saved by {', '.join(conflict.saved_by)}.")
+        self.conflict = conflict
+
+
+@transaction.atomic
+def review_quote(
+    *,
+    quote: Quote,
+    version: int | None,
+    state: str | None = None,
+    speaker: Person | None = None,
+    organization: Source | None = None,
+    new_speaker: dict | None = None,
+    by: User | None = None,
+) -> Quote:
+    """One editor's decision on one quote from the review screen, if the quote is as shown.
+
+    ``version`` is the quote's version the page showed; a quote saved since is refused
+    with :class:`StaleQuote` and nothing is written. Then ``state`` is set
+    (:func:`set_quote_state`) and/or the speaker changed (:func:`reassign_speaker`), with
+    their permission checks; ``new_speaker`` (``name``, ``kind``, ``role``: the arguments
+    of :func:`add_speaker`) names a speaker to find or create first. One transaction: a
+    refused change creates no speaker either. Returns the quote as stored.
+    """
+    conflict = check_version(model=Quote, pk=quote.pk, version=version)
+    if conflict is not None:
+        raise StaleQuote(conflict)
+    current = Quote.objects.select_related("article").get(pk=quote.pk)
+    if by is not None and not can_edit_article(by, current.article):
+        raise PermissionDenied("You may not change quotes in this article.")
+    if new_speaker:
+        found = add_speaker(**new_speaker, by=by)
+        speaker, organization = (found, None) if isinstance(found, Person) else (None, found)
+    if speaker is not None or organization is not None:
+        reassign_speaker(quotes=[current], speaker=speaker, organization=organization, by=by)
+    if state is not None:
+        set_quote_state(quotes=[current], state=state, by=by)
+    return current
+
+
+@transaction.atomic
+def add_speaker(*, name: str, kind: str, role: str = "", by: User | None = None):
+    """The person (``kind="person"``) or organisation (``"organization"``) called ``name``,
+    created if there is none yet, for an editor naming a speaker on the spot.
+
+    An existing one is found by its name (a person also by a name variant), so typing a
+    known name twice never makes a duplicate. Creating needs the ``add_person`` or
+    ``add_source`` permission (``PermissionDenied``); an empty name is a
+    ``ValidationError`` (code ``name``).
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Type the new speaker's name.", code="name")
+    if kind == "person":
+        key = name_key(name)
+        found = Person.objects.filter(Q(name_key=key) | Q(variants__name_key=key)).first()
+        model, permission = Person, "articles.add_person"
+    else:
+        found = Source.objects.filter(name__iexact=name).first()
+        model, permission = Source, "articles.add_source"
+    if found is not None:
+        return found
+    if by is not None and not by.has_perm(permission):
+        raise PermissionDenied(f"You may not add a {model._meta.verbose_name}.")
+    slug = base = slugify(name)[:190] or model._meta.model_name
+    n = 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    fields = {"name": name[:200], "slug": slug}
+    if kind == "person":
+        fields["role"] = role[:300]
+    obj = model(**fields)
+    _save(obj, by=by, reason="added as a speaker on the review screen")
+    return obj
+
+
+def review_counts() -> list[dict]:
+    """Who verified and who rejected how many quotes, from the quotes' history.
+
+    A decision is a history record whose state is verified or rejected where the record
+    before it had another state (re-saving a verified quote is not a second decision).
+    Each item: ``user`` (a label), ``verified``, ``rejected``; most decisions first.
+    """
+    history = Quote.history.model
+    before = history.objects.filter(
+        id=models.OuterRef("id"), history_date__lt=models.OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    decided = (
+        history.objects.filter(
+            history_type="~", state__in=[Quote.State.VERIFIED, Quote.State.REJECTED]
+        )
+        .annotate(before=models.Subquery(before.values("state")[:1]))
+        .filter(Q(before__isnull=True) | ~Q(before=models.F("state")))
+        .values("history_user")
+        .annotate(
+            verified=models.Count("pk", filter=Q(state=Quote.State.VERIFIED)),
+            rejected=models.Count("pk", filter=Q(state=Quote.State.REJECTED)),
+        )
+    )
+    decided = list(decided)
+    ids = [row["history_user"] for row in decided]
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    rows = [
+        {
+            "user": _user_label(users.get(row["history_user"])),
+            "verified": row["verified"],
+            "rejected": row["rejected"],
+        }
+        for row in decided
+    ]
+    return sorted(rows, key=lambda r: (-(r["verified"] + r["rejected"]), r["user"]))
 
 
 # --- extraction and import -----------------------------------------------------------

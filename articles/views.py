@@ -127,10 +127,14 @@ def _quote_markup(words: str, quote: Quote) -> SafeString:
     )
 
 
-def mark_quotes(paragraphs: list[str], quotes) -> list[SafeString]:
+def mark_quotes(paragraphs: list[str], quotes, markup=None) -> list[SafeString]:
     """The paragraphs as escaped HTML, each quote in them wrapped in ``<q>`` and linked
     to its speaker's page. Quotes that cannot be found, or overlap an earlier one,
-    are left unmarked (they are still listed beside the article)."""
+    are left unmarked (they are still listed beside the article).
+
+    ``markup(words, quote)`` makes a quote's HTML from its (unescaped) words; the
+    admin's review screen passes its own, linking each quote to its review panel."""
+    markup = markup or _quote_markup
     by_paragraph = defaultdict(list)
     for quote in quotes:
         by_paragraph[quote.paragraph].append(quote)
@@ -147,7 +151,7 @@ def mark_quotes(paragraphs: list[str], quotes) -> list[SafeString]:
             if start < pos:
                 continue
             pieces.append(conditional_escape(text[pos:start]))
-            pieces.append(_quote_markup(text[start:end], quote))
+            pieces.append(markup(text[start:end], quote))
             pos = end
         pieces.append(conditional_escape(text[pos:]))
         marked.append(mark_safe("".join(pieces)))  # every piece is escaped above
@@ -283,11 +287,7 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        quotes = list(
-            article.quotes.shown().select_related(
-                "speaker", "speaker_organization"
-            )
-        )
+        quotes = list(article.quotes.shown().select_related("speaker", "speaker_organization"))
         mentions = list(article.mentions.select_related("person"))
         related = related_articles(article, [m.person_id for m in mentions])
         context.update(
