@@ -624,6 +624,19 @@ class UnreviewedQuotesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PossibleVersionFilter(admin.SimpleListFilter):
+    title = "possible new version"
+    parameter_name = "possible_version"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "May be a new version of another article")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(similar_to__isnull=False)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(EditingAdmin):
     form = ArticleAdminForm
@@ -637,7 +650,13 @@ class ArticleAdmin(EditingAdmin):
         "unreviewed_count",
         "last_change",
     ]
-    list_filter = ["status", UnreviewedQuotesFilter, "source", "published_at"]
+    list_filter = [
+        "status",
+        UnreviewedQuotesFilter,
+        PossibleVersionFilter,
+        "source",
+        "published_at",
+    ]
     list_select_related = ["source"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
@@ -661,7 +680,7 @@ class ArticleAdmin(EditingAdmin):
         (
             "Publishing",
             {
-                "fields": ["status", "published_at", "public_page", "flags"],
+                "fields": ["status", "published_at", "public_page", "flags", "similar_to"],
                 "description": "Readers see a published article from its publication time on; "
                 "a future time schedules it.",
             },
@@ -685,6 +704,7 @@ class ArticleAdmin(EditingAdmin):
     ]
     readonly_fields = [
         "public_page",
+        "similar_to",
         "url",
         "source_file",
         "imported_at",

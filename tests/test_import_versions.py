@@ -186,3 +186,22 @@ def test_sketches_of_similar_texts_share_values():
     assert len(set(sketch(a)) & set(sketch(b))) >= 12
     assert not set(sketch(a)) & set(sketch(c))
     assert 0.9 < jaccard(a, b) < 1.0
+
+
+def test_the_admin_lists_and_shows_a_possible_new_version(seeds_dir, tmp_path, admin_client):
+    first = Article.objects.create(headline="First", slug="first", import_key="sha256:1")
+    second = Article.objects.create(
+        headline="Second",
+        slug="second",
+        import_key="sha256:2",
+        similar_to=first,
+        flags=[POSSIBLE_VERSION_FLAG],
+    )
+
+    listed = admin_client.get("/admin/articles/article/?possible_version=yes")
+    page = admin_client.get(f"/admin/articles/article/{second.pk}/change/")
+
+    assert listed.status_code == 200
+    assert [a.pk for a in listed.context["cl"].result_list] == [second.pk]
+    assert page.status_code == 200
+    assert f"/admin/articles/article/{first.pk}/change/" in page.content.decode()
