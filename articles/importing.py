@@ -42,7 +42,13 @@ from articles.extraction import (
 )
 from articles.extraction.files import LoadedFile, default_workers, iter_loaded, load_or_error
 from articles.extraction.people import name_key
-from articles.extraction.similarity import article_text, jaccard, shingles, sketch
+from articles.extraction.similarity import (
+    article_shingles,
+    article_text,
+    jaccard,
+    shingles,
+    sketch,
+)
 from articles.extraction.sources import canonical_org_name, classify_source, domain_of
 from articles.models import Article, Mention, Person, PersonVariant, Quote, Shingle, Source
 from articles.signals import invalidate_after_commit, invalidation_deferred
@@ -184,9 +190,7 @@ class _Item:
     @property
     def shingles(self) -> set[str]:
         if self._shingles is None:
-            page = self.extracted.page
-            headline = page.headline or page.headline_derived or ""
-            self._shingles = shingles(article_text(headline, list(page.body)))
+            self._shingles = article_shingles(self.extracted)
         return self._shingles
 
     @property
@@ -435,7 +439,14 @@ def _article_shingles(article: Article) -> set[str]:
 
 
 def _item(path: Path, loaded: LoadedFile) -> _Item:
-    return _Item(str(path), loaded.extracted, loaded.raw, loaded.content_hash, path.name)
+    return _Item(
+        str(path),
+        loaded.extracted,
+        loaded.raw,
+        loaded.content_hash,
+        path.name,
+        _sketch=loaded.sketch,
+    )
 
 
 def _new_articles(items: dict[int, _Item]) -> dict[int, _Item]:

@@ -205,3 +205,11 @@ def test_the_admin_lists_and_shows_a_possible_new_version(seeds_dir, tmp_path, a
     assert [a.pk for a in listed.context["cl"].result_list] == [second.pk]
     assert page.status_code == 200
     assert f"/admin/articles/article/{first.pk}/change/" in page.content.decode()
+
+
+def test_the_similarity_examples_hold():
+    import doctest
+
+    from articles.extraction import similarity
+
+    assert doctest.testmod(similarity).failed == 0

@@ -8,7 +8,7 @@ almost none. So two texts are compared by the Jaccard similarity of their sets o
     >>> a = "The Kremlin said on Monday that the talks had failed and would not resume."
     >>> b = "The Kremlin said on Monday that the talks had failed and would resume soon."
     >>> round(jaccard(shingles(a), shingles(b)), 2)
-    0.5
+    0.67
 
 To find the earlier version among many articles without comparing with each, every
 article keeps a sketch: the ``SKETCH_SIZE`` smallest of its shingles' hashes (a bottom-k
@@ -60,3 +60,14 @@ def sketch(shingle_set: set[str], *, size: int = SKETCH_SIZE) -> list[int]:
 def article_text(headline: str, paragraphs: list[str]) -> str:
     """What is compared: the headline and the body, as one text."""
     return "\n".join([headline, *paragraphs])
+
+
+def article_shingles(extracted) -> set[str]:
+    """The shingles of an :class:`~articles.extraction.types.ExtractedArticle`."""
+    page = extracted.page
+    return shingles(article_text(page.headline or page.headline_derived or "", list(page.body)))
+
+
+def article_sketch(extracted) -> list[int]:
+    """The sketch of an :class:`~articles.extraction.types.ExtractedArticle`."""
+    return sketch(article_shingles(extracted))
