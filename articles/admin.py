@@ -704,6 +704,19 @@ class UnreviewedQuotesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PossibleVersionFilter(admin.SimpleListFilter):
+    title = "possible new version"
+    parameter_name = "possible_version"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "May be a new version of another article")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(similar_to__isnull=False)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
     form = ArticleAdminForm
@@ -718,7 +731,14 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
         "review_link",
         "last_change",
     ]
-    list_filter = ["status", UnreviewedQuotesFilter, FlagsFilter, "source", "published_at"]
+    list_filter = [
+        "status",
+        UnreviewedQuotesFilter,
+        FlagsFilter,
+        PossibleVersionFilter,
+        "source",
+        "published_at",
+    ]
     list_select_related = ["source"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
@@ -742,7 +762,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
         (
             "Publishing",
             {
-                "fields": ["status", "published_at", "public_page", "flags"],
+                "fields": ["status", "published_at", "public_page", "flags", "similar_to"],
                 "description": "Readers see a published article from its publication time on; "
                 "a future time schedules it.",
             },
@@ -768,6 +788,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
     readonly_fields = [
         "quotes_summary",
         "public_page",
+        "similar_to",
         "url",
         "source_file",
         "imported_at",

@@ -24,12 +24,13 @@ from collections import ChainMap
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -41,8 +42,15 @@ from articles.extraction import (
 )
 from articles.extraction.files import LoadedFile, default_workers, iter_loaded, load_or_error
 from articles.extraction.people import name_key
+from articles.extraction.similarity import (
+    article_shingles,
+    article_text,
+    jaccard,
+    shingles,
+    sketch,
+)
 from articles.extraction.sources import canonical_org_name, classify_source, domain_of
-from articles.models import Article, Mention, Person, PersonVariant, Quote, Source
+from articles.models import Article, Mention, Person, PersonVariant, Quote, Shingle, Source
 from articles.signals import invalidate_after_commit, invalidation_deferred
 
 logger = logging.getLogger(__name__)
@@ -51,6 +59,21 @@ CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed
 CHANGE_REASON = "import"  # how the import's changes are labelled in the admin history
 # New articles written together in one transaction during a large import (see Importer).
 BATCH_SIZE = 100
+# How often one file is written again when the database refuses it because another import
+# wrote the same rows meanwhile (the same article, person, source or slug) or a deadlock.
+WRITE_ATTEMPTS = 4
+# A file without an original URL whose headline and text share this much (Jaccard of word
+# 5-shingles) with an imported article is a new version of it, and updates it; from
+# UNSURE_SIMILARITY up it is imported as a new draft flagged for an editor (similar_to).
+SAME_SIMILARITY = 0.7
+UNSURE_SIMILARITY = 0.35
+POSSIBLE_VERSION_FLAG = "possible_version"
+# Sketch values (of SKETCH_SIZE) a new file must share with an article to be compared with
+# it: texts 0.35 alike share about six, unrelated ones at most a stock phrase or two.
+SHARED_TO_COMPARE = 3
+# Quotes being moved are parked this far along their paragraph first, where no quote can
+# be (a file is at most a few million characters), so no two ever meet on the way.
+PARKED_START = 1_000_000_000
 
 ARTICLE_MACHINE_FIELDS = (
     "headline",
@@ -90,6 +113,10 @@ class FileResult:
     error: str | None = None
     people_created: int = 0
     quotes_created: int = 0
+    # Set when the file was matched to an article by its text rather than by its key.
+    similar_to: int | None = None
+    similarity: float | None = None
+    note: str = ""
 
 
 @dataclass
@@ -143,11 +170,34 @@ class _Item:
     raw_text: str
     content_hash: str
     source_file: str
+    # Filled on demand: the headline's and body's word 5-shingles and their sketch.
+    _shingles: set[str] | None = None
+    _sketch: list[int] | None = None
+    # An imported article this file may be a new version of (unsure), and how similar.
+    similar_to: int | None = None
+    similarity: float | None = None
 
     @property
     def url(self) -> str:
         page = self.extracted.page
         return (page.original_url or page.page_url or "")[:1000]
+
+    @property
+    def import_key(self) -> str:
+        """The original URL, else the file's hash (see ``Article.import_key``)."""
+        return self.url or f"sha256:{self.content_hash}"
+
+    @property
+    def shingles(self) -> set[str]:
+        if self._shingles is None:
+            self._shingles = article_shingles(self.extracted)
+        return self._shingles
+
+    @property
+    def sketch(self) -> list[int]:
+        if self._sketch is None:
+            self._sketch = sketch(self.shingles)
+        return self._sketch
 
 
 class Importer:
@@ -217,13 +267,23 @@ class Importer:
             else:
                 items[i] = _item(path, loaded)
         fresh = {} if self.dry_run or len(items) < 2 else _new_articles(items)
-        if fresh:
-            written = self._create_together(list(fresh.values()))
-            if written is not None:
-                results.update(zip(fresh, written, strict=True))
-        for i, item in items.items():
-            if i not in results:
-                results[i] = self._write_one(item)
+        # In the files' order: each run of new articles together, any other file after the
+        # run before it (which may have made the people it names, or its earlier version).
+        run: list[int] = []
+        for i in [*items, None]:
+            if i is not None and i in fresh:
+                run.append(i)
+                continue
+            if len(run) > 1:
+                written = self._create_together([items[j] for j in run])
+                if written is not None:
+                    results.update(zip(run, written, strict=True))
+            for j in run:
+                if j not in results:
+                    results[j] = self._write_one(items[j])
+            run = []
+            if i is not None:
+                results[i] = self._write_one(items[i])
         return [results[i] for i in range(len(chunk))]
 
     def import_loaded(self, path: Path, loaded: LoadedFile | ExtractionError) -> FileResult:
@@ -244,27 +304,82 @@ class Importer:
         return self._write_one(_Item(label, extracted, raw_text, content_hash, source_file))
 
     def _write_one(self, item: _Item) -> FileResult:
-        session = _Session(self)
-        try:
-            with transaction.atomic():
-                _relax_durability()
-                existing = _find_existing(item.url, item.content_hash)
-                if existing is None:
-                    result = session.create_articles([item])[0]
-                else:
-                    result = _ArticleUpdater(session, item, existing).write()
-                if self.dry_run:
-                    transaction.set_rollback(True)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-            logger.exception("import of %s failed", item.label)
-            return FileResult(
-                path=item.label,
-                outcome=FAILED,
-                error=f"database error: {type(exc).__name__}: {exc}",
-            )
-        if not self.dry_run:
-            session.committed(changed=result.outcome != UNCHANGED)
-        return result
+        """Write one file in its own transaction.
+
+        Another import writing the same article, person, source or slug at the same time
+        makes the database refuse one of the two (the unique import key, names and slugs),
+        or a deadlock stops one; the refused file is then read and written again, so it
+        updates what the other wrote instead of failing or duplicating it. What this
+        importer remembers of people and sources may be stale by then: it is forgotten.
+        """
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            session = _Session(self)
+            try:
+                with transaction.atomic():
+                    _relax_durability()
+                    existing = self._find_existing(item)
+                    if existing is None:
+                        result = session.create_articles([item])[0]
+                    else:
+                        result = _ArticleUpdater(session, item, existing).write()
+                    if self.dry_run:
+                        transaction.set_rollback(True)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt < WRITE_ATTEMPTS:
+                    logger.info(
+                        "import of %s refused (%s: %s); reading it again",
+                        item.label,
+                        type(exc).__name__,
+                        exc,
+                    )
+                    self.forget()
+                    continue
+                return _database_failure(item, exc)
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+                return _database_failure(item, exc)
+            if not self.dry_run:
+                session.committed(changed=result.outcome != UNCHANGED)
+            return result
+        raise AssertionError("unreachable")  # the last attempt returns
+
+    def forget(self) -> None:
+        """Drop what this importer remembers of people and sources (read them again)."""
+        self._people.clear()
+        self._sources.clear()
+        self._spellings.clear()
+
+    def _find_existing(self, item: _Item) -> Article | None:
+        """The article a file imported before, locked until the transaction ends.
+
+        The same import key, original URL or content first; for a file without an original
+        URL, else an article whose headline and text are nearly the same
+        (``SAME_SIMILARITY``), whose new version the file is. A less similar one
+        (``UNSURE_SIMILARITY``) is noted on the item: a new draft is made and flagged.
+        """
+        url = item.url
+        match = Q(import_key=item.import_key) | Q(content_hash=item.content_hash)
+        if url:
+            match |= Q(url=url)
+        found = list(Article.objects.select_for_update().filter(match).order_by("pk")[:5])
+        if found:
+            for test in (
+                lambda a: a.import_key == item.import_key,
+                lambda a: url and a.url == url,
+            ):
+                for article in found:
+                    if test(article):
+                        return article
+            return found[0]
+        if url:
+            return None
+        best, similarity = _most_similar(item)
+        if best is None or similarity < UNSURE_SIMILARITY:
+            return None
+        if similarity < SAME_SIMILARITY:
+            item.similar_to, item.similarity = best.pk, similarity
+            return None
+        item.similarity = similarity
+        return Article.objects.select_for_update().get(pk=best.pk)
 
     def _create_together(self, items: list[_Item]) -> list[FileResult] | None:
         """Create articles for ``items`` in one transaction; None if it had to be rolled back."""
@@ -285,40 +400,98 @@ class Importer:
         return results
 
 
+def _database_failure(item: _Item, exc: Exception) -> FileResult:
+    logger.exception("import of %s failed", item.label)
+    return FileResult(
+        path=item.label, outcome=FAILED, error=f"database error: {type(exc).__name__}: {exc}"
+    )
+
+
+def _most_similar(item: _Item) -> tuple[Article | None, float]:
+    """The imported article most like ``item`` (by their last extraction), and how alike.
+
+    Candidates are the few articles sharing the most sketch values with the file; the
+    exact Jaccard similarity of their shingles decides.
+    """
+    if not item.sketch:
+        return None, 0.0
+    candidates = list(
+        Shingle.objects.filter(value__in=item.sketch)
+        .values_list("article_id", flat=True)
+        .annotate(n=Count("pk"))
+        .filter(n__gte=SHARED_TO_COMPARE)
+        .order_by("-n", "article_id")[:5]
+    )
+    best, best_similarity = None, 0.0
+    for article in Article.objects.filter(pk__in=candidates).order_by("pk"):
+        similarity = jaccard(item.shingles, _article_shingles(article))
+        if similarity > best_similarity:
+            best, best_similarity = article, similarity
+    return best, best_similarity
+
+
+def _article_shingles(article: Article) -> set[str]:
+    """The shingles of what the machine last extracted for ``article``."""
+    snapshot = article.extracted or {}
+    headline = snapshot.get("headline", article.headline)
+    body = snapshot.get("body", article.body)
+    return shingles(article_text(headline, body.split("\n\n")))
+
+
 def _item(path: Path, loaded: LoadedFile) -> _Item:
-    return _Item(str(path), loaded.extracted, loaded.raw, loaded.content_hash, path.name)
+    return _Item(
+        str(path),
+        loaded.extracted,
+        loaded.raw,
+        loaded.content_hash,
+        path.name,
+        _sketch=loaded.sketch,
+    )
 
 
 def _new_articles(items: dict[int, _Item]) -> dict[int, _Item]:
-    """Those of ``items`` that are new articles: no earlier file, here or in the database,
-    has their original URL or their content."""
+    """Those of ``items`` that are surely new articles: no earlier file, here or in the
+    database, has their import key, original URL or content, and a file without an
+    original URL shares no sketch value with an imported article or an earlier file here
+    (such a file may be a new version: it is written on its own, which compares)."""
     urls = {item.url for item in items.values() if item.url}
     hashes = {item.content_hash for item in items.values()}
-    match = Q(content_hash__in=hashes)
+    keys = {item.import_key for item in items.values()}
+    match = Q(content_hash__in=hashes) | Q(import_key__in=keys)
     if urls:
         match |= Q(url__in=urls)
-    seen_urls, seen_hashes = set(), set()
-    for url, content_hash in Article.objects.filter(match).values_list("url", "content_hash"):
+    seen_urls, seen_hashes, seen_keys = set(), set(), set()
+    for url, content_hash, key in Article.objects.filter(match).values_list(
+        "url", "content_hash", "import_key"
+    ):
         seen_urls.add(url)
         seen_hashes.add(content_hash)
+        seen_keys.add(key)
+    unkeyed = {v for item in items.values() if not item.url for v in item.sketch}
+    seen_values = set(
+        Shingle.objects.filter(value__in=unkeyed).values_list("value", flat=True).distinct()
+    )
+
+    def may_be_a_version(item: _Item) -> bool:
+        # One shared value is often a stock phrase; a version shares many (see SHARED_TO_COMPARE).
+        return not item.url and len(seen_values.intersection(item.sketch)) >= SHARED_TO_COMPARE
+
     fresh = {}
     for i, item in items.items():
-        if item.content_hash in seen_hashes or (item.url and item.url in seen_urls):
+        if (
+            item.content_hash in seen_hashes
+            or item.import_key in seen_keys
+            or (item.url and item.url in seen_urls)
+            or may_be_a_version(item)
+        ):
             continue
         fresh[i] = item
         seen_hashes.add(item.content_hash)
+        seen_keys.add(item.import_key)
+        seen_values.update(item.sketch)
         if item.url:
             seen_urls.add(item.url)
     return fresh
-
-
-def _find_existing(url: str, content_hash: str) -> Article | None:
-    """The article a file imported before: same original URL, else same content."""
-    match = Q(content_hash=content_hash)
-    if url:
-        match |= Q(url=url)
-    found = list(Article.objects.filter(match).order_by("pk")[:5])
-    return next((a for a in found if url and a.url == url), found[0] if found else None)
 
 
 @dataclass
@@ -365,6 +538,9 @@ class _Session:
                 status=Article.Status.DRAFT,
                 raw_input=item.raw_text,
                 content_hash=item.content_hash,
+                imported_hashes=[item.content_hash],
+                import_key=item.import_key,
+                similar_to_id=item.similar_to,
                 source_file=item.source_file[:500],
                 extracted=_jsonable(machine),
                 imported_at=now,
@@ -415,15 +591,30 @@ class _Session:
             )
         Mention.objects.bulk_create(mentions)
         Quote.objects.bulk_create(quotes)  # history: see articles.history
+        Shingle.objects.bulk_create(
+            Shingle(article=article, value=value)
+            for article, item in zip(articles, items, strict=True)
+            for value in item.sketch
+        )
         _link_related(dict(zip(articles, items, strict=True)))
         if self.importer.publish:
             # Bulk inserts send no signals: readers' counts and visibility, once per batch.
             _refresh_public_state(articles=[article.pk for article in articles])
+        for result, item in zip(results, items, strict=True):
+            if item.similar_to:
+                result.similar_to, result.similarity = item.similar_to, item.similarity
+                result.note = (
+                    f"possibly a new version of article {item.similar_to} "
+                    f"(similarity {item.similarity:.2f}): flagged for an editor"
+                )
         return results
 
     def machine_fields(self, item: _Item) -> dict:
         """The article's fields as the machine extracted them."""
         page = item.extracted.page
+        flags = list(page.flags)
+        if item.similar_to and POSSIBLE_VERSION_FLAG not in flags:
+            flags.append(POSSIBLE_VERSION_FLAG)
         return {
             "headline": (page.headline or page.headline_derived or "Untitled")[:500],
             "body": "\n\n".join(p.strip() for p in page.body if p.strip()),
@@ -434,7 +625,7 @@ class _Session:
             "published_at": _midnight(page.published),
             "source_id": self.publisher_id(page.source, item.url),
             "related_links": [{"title": r.title, "url": r.url} for r in page.related],
-            "flags": list(page.flags),
+            "flags": flags,
         }
 
     def new_quotes(self, article: Article, extracted: ExtractedArticle, people) -> list[Quote]:
@@ -582,7 +773,8 @@ class _Session:
             for variant in variants:
                 variant.person_id = real.get(variant.person_id, variant.person_id)
         if variants:
-            PersonVariant.objects.bulk_create(variants)
+            # Another import may have added the same spelling since it was read: one is enough.
+            PersonVariant.objects.bulk_create(variants, ignore_conflicts=True)
         return resolved
 
     def _lookup_keys(self, keys: set[str]) -> dict[str, int]:
@@ -726,10 +918,27 @@ class _ArticleUpdater:
 
     def write(self) -> FileResult:
         article, item = self.article, self.item
+        if item.content_hash != article.content_hash and item.content_hash in (
+            article.imported_hashes or []
+        ):
+            # An earlier version imported again (a folder holding two versions, say): the
+            # later one stays, or importing the folder twice would change it back and forth.
+            return FileResult(
+                path=item.label,
+                outcome=UNCHANGED,
+                article_id=article.pk,
+                headline=article.headline,
+                note=f"an earlier version of article {article.pk}; the later one is kept",
+            )
+        if article.similar_to_id:
+            item.similar_to = article.similar_to_id  # the flag stays until an editor clears it
         self.changed = _refresh(article, self.session.machine_fields(item))
         bookkeeping = {
             "raw_input": item.raw_text,
             "content_hash": item.content_hash,
+            "imported_hashes": list(
+                dict.fromkeys([*(article.imported_hashes or []), item.content_hash])
+            ),
             "source_file": item.source_file[:500],
         }
         for name, value in bookkeeping.items():
@@ -744,10 +953,11 @@ class _ArticleUpdater:
         quotes_created = self._sync_quotes(people)
         if _link_related({article: item}):
             self.changed = True
+        self._sync_sketch()
         if self.changed:
             # Mentions and quotes added in bulk send no signals.
             _refresh_public_state(articles=[article.pk])
-        return FileResult(
+        result = FileResult(
             path=item.label,
             outcome=UPDATED if self.changed else UNCHANGED,
             article_id=article.pk,
@@ -755,6 +965,21 @@ class _ArticleUpdater:
             people_created=self.people_created,
             quotes_created=quotes_created,
         )
+        if item.similarity is not None:
+            result.similarity = item.similarity
+            result.note = (
+                f"a new version of article {article.pk} (similarity {item.similarity:.2f})"
+            )
+        return result
+
+    def _sync_sketch(self) -> None:
+        wanted = set(self.item.sketch)
+        stored = set(self.article.shingles.values_list("value", flat=True))
+        if wanted != stored:
+            self.article.shingles.filter(value__in=stored - wanted).delete()
+            Shingle.objects.bulk_create(
+                Shingle(article=self.article, value=v) for v in sorted(wanted - stored)
+            )
 
     def _sync_people(self) -> dict[str, int]:
         """Match or create each person; keep mentions in step. Returns name -> person id."""
@@ -803,29 +1028,62 @@ class _ArticleUpdater:
         return ids
 
     def _sync_quotes(self, people: dict[str, int]) -> int:
+        """Bring the quotes in step with the extraction, keeping every editor's quote.
+
+        Quotes are matched to the extraction by their words (as stored, or as last
+        extracted when an editor corrected them), at the same place first. A place is held,
+        in this order, by an editor's quote the extraction no longer finds, by an editor's
+        quote where the extraction puts it (else where it was), then by the machine's quotes;
+        a machine quote whose place is held goes, as it would be made again. Quotes that move
+        are parked out of the way first, so a paragraph inserted above them moves them all
+        without two ever meeting on the unique place.
+        """
         existing = list(self.article.quotes.all())
+        before = {q.pk: (q.paragraph, q.start, q.end) for q in existing}
         by_text: dict[str, list[Quote]] = {}
         for quote in existing:
             by_text.setdefault(quote.text, []).append(quote)
-        places = {(q.paragraph, q.start) for q in existing}
+        for quote in existing:
+            snapshot = (quote.extracted or {}).get("text")
+            if snapshot and snapshot != quote.text:
+                by_text.setdefault(snapshot, []).append(quote)
         seen: set[int] = set()
-        to_create = []
-        for eq in self.extracted.quotes:
-            # The same words may be quoted twice: match the one at this place first.
-            same = [q for q in by_text.get(eq.text, []) if q.pk not in seen]
-            here = [q for q in same if (q.paragraph, q.start) == (eq.paragraph, eq.start)]
+        matched: list[Quote] = []
+        fresh: list[dict] = []
+        for machine in self._placed_quotes(people):
+            place = (machine["paragraph"], machine["start"])
+            same = [q for q in by_text.get(machine["text"], []) if q.pk not in seen]
+            here = [q for q in same if (q.paragraph, q.start) == place]
             quote = (here or same or [None])[0]
-            if quote is not None:
-                seen.add(quote.pk)
-                if _refresh(quote, self.session.quote_fields(eq, people)):
-                    quote._change_reason = CHANGE_REASON
-                    quote.save()
-                    self.changed = True
+            if quote is None:
+                fresh.append(machine)
                 continue
-            if (eq.paragraph, eq.start) in places:
+            seen.add(quote.pk)
+            quote._untouched_before = bool(quote.extracted) and _untouched(
+                quote, QUOTE_MACHINE_FIELDS
+            )
+            if _refresh(quote, machine):
+                quote._change_reason = CHANGE_REASON
+                quote._dirty = True
+            matched.append(quote)
+        unmatched = [q for q in existing if q.pk not in seen]
+        gone = [q for q in unmatched if q.extracted and _untouched(q, QUOTE_MACHINE_FIELDS)]
+        held = {(q.paragraph, q.start) for q in unmatched if q not in gone}
+        editors = [q for q in matched if not q._untouched_before]
+        taken = _settle(editors, held, before)
+        kept = list(editors)
+        for quote in matched:
+            if quote._untouched_before:
+                if (quote.paragraph, quote.start) in taken:
+                    gone.append(quote)  # an editor's quote holds its place
+                else:
+                    taken.add((quote.paragraph, quote.start))
+                    kept.append(quote)
+        to_create = []
+        for machine in fresh:
+            if (machine["paragraph"], machine["start"]) in taken:
                 continue  # an editor's quote holds this place
-            places.add((eq.paragraph, eq.start))
-            machine = self.session.quote_fields(eq, people)
+            taken.add((machine["paragraph"], machine["start"]))
             to_create.append(
                 Quote(
                     article=self.article,
@@ -834,18 +1092,94 @@ class _ArticleUpdater:
                     **machine,
                 )
             )
+        if gone:
+            Quote.objects.filter(pk__in=[q.pk for q in gone]).delete()
+            self.changed = True
+        moving = [q.pk for q in kept if (q.paragraph, q.start) != before[q.pk][:2]]
+        if moving:
+            Quote.objects.filter(pk__in=moving).update(start=F("start") + PARKED_START)
+        for quote in kept:
+            if getattr(quote, "_dirty", False) or quote.pk in moving:
+                quote._change_reason = CHANGE_REASON
+                quote.save()
+                self.changed = True
         if to_create:
             Quote.objects.bulk_create(to_create)  # history: see articles.history
             self.changed = True
-        stale = [
-            q.pk
-            for q in existing
-            if q.pk not in seen and q.extracted and _untouched(q, QUOTE_MACHINE_FIELDS)
-        ]
-        if stale:
-            Quote.objects.filter(pk__in=stale).delete()
-            self.changed = True
         return len(to_create)
+
+    def _placed_quotes(self, people: dict[str, int]) -> list[dict]:
+        """The extracted quotes' fields, one per place, placed in the stored body.
+
+        While the body is the machine's, that is where the extraction found them. When an
+        editor changed it (and so it was kept), each quote is placed where its words are in
+        the stored body: in the same paragraph if it is still there word for word, else in
+        the paragraph nearest to where it was that has them; a quote whose words are not in
+        the stored body at all is left out, so none ever points at words readers cannot see.
+        """
+        page = self.extracted.page
+        machine_body = "\n\n".join(p.strip() for p in page.body if p.strip())
+        stored = None if self.article.body == machine_body else self.article.paragraphs
+        where: dict[int, int] = {}
+        if stored is not None:
+            matcher = SequenceMatcher(None, list(page.body), stored, autojunk=False)
+            for block in matcher.get_matching_blocks():
+                for k in range(block.size):
+                    where[block.a + k] = block.b + k
+        placed, places = [], set()
+        for eq in self.extracted.quotes:
+            machine = self.session.quote_fields(eq, people)
+            if stored is not None:
+                spot = _locate(eq, stored, where)
+                if spot is None:
+                    continue
+                machine["paragraph"], machine["start"], machine["end"] = spot
+            place = (machine["paragraph"], machine["start"])
+            if place not in places:
+                places.add(place)
+                placed.append(machine)
+        return placed
+
+
+def _locate(eq, paragraphs: list[str], where: dict[int, int]) -> tuple[int, int, int] | None:
+    """Where quote ``eq``'s words are in ``paragraphs`` (an editor's body): (paragraph,
+    start, end), or None. ``where`` maps the extraction's paragraphs to the same ones there."""
+    if not eq.text:
+        return None
+    same = where.get(eq.paragraph)
+    if same is not None and paragraphs[same][eq.start : eq.end] == eq.text:
+        return same, eq.start, eq.end
+    expected = same if same is not None else min(eq.paragraph, len(paragraphs) - 1)
+    for index in sorted(range(len(paragraphs)), key=lambda i: (abs(i - expected), i)):
+        start = paragraphs[index].find(eq.text)
+        if start >= 0:
+            return index, start, start + len(eq.text)
+    return None
+
+
+def _settle(quotes: list[Quote], held: set[tuple[int, int]], before: dict) -> set:
+    """Give each of ``quotes`` (editors' quotes, refreshed in memory) a free place.
+
+    Each takes the place the extraction gave it unless that place is ``held`` or another
+    quote's; then it stays where it was (``before``), which may free others. Returns the
+    places now taken.
+    """
+    stay: set[int] = set()
+    while True:
+        taken = set(held) | {before[pk][:2] for pk in stay}
+        clash = None
+        for quote in quotes:
+            if quote.pk in stay:
+                continue
+            place = (quote.paragraph, quote.start)
+            if place in taken:
+                clash = quote
+                break
+            taken.add(place)
+        if clash is None:
+            return taken
+        stay.add(clash.pk)
+        clash.paragraph, clash.start, clash.end = before[clash.pk]
 
 
 def _refresh_public_state(**kwargs) -> None:

@@ -339,6 +339,29 @@ class Article(Versioned, Imported):
     raw_input = models.TextField(blank=True, editable=False)
     source_file = models.CharField(max_length=500, blank=True, editable=False)
     content_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # What makes two files the same article: the original URL the first import found, else
+    # "sha256:" and the file's hash. Unique in the database, so two imports of one file at
+    # once cannot both create it; null (not empty) for articles made by hand, since only
+    # null escapes a unique index on every database and SQLite's partial index then still
+    # serves "import_key = ...".
+    import_key = models.CharField(  # noqa: DJ001 - null is "not imported", see above
+        max_length=1000, null=True, blank=True, editable=False
+    )
+    imported_hashes = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The SHA-256 of every file imported into this article (its versions).",
+    )
+    similar_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="An article this import may be a new version of (the importer was unsure; "
+        "see the possible_version flag). Merge or clear it.",
+    )
     extracted = models.JSONField(default=dict, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -363,6 +386,11 @@ class Article(Versioned, Imported):
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="unique_article_url"
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=Q(import_key__isnull=False),
+                name="unique_article_import_key",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -389,6 +417,21 @@ class Article(Versioned, Imported):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in _BLANK_LINE.split(self.body) if p.strip()]
+
+
+class Shingle(models.Model):
+    """One of the smallest hashes of an imported article's word 5-shingles (a MinHash
+    sketch, ``articles.extraction.similarity``): a later scrape of the same article without
+    an original URL is found through the hashes it shares."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="shingles")
+    value = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["article", "value"]
+
+    def __str__(self) -> str:
+        return f"{self.value} in {self.article_id}"
 
 
 class Mention(Versioned):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import extract_from_text
 from .decoding import decode_raw
+from .similarity import article_sketch
 from .types import ExtractedArticle, ExtractionError
 
 # Worker processes pay off only when there is enough work to share.
@@ -35,6 +36,13 @@ class LoadedFile:
     raw: str  # the file's text as its encoding gives it (only NULs removed)
     content_hash: str
     extracted: ExtractedArticle
+    # The headline's and body's MinHash sketch (similarity.py), made here so that a large
+    # import computes it in the extraction workers, not in the process that writes.
+    sketch: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.sketch is None:
+            self.sketch = article_sketch(self.extracted)
 
 
 def read_file(path: Path, *, max_bytes: int) -> bytes:

@@ -116,6 +116,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{result.path}: {result.error}")
             elif verbosity >= 2:
                 self.stdout.write(f"{result.outcome:9} {result.path}: {result.headline}")
+            if result.note and verbosity >= 1:
+                # Matched by its text, not its key: the operator should know which article.
+                self.stdout.write(f"  {result.path}: {result.note}")
         return summary
 
     def _report(self, summary: ImportSummary, *, to_stderr: bool, dry_run: bool, verbosity: int):
