@@ -21,7 +21,7 @@ from .decoding import clean_text, decode_bytes
 from .html import parse_html
 from .people import extract_people
 from .quotes import extract_quotes
-from .text import headline_from_url, parse_text
+from .text import headline_from_url, parse_text, split_long_paragraphs
 from .types import (
     DroppedLine,
     ExtractedArticle,
@@ -73,6 +73,9 @@ def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
     page: ParsedPage = parse_html(text) if is_html(text, filename=filename) else parse_text(text)
     if not any(p.strip() for p in page.body):
         raise ExtractionError("no article text found")
+    page.body, split = split_long_paragraphs(page.body)
+    if split:
+        page.flags.append("long_paragraphs_split")
     if page.headline is None and page.headline_derived is None:
         derived = headline_from_url(page.original_url or page.page_url or "")
         if derived:

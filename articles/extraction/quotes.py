@@ -29,6 +29,7 @@ Rule-based, plain Python (no Django, no statistical model). The steps:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from . import lexicon as lx
@@ -82,6 +83,9 @@ _AS_SAYING = frozenset("saying telling writing stating adding".split())
 _QUOTING = frozenset("quoted cited quotes cites quoting citing".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
 _CAP_START = re.compile(r"\W*[A-Z0-9]")
+# No sentence of the articles seen runs past 220 tokens (a list of names); longer runs are cut,
+# since the speaker rules look across a sentence at each of its names and quotes (issue #11).
+_MAX_SENTENCE_TOKENS = 400
 
 
 # Speakers that hold for a stretch of the article rather than one sentence.
@@ -235,11 +239,13 @@ def _frame(text: str, all_tokens: list[Token], mentions: list[Mention]) -> _Fram
         while k < len(all_tokens) and all_tokens[k].start < span.outer_end:
             k += 1
     tokens.extend(all_tokens[k:])
-    inside = [(s.outer_start, s.outer_end) for s in spans]
+    span_starts = [s.outer_start for s in spans]
     mention_end: dict[int, Mention] = {}
     mention_start: dict[int, Mention] = {}
     for m in mentions:
-        if any(a <= m.start < b for a, b in inside):
+        # Inside a quotation? Spans are ordered and disjoint: the one starting last before it.
+        k = bisect_right(span_starts, m.start) - 1
+        if k >= 0 and m.start < spans[k].outer_end:
             continue
         mention_end[m.end] = m
         mention_start[m.outer_start] = m
@@ -259,7 +265,9 @@ def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
             ends = tok.text.rstrip()[-1:] in _SENTENCE_END
         else:
             ends = tok.text in _SENTENCE_END
-        if ends and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit()):
+        if ends and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit()) or (
+            i + 1 - begin >= _MAX_SENTENCE_TOKENS
+        ):
             out.append((begin, i + 1))
             begin = i + 1
     out.append((begin, n))
@@ -599,7 +607,7 @@ class _Attributor:
         # 1. A verb right after the quotation, even past a "?" or "!" that ends
         # the quoted words: '"Why?" Obama asked.'
         if q == hi - 1:
-            hi = next((b for a, b in frame.sentences if a == hi), hi)
+            hi = _sentence_end(frame, hi)
         j = q + 1
         while j < hi and tokens[j].text in ",—–-:":
             j += 1
@@ -856,6 +864,14 @@ def _waiting(text: str, paragraph: int, span: QuotedSpan, sentence: str) -> Extr
     )
 
 
+def _sentence_end(frame: _Frame, start: int) -> int:
+    """The end of the sentence of ``frame`` that starts at token ``start`` (else ``start``)."""
+    k = bisect_left(frame.sentences, (start,))
+    if k < len(frame.sentences) and frame.sentences[k][0] == start:
+        return frame.sentences[k][1]
+    return start
+
+
 def _only_quotes(frame: _Frame) -> bool:
     """Whether a paragraph holds nothing but quotations (and punctuation)."""
     return bool(frame.spans) and all(t.low == _QUOTE or not t.is_word for t in frame.tokens)
@@ -954,7 +970,15 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             labelled = attributor.transcript_speaker(frame.text[span.start : span.end])
             if labelled is not None:
                 speakers[i] = labelled
+        # The nearest speaker after each quote, as found (a scan per quote was quadratic).
+        next_known: list[_Speaker | None] = [None] * len(found)
+        for i in range(len(found) - 2, -1, -1):
+            after = speakers[i + 1]
+            next_known[i] = after if after is not None else next_known[i + 1]
+        last_known: _Speaker | None = None
         for i, (q, _speaker, _verb, (lo, _hi)) in enumerate(found):
+            if i and speakers[i - 1] is not None:
+                last_known = speakers[i - 1]
             if speakers[i] is not None:
                 continue
             span = frame.spans[frame.quote_at[q]]
@@ -968,10 +992,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 # quote, but not one to hand to the previous speaker.
                 speakers[i] = _NOBODY
                 continue
-            earlier = [s for s in speakers[:i] if s is not None]
-            later = [s for s in speakers[i + 1 :] if s is not None]
-            if earlier:
-                speakers[i] = earlier[-1]
+            if last_known is not None:
+                speakers[i] = last_known
             elif q == 0 and prev_intro is not None:
                 speakers[i] = prev_intro
             elif (
@@ -980,8 +1002,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 and (prev_par_open or frame.tokens[0].low == _QUOTE)
             ):
                 speakers[i] = prev_par_speaker
-            elif later:
-                speakers[i] = later[0]
+            elif next_known[i] is not None:
+                speakers[i] = next_known[i]
         if digest is not None:
             for i in range(len(found)):
                 if speakers[i] is None:

@@ -56,6 +56,7 @@ __all__ = [
     "is_furniture",
     "parse_text",
     "split_caption_credit",
+    "split_long_paragraphs",
 ]
 
 # --- patterns ---------------------------------------------------------------------------
@@ -68,6 +69,15 @@ _EMAIL_RE = re.compile(r"^\S+@\S+\.\w+$")
 _TERMINAL = ".!?…:;\"”’')]»"
 _ODD_SPACE_RE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _SPACES_RE = re.compile(" {2,}")
+_BROKEN_WORD_RE = re.compile(r"(?<!\S)\S+-\n\S+")
+# Bounds that keep every step linear on any input (issue #11). No article seen has a
+# paragraph over 2,600 characters (PolNeAR, the seeds, the test sets, 60 benchmark pages), a
+# caption over a few hundred or a word over 40 letters; longer ones are not text a reader
+# wrote, and checking them whole at every line or sentence end was quadratic.
+MAX_PARAGRAPH_CHARS = 5_000
+_MAX_CAPTION_CHARS = 1_000
+_MAX_WORD_CHARS = 100
+_SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’')]?\s+(?=\S)")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 # Quoted speech (also a quote left open to the end of the paragraph, and the NYT's '').
 _QUOTED_RE = re.compile(
@@ -412,11 +422,12 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
     items = [p.strip() for p in paragraphs]
     keep = [False] * len(items)
     in_top_appeal = False
+    kept_any = False  # any(keep[:i]), kept as we go (rescanning it was quadratic)
     for i, item in enumerate(items):
         if not item:
             continue
         if _APPEAL_OPENER_RE.match(item):
-            if any(keep[:i]):
+            if kept_any:
                 break
             in_top_appeal = True
             continue
@@ -425,6 +436,7 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
                 continue
             in_top_appeal = False
         keep[i] = not is_furniture(item)
+        kept_any = kept_any or keep[i]
     # Bounds for the rescue: kept paragraphs of text, not teaser titles after the article.
     kept_indexes = [
         i
@@ -453,6 +465,8 @@ def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
         True
     """
     line = line.strip()
+    if len(line) > _MAX_CAPTION_CHARS:
+        return None
     labelled = _CREDIT_LABEL_RE.match(line)
     if labelled:
         credit = line[labelled.end() :].strip(" )")
@@ -508,7 +522,9 @@ def parse_text(text: str) -> ParsedPage:
         page.flags.append("hard_wrapped")
     items: list[str] = []
     # The words the text uses, leaving out the words broken at line ends.
-    unbroken = re.sub(r"\S+-\n\S+", " ", text.replace("\r\n", "\n"))
+    # Anchored at the start of a run (the lookbehind): unanchored, a long run without
+    # spaces was rescanned from each of its characters (quadratic).
+    unbroken = _BROKEN_WORD_RE.sub(" ", text.replace("\r\n", "\n"))
     vocabulary = set(re.findall(r"[^\W\d_]+", unbroken.lower())) if width else set()
     for block in _blocks(lines):
         items.extend(_unwrap(block, width, vocabulary))
@@ -547,6 +563,35 @@ def strip_markup(text: str) -> str:
     if "<" not in text:
         return text
     return _TAG_RE.sub("", _SCRIPT_BLOCK_RE.sub("", text))
+
+
+def split_long_paragraphs(
+    paragraphs: list[str], *, limit: int = MAX_PARAGRAPH_CHARS
+) -> tuple[list[str], bool]:
+    """Split paragraphs longer than ``limit`` characters; return them and whether any was.
+
+    A piece ends at the last sentence end before the limit, else at the last space, else
+    at the limit itself. Articles never have such paragraphs (see
+    :data:`MAX_PARAGRAPH_CHARS`); the bound keeps the people and quote scans, which look
+    across a paragraph, linear in the length of the file.
+    """
+    if all(len(p) <= limit for p in paragraphs):
+        return paragraphs, False
+    out: list[str] = []
+    for paragraph in paragraphs:
+        while len(paragraph) > limit:
+            window = paragraph[: limit + 1]
+            cut = 0
+            for match in _SENTENCE_BREAK_RE.finditer(window):
+                cut = match.end()
+            if cut <= limit // 2:
+                cut = window.rfind(" ") + 1 if window.rfind(" ") > limit // 2 else limit
+            piece, paragraph = paragraph[:cut].strip(), paragraph[cut:].strip()
+            if piece:
+                out.append(piece)
+        if paragraph:
+            out.append(paragraph)
+    return out, True
 
 
 # What a browser prints in the margins of each page of a saved PDF: the date and time with
@@ -651,7 +696,9 @@ def _unwrap(block: list[str], width: int | None, vocabulary: set[str] = frozense
             out.append(line)
             continue
         prev = out[-1]
-        if _URL_RE.match(prev) and " " not in prev and _continues_url(prev, line, width):
+        if len(prev) >= MAX_PARAGRAPH_CHARS:
+            out.append(line)  # not an article's paragraph; joining on would be quadratic
+        elif _URL_RE.match(prev) and " " not in prev and _continues_url(prev, line, width):
             out[-1] = prev + line
         elif _joins(prev, line, width):
             if prev.endswith("\u00ad"):
@@ -673,7 +720,7 @@ _HYPHEN_PREFIXES = frozenset(
 
 def _join_hyphenated(prev: str, line: str, vocabulary: set[str]) -> str:
     """Join ``line`` to ``prev``, which ends in a hyphen after a letter."""
-    stem = re.search(r"[^\W\d_]+-$", prev)
+    stem = re.search(r"[^\W\d_]+-$", prev[-_MAX_WORD_CHARS:])
     first = re.match(r"[^\W\d_]+", line)
     if not stem or not first or line[:1].isupper():
         return prev + line  # "Krivcova-Ozola", "pro-Ukrainian"
