@@ -951,15 +951,22 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
     unsigned: list[ExtractedQuote] = []
     # The person a digest of remarks belongs to ("Here are X's comments:"), once announced.
     digest: _Speaker | None = None
+    # Where the previous paragraph's quotes start in ``results``, and how much of ``results``
+    # is to be put in reading order at the end: sorting and scanning it all at every
+    # signature was quadratic.
+    prev_start = par_start = sorted_upto = 0
     for p, frame in enumerate(attributor.frames):
+        prev_start, par_start = par_start, len(results)
+        only_quotes = _only_quotes(frame)
         found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
         for lo, hi in frame.sentences:
+            first = len(found)  # the earlier sentences' quotes are not in this one
             for q in range(lo, hi):
                 if q in frame.quote_at:
                     speaker, verb = attributor.attribute(frame, q, lo, hi)
                     found.append((q, speaker, verb, (lo, hi)))
             attributor.note_subjects(frame, lo, hi)
-            for q, speaker, _verb, _ in found:
+            for q, speaker, _verb, _ in found[first:]:
                 if lo <= q < hi and speaker is not None and speaker.kind == "person":
                     attributor.resolver.last_subject = speaker.name
                     attributor.resolver.named(speaker.name)
@@ -1012,13 +1019,13 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         if frame.tokens and frame.tokens[0].text in _DASHES and p > 0:
             signer = attributor.signature(frame, 1)
             if signer is not None and _only_quotes(attributor.frames[p - 1]):
-                for quote in results:
+                for quote in results[prev_start:]:
                     if quote.paragraph == p - 1:
                         quote.speaker, quote.speaker_type = signer.name, "person"
                 for quote in unsigned:
                     quote.speaker, quote.speaker_type = signer.name, "person"
                     results.append(quote)
-                results.sort(key=lambda x: (x.paragraph, x.start))
+                sorted_upto = len(results)
         unsigned = []
         continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
         if running_on and continued and speakers[0] is not None:
@@ -1035,7 +1042,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             text = frame.text[span.start : span.end]
             if speaker is None:
                 # Kept aside in case the next paragraph names the speaker.
-                if _only_quotes(frame):
+                if only_quotes:
                     unsigned.append(_waiting(text, p, span, frame.text))
                 last = index == len(frame.spans) - 1
                 if last and span.runs_to_end and q == lo and _CAP_START.match(text):
@@ -1080,4 +1087,5 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             owner = digest_intro(frame.tokens, frame.mention_end)
             if owner is not None:
                 digest = attributor.mention_speaker(owner)
+    results[:sorted_upto] = sorted(results[:sorted_upto], key=lambda x: (x.paragraph, x.start))
     return results
