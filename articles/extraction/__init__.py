@@ -21,7 +21,7 @@ from .decoding import clean_text, decode_bytes
 from .html import parse_html
 from .people import extract_people
 from .quotes import extract_quotes
-from .text import headline_from_url, parse_text, split_long_paragraphs
+from .text import headline_from_url, parse_text, plain_text, split_long_paragraphs
 from .types import (
     DroppedLine,
     ExtractedArticle,
@@ -51,7 +51,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 SUPPORTED_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
 # Bounds on what one file may ask of a worker (issue #11): every step is linear, but a 10 MB
 # file of article text or markup would still take minutes. The longest of the 181 pages of the
-# extraction benchmark has 1,737 elements; the longest article seen, 60,000 characters.
+# extraction benchmark has 1,737 elements; the longest article text of the 1,368 files
+# seen (PolNeAR, mt-dev, the seeds, tests/data, the benchmark), 52,750 characters.
 MAX_HTML_ELEMENTS = 20_000
 MAX_ARTICLE_CHARS = 500_000
 _ELEMENT_RE = re.compile(r"<[a-zA-Z]")
@@ -85,6 +86,7 @@ def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
         page: ParsedPage = parse_html(text)
     else:
         page = parse_text(text)
+    _make_plain(page)
     if not any(p.strip() for p in page.body):
         raise ExtractionError("no article text found")
     size = sum(len(p) for p in page.body)
@@ -112,6 +114,25 @@ def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
             people.append(ExtractedPerson(name=speaker))
             listed.add(speaker)
     return ExtractedArticle(page=page, people=people, quotes=quotes)
+
+
+def _make_plain(page: ParsedPage) -> None:
+    """Reduce every text field of ``page`` to plain text (:func:`.text.plain_text`), in place.
+
+    Done once here, before people and quotes are found in the body, so that nothing stored or
+    served is markup, whatever the page put in its metadata or text, and quote offsets stay
+    true to the stored body.
+    """
+    for name in ("headline", "headline_derived", "image_caption", "image_credit", "byline"):
+        value = getattr(page, name)
+        if value:
+            setattr(page, name, plain_text(value) or None)
+    if page.source:
+        page.source = plain_text(page.source) or None
+    page.body = [plain for p in page.body if (plain := plain_text(p))]
+    for link in page.related:
+        if link.title:
+            link.title = plain_text(link.title) or None
 
 
 def extract_article(

@@ -55,6 +55,7 @@ __all__ = [
     "headline_from_url",
     "is_furniture",
     "parse_text",
+    "plain_text",
     "split_caption_credit",
     "split_long_paragraphs",
 ]
@@ -592,6 +593,25 @@ def split_long_paragraphs(
         if paragraph:
             out.append(paragraph)
     return out, True
+
+
+# What is left of a tag once whole tags are gone: an opener that a browser could still read as
+# the start of one ('<img src=x onerror=alert(1)//' with no closing '>').
+_TAG_OPENER_RE = re.compile(r"<(?=[a-zA-Z/!?])")
+
+
+def plain_text(value: str) -> str:
+    """``value`` as plain text: no tag, script or style, nor a '<' that could open one.
+
+    Text a page offers as a title, site name, caption or credit (meta tags, JSON-LD, a
+    scrape) is untrusted and may hold markup ('<img src=x onerror=...>' in ``og:title``).
+    Whole tags go, their text stays; a '<' before a letter, '/', '!' or '?' goes too. A
+    comparison such as "a < b" is left alone. Spaces are tidied where tags were.
+    """
+    if "<" not in value:
+        return value
+    text = _TAG_OPENER_RE.sub("", strip_markup(value))
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 # What a browser prints in the margins of each page of a saved PDF: the date and time with
