@@ -18,6 +18,7 @@ import random
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,14 @@ def test_extraction_time_per_kb_is_bounded(pieces, shuffled, seed):
     floor = 0.1 / (SMALL / 1000)
     assert large <= GROWTH_BOUND * max(small, floor), (pieces, shuffled, large, small)
     assert large <= BASELINE_BOUND * baseline, (pieces, shuffled, large, baseline)
+
+
+def test_what_no_article_needs_is_refused_with_the_reason():
+    long_text = "Long Read\n\n" + "The minister said the talks went on for hours. " * 5_000
+    with pytest.raises(ExtractionError, match="over the 200,000-character limit"):
+        extract_from_text(long_text, filename="long.txt")
+    with pytest.raises(ExtractionError, match="lines, over the 200,000-line limit"):
+        extract_from_text("Headline\n\n" + "ab-\ncd\n" * 120_000, filename="lines.txt")
+    page = "<html><body><h1>T</h1>" + "<span>w</span>" * 20_001 + "</body></html>"
+    with pytest.raises(ExtractionError, match="20,00[0-9] HTML elements, over the 20,000-element"):
+        extract_from_text(page, filename="page.html")

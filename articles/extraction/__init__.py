@@ -54,7 +54,10 @@ SUPPORTED_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
 # extraction benchmark has 1,737 elements; the longest article text of the 1,368 files
 # seen (PolNeAR, mt-dev, the seeds, tests/data, the benchmark), 52,750 characters.
 MAX_HTML_ELEMENTS = 20_000
-MAX_ARTICLE_CHARS = 500_000
+MAX_ARTICLE_CHARS = 200_000
+# 200,000 characters hard-wrapped at 70 make 3,000 lines; a file of millions of short lines
+# ("ab-" / "cd") is no article, and taking it line by line would cost a worker half a minute.
+MAX_TEXT_LINES = 200_000
 _ELEMENT_RE = re.compile(r"<[a-zA-Z]")
 _HTML_SNIFF = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
@@ -85,6 +88,11 @@ def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
             )
         page: ParsedPage = parse_html(text)
     else:
+        lines = text.count("\n") + 1
+        if lines > MAX_TEXT_LINES:
+            raise ExtractionError(
+                f"text has {lines:,} lines, over the {MAX_TEXT_LINES:,}-line limit"
+            )
         page = parse_text(text)
     _make_plain(page)
     if not any(p.strip() for p in page.body):
