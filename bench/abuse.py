@@ -67,7 +67,7 @@ ARTICLE_HTML = "".join(
 
 
 def _quotes(n: int, *, per_paragraph: int) -> str:
-    lines = [f'"This is remark number {i} on the budget," Anna Berg said.' for i in range(n)]
+    lines = [f'"Budget remark {i}," Anna Berg said.' for i in range(n)]
     paragraphs = [" ".join(lines[i : i + per_paragraph]) for i in range(0, n, per_paragraph)]
     return "Budget Talks Go On\n\n" + "\n\n".join(paragraphs) + "\n"
 
