@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import os
 import re
 from collections import ChainMap
 from collections.abc import Iterable, Iterator
@@ -40,7 +41,13 @@ from articles.extraction import (
     ExtractedPerson,
     ExtractionError,
 )
-from articles.extraction.files import LoadedFile, default_workers, iter_loaded, load_or_error
+from articles.extraction.files import (
+    LoadedFile,
+    RefusedInput,
+    default_workers,
+    iter_loaded,
+    load_or_error,
+)
 from articles.extraction.people import name_key
 from articles.extraction.similarity import (
     article_shingles,
@@ -144,21 +151,32 @@ class ImportSummary:
         self.add(FileResult(path=path, outcome=FAILED, error=reason))
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | RefusedInput]:
     """Yield the importable files under ``paths`` (files as given; folders walked, sorted).
 
     A folder yields only ``.txt``/``.html``/``.htm`` files, so gold or metadata
     files beside the scrapes are left alone. A path that does not exist is
-    yielded as it is, and importing it reports the reason.
+    yielded as it is, and importing it reports the reason, as it does for a pipe,
+    device or socket with such a name. Links are never followed out of the given
+    folder: a linked folder is not entered, and a link to a file outside it is
+    yielded as a :class:`RefusedInput` naming the reason.
     """
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        root = path.resolve()
+        for folder, dirs, names in os.walk(path, followlinks=False):
+            dirs.sort()
+            for name in sorted(names):
+                child = Path(folder, name)
+                if child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                if child.is_symlink() and not child.resolve().is_relative_to(root):
+                    yield RefusedInput(child, "a link to a file outside the folder, not followed")
+                else:
+                    yield child
 
 
 @dataclass

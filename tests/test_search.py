@@ -188,3 +188,12 @@ def test_postgresql_searches_use_the_gin_indexes():
         finally:
             cursor.execute("RESET enable_seqscan")
             cursor.execute("RESET enable_indexscan")
+
+
+@on_postgresql
+def test_postgresql_indexes_a_long_body_up_to_the_cap():
+    # 120,000 distinct words: over the 1 MB a tsvector can hold, had the whole body been indexed.
+    body = " ".join(f"w{i:07d}x" for i in range(120_000))
+    article = ArticleFactory(headline="Long read", body=body)
+    assert found(search_articles(Article.objects.all(), "w0000001x")) == [article.slug]
+    assert found(search_articles(Article.objects.all(), "w0110000x")) == []  # past the cap

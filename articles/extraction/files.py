@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +27,17 @@ from .types import ExtractedArticle, ExtractionError
 PARALLEL_MIN_FILES = 64
 # How many files a worker may run ahead of the writer: bounds memory whatever N is.
 AHEAD_PER_WORKER = 16
+
+
+@dataclass(frozen=True)
+class RefusedInput:
+    """A path found while walking a folder that is refused unread, and why."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return str(self.path)
 
 
 @dataclass
@@ -45,26 +57,60 @@ class LoadedFile:
             self.sketch = article_sketch(self.extracted)
 
 
-def read_file(path: Path, *, max_bytes: int) -> bytes:
-    """Read a file, refusing one over ``max_bytes`` before reading it whole.
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
-    Raises :class:`ExtractionError` ("no such file", "is a folder", "cannot
-    read: ...", "file is N bytes, over the M-byte limit").
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode cannot be read as an article, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return f"not a regular file ({kind}), not read"
+
+
+def read_file(path: Path, *, max_bytes: int) -> bytes:
+    """Read a regular file of at most ``max_bytes``, never more than that plus one byte.
+
+    Pipes, devices and sockets are refused before they are opened (a named pipe would
+    block the worker, ``/dev/zero`` never ends), and the open file is checked again, so a
+    file swapped for one of them in between is refused too. A file that grows past the
+    limit while it is read is refused. Raises :class:`ExtractionError` ("no such file",
+    "is a folder", "not a regular file (a named pipe), not read", "cannot read: ...",
+    "file is N bytes, over the M-byte limit").
     """
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
     except FileNotFoundError:
         raise ExtractionError("no such file") from None
     except OSError as exc:
         raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise ExtractionError("is a folder")
-    if size > max_bytes:
-        raise ExtractionError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    reason = _not_regular(info.st_mode)
+    if reason:
+        raise ExtractionError(reason)
+    if info.st_size > max_bytes:
+        raise ExtractionError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        reason = _not_regular(os.fstat(fd).st_mode)
+        if reason:
+            raise ExtractionError(reason)
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise ExtractionError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ExtractionError(f"file is over the {max_bytes:,}-byte limit")
+    return data
 
 
 def load_file(path: Path, *, max_bytes: int) -> LoadedFile:
@@ -96,8 +142,10 @@ def load_bytes(data: bytes, *, name: str, max_bytes: int) -> LoadedFile:
     )
 
 
-def load_or_error(path: Path, max_bytes: int) -> LoadedFile | ExtractionError:
+def load_or_error(path: Path | RefusedInput, max_bytes: int) -> LoadedFile | ExtractionError:
     """Like :func:`load_file`, but returns the error instead of raising it."""
+    if isinstance(path, RefusedInput):
+        return ExtractionError(path.reason)
     try:
         return load_file(path, max_bytes=max_bytes)
     except ExtractionError as exc:
@@ -116,8 +164,8 @@ def default_workers(n_files: int) -> int:
 
 
 def iter_loaded(
-    paths: Iterable[Path], *, max_bytes: int, workers: int = 0, ahead: int = 0
-) -> Iterator[tuple[Path, LoadedFile | ExtractionError]]:
+    paths: Iterable[Path | RefusedInput], *, max_bytes: int, workers: int = 0, ahead: int = 0
+) -> Iterator[tuple[Path | RefusedInput, LoadedFile | ExtractionError]]:
     """Yield ``(path, LoadedFile or the ExtractionError)`` for each path, in order.
 
     With ``workers`` > 0 the files are extracted in that many worker processes,

@@ -746,30 +746,41 @@ def _group(
     multi = [m for m in mentions if m.kind == "person" and len(m.name_parts) > 1]
     singles = [m for m in mentions if m.kind == "person" and len(m.name_parts) == 1]
     single_keys = {name_key(m.name) for m in singles}
+    # The people so far by surname key and by first-name key, in the order they were met:
+    # comparing each mention with every person was quadratic on long files (issue #11).
+    # A person's parts do not change until all mentions are grouped.
+    by_surname: dict[str, list[_Person]] = {}
+    by_first: dict[str, list[_Person]] = {}
+
+    def add(person: _Person) -> None:
+        people.append(person)
+        by_surname.setdefault(person.surname_key, []).append(person)
+        by_first.setdefault(person.first_key, []).append(person)
+
     for m in multi:
         if not m.evidence and not _surname_alone_elsewhere(m, single_keys):
             continue
-        for p in people:
+        for p in by_surname.get(name_key(m.name_parts[-1]), ()):
             if _compatible(p.parts, m.name_parts):
                 break
         else:
             p = _Person(list(m.name_parts), None, [], set())
-            people.append(p)
+            add(p)
         owner[id(m)] = p
     for m in singles:
         key = name_key(m.name)
-        match = [p for p in people if p.surname_key == key and len(p.parts) > 1]
+        match = [p for p in by_surname.get(key, ()) if len(p.parts) > 1]
         if not match:
-            match = [p for p in people if p.first_key == key and len(p.parts) > 1]
+            match = [p for p in by_first.get(key, ()) if len(p.parts) > 1]
             if len(match) > 1:
                 match = []
         if not match:
-            match = [p for p in people if len(p.parts) == 1 and p.surname_key == key]
+            match = [p for p in by_surname.get(key, ()) if len(p.parts) == 1]
         if match:
             owner[id(m)] = match[0]
         elif m.evidence and _plausible_single_name(m, tokens, lower_words):
             p = _Person(list(m.name_parts), None, [], set())
-            people.append(p)
+            add(p)
             owner[id(m)] = p
     for m in mentions:
         p = owner.get(id(m))

@@ -29,6 +29,7 @@ Rule-based, plain Python (no Django, no statistical model). The steps:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from . import lexicon as lx
@@ -82,6 +83,9 @@ _AS_SAYING = frozenset("saying telling writing stating adding".split())
 _QUOTING = frozenset("quoted cited quotes cites quoting citing".split())
 _BRIDGE = frozenset("that a an the it this them him her its his their".split())
 _CAP_START = re.compile(r"\W*[A-Z0-9]")
+# No sentence of the articles seen runs past 220 tokens (a list of names); longer runs are cut,
+# since the speaker rules look across a sentence at each of its names and quotes (issue #11).
+_MAX_SENTENCE_TOKENS = 400
 
 
 # Speakers that hold for a stretch of the article rather than one sentence.
@@ -265,11 +269,13 @@ def _frame(text: str, all_tokens: list[Token], mentions: list[Mention]) -> _Fram
         while k < len(all_tokens) and all_tokens[k].start < span.outer_end:
             k += 1
     tokens.extend(all_tokens[k:])
-    inside = [(s.outer_start, s.outer_end) for s in spans]
+    span_starts = [s.outer_start for s in spans]
     mention_end: dict[int, Mention] = {}
     mention_start: dict[int, Mention] = {}
     for m in mentions:
-        if any(a <= m.start < b for a, b in inside):
+        # Inside a quotation? Spans are ordered and disjoint: the one starting last before it.
+        k = bisect_right(span_starts, m.start) - 1
+        if k >= 0 and m.start < spans[k].outer_end:
             continue
         mention_end[m.end] = m
         mention_start[m.outer_start] = m
@@ -289,7 +295,9 @@ def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
             ends = tok.text.rstrip()[-1:] in _SENTENCE_END
         else:
             ends = tok.text in _SENTENCE_END
-        if ends and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit()):
+        if ends and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit()) or (
+            i + 1 - begin >= _MAX_SENTENCE_TOKENS
+        ):
             out.append((begin, i + 1))
             begin = i + 1
     out.append((begin, n))
@@ -787,7 +795,7 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
     quoted words: '"Why?" Obama asked.', '"We will win," said Jane Doe, the mayor.'."""
     tokens = frame.tokens
     if q == hi - 1:
-        hi = next((b for x, b in frame.sentences if x == hi), hi)
+        hi = _sentence_end(frame, hi)
     j = q + 1
     while j < hi and tokens[j].text in ",—–-:":
         j += 1
@@ -1085,12 +1093,11 @@ def transcript_label(a: _Attributor, text: str) -> _Speaker | None:
 
 
 @CONTEXT.rule("same_paragraph_before")
-def same_paragraph_before(speakers: list[_Speaker | None], i: int) -> int | None:
-    """A whole-sentence quote with no cue takes the speaker of the quote before it in the
-    paragraph: '"We will win," Doe said. "The city is with us."' -> both Doe's."""
-    if not CONTEXT.enabled("same_paragraph_before"):
-        return None
-    return next((k for k in range(i - 1, -1, -1) if speakers[k] is not None), None)
+def same_paragraph_before(last: int | None) -> int | None:
+    """A whole-sentence quote with no cue takes the speaker of the last quote before it in
+    the paragraph that has one (``last``): '"We will win," Doe said. "The city is with us."'
+    -> both Doe's."""
+    return last if CONTEXT.enabled("same_paragraph_before") else None
 
 
 @CONTEXT.rule("introduced_with_colon")
@@ -1111,12 +1118,11 @@ def previous_paragraph(
 
 
 @CONTEXT.rule("same_paragraph_after")
-def same_paragraph_after(speakers: list[_Speaker | None], i: int) -> int | None:
-    """A whole-sentence quote with no cue before the paragraph names its speaker takes that
-    speaker: '"The city is with us." "We will win," Doe said.' -> both Doe's."""
-    if not CONTEXT.enabled("same_paragraph_after"):
-        return None
-    return next((k for k in range(i + 1, len(speakers)) if speakers[k] is not None), None)
+def same_paragraph_after(following: int | None) -> int | None:
+    """A whole-sentence quote with no cue before the paragraph names its speaker takes the
+    speaker of the next quote that has one (``following``): '"The city is with us." "We will
+    win," Doe said.' -> both Doe's."""
+    return following if CONTEXT.enabled("same_paragraph_after") else None
 
 
 @CONTEXT.rule("signature_next_line")
@@ -1199,6 +1205,14 @@ def _waiting(text: str, paragraph: int, span: QuotedSpan, sentence: str) -> Extr
     )
 
 
+def _sentence_end(frame: _Frame, start: int) -> int:
+    """The end of the sentence of ``frame`` that starts at token ``start`` (else ``start``)."""
+    k = bisect_left(frame.sentences, (start,))
+    if k < len(frame.sentences) and frame.sentences[k][0] == start:
+        return frame.sentences[k][1]
+    return start
+
+
 def _only_quotes(frame: _Frame) -> bool:
     """Whether a paragraph holds nothing but quotations (and punctuation)."""
     return bool(frame.spans) and all(t.low == _QUOTE or not t.is_word for t in frame.tokens)
@@ -1279,10 +1293,17 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
     # The person a digest of remarks belongs to ("Here are X's comments:"), once announced.
     digest: _Speaker | None = None
     digest_text = prev_text = ""
+    # Where the previous paragraph's quotes start in ``results``, and how much of ``results``
+    # is to be put in reading order at the end: sorting and scanning it all at every
+    # signature was quadratic.
+    prev_start = par_start = sorted_upto = 0
     for p, frame in enumerate(attributor.frames):
+        prev_start, par_start = par_start, len(results)
+        only_quotes = _only_quotes(frame)
         found: list[tuple[int, _Speaker | None, int, tuple[int, int]]] = []
         chosen_by: dict[int, str] = {}  # quote token -> the rule that found its speaker
         for lo, hi in frame.sentences:
+            first = len(found)  # the earlier sentences' quotes are not in this one
             for q in range(lo, hi):
                 if q in frame.quote_at:
                     speaker, verb, rule_name = attributor.attribute(frame, q, lo, hi)
@@ -1290,7 +1311,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                     if rule_name is not None:
                         chosen_by[q] = rule_name
             attributor.note_subjects(frame, lo, hi)
-            for q, speaker, _verb, _ in found:
+            for q, speaker, _verb, _ in found[first:]:
                 if lo <= q < hi and speaker is not None and speaker.kind == "person":
                     attributor.resolver.last_subject = speaker.name
                     attributor.resolver.named(speaker.name)
@@ -1303,7 +1324,15 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             labelled = transcript_label(attributor, frame.text[span.start : span.end])
             if labelled is not None:
                 speakers[i], how[i] = labelled, "speaker_context.transcript_label"
+        # The nearest quote with a speaker after each one, as found (a scan per quote was
+        # quadratic), and the last one before it, kept as we go.
+        next_k: list[int | None] = [None] * len(found)
+        for i in range(len(found) - 2, -1, -1):
+            next_k[i] = i + 1 if speakers[i + 1] is not None else next_k[i + 1]
+        last_k: int | None = None
         for i, (q, _speaker, _verb, (lo, _hi)) in enumerate(found):
+            if i and speakers[i - 1] is not None:
+                last_k = i - 1
             if speakers[i] is not None:
                 continue
             span = frame.spans[frame.quote_at[q]]
@@ -1317,7 +1346,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 # quote, but not one to hand to the previous speaker.
                 speakers[i] = _NOBODY
                 continue
-            if (k := same_paragraph_before(speakers, i)) is not None:
+            if (k := same_paragraph_before(last_k)) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_before"
                 origin[i] = _sentence_text(frame, found[k][3])
             elif (intro := introduced_with_colon(q, prev_intro)) is not None:
@@ -1328,7 +1357,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             ) is not None:
                 speakers[i], how[i] = carried, "speaker_context.previous_paragraph"
                 origin[i] = prev_text
-            elif (k := same_paragraph_after(speakers, i)) is not None:
+            elif (k := same_paragraph_after(next_k[i])) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_after"
                 origin[i] = _sentence_text(frame, found[k][3])
             if how[i] and how[i].startswith("speaker_context."):
@@ -1340,14 +1369,15 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                     origin[i] = digest_text
                     note_fired("speaker_context.digest_intro")
         if (signer := signature_next_line(attributor, p)) is not None:
-            for quote in [q for q in results if q.paragraph == p - 1] + unsigned:
+            signed = [q for q in results[prev_start:] if q.paragraph == p - 1] + unsigned
+            for quote in signed:
                 quote.speaker, quote.speaker_type = signer.name, "person"
                 _provenance(
                     quote, signer, "speaker_context.signature_next_line", frame.text, "—"
                 )
             note_fired("speaker_context.signature_next_line")
             results.extend(unsigned)
-            results.sort(key=lambda x: (x.paragraph, x.start))
+            sorted_upto = len(results)
         unsigned = []
         continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
         if running_on and continued and speakers[0] is not None and quote_runs_on():
@@ -1366,7 +1396,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             text = frame.text[span.start : span.end]
             if speaker is None:
                 # Kept aside in case the next paragraph names the speaker.
-                if _only_quotes(frame):
+                if only_quotes:
                     unsigned.append(_waiting(text, p, span, frame.text))
                 last = index == len(frame.spans) - 1
                 if last and span.runs_to_end and q == lo and _CAP_START.match(text):
@@ -1415,4 +1445,5 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             owner = digest_intro(frame.tokens, frame.mention_end)
             if owner is not None:
                 digest, digest_text = attributor.mention_speaker(owner), frame.text
+    results[:sorted_upto] = sorted(results[:sorted_upto], key=lambda x: (x.paragraph, x.start))
     return results

@@ -56,7 +56,9 @@ __all__ = [
     "headline_from_url",
     "is_furniture",
     "parse_text",
+    "plain_text",
     "split_caption_credit",
+    "split_long_paragraphs",
 ]
 
 # --- patterns ---------------------------------------------------------------------------
@@ -69,6 +71,15 @@ _EMAIL_RE = re.compile(r"^\S+@\S+\.\w+$")
 _TERMINAL = ".!?…:;\"”’')]»"
 _ODD_SPACE_RE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _SPACES_RE = re.compile(" {2,}")
+_BROKEN_WORD_RE = re.compile(r"(?<!\S)\S+-\n\S+")
+# Bounds that keep every step linear on any input (issue #11). No article seen has a
+# paragraph over 2,600 characters (PolNeAR, the seeds, the test sets, 60 benchmark pages), a
+# caption over a few hundred or a word over 40 letters; longer ones are not text a reader
+# wrote, and checking them whole at every line or sentence end was quadratic.
+MAX_PARAGRAPH_CHARS = 5_000
+_MAX_CAPTION_CHARS = 1_000
+_MAX_WORD_CHARS = 100
+_SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’')]?\s+(?=\S)")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 # Quoted speech (also a quote left open to the end of the paragraph, and the NYT's '').
 _QUOTED_RE = re.compile(
@@ -523,11 +534,12 @@ def clean_paragraphs(
     why: dict[int, str] = {}
     in_top_appeal = False
     end = len(items)
+    kept_any = False  # any(keep[:i]), kept as we go (rescanning it was quadratic)
     for i, item in enumerate(items):
         if not item:
             continue
         if _appeal_opener(item):
-            if any(keep[:i]):
+            if kept_any:
                 end = i
                 why.update(dict.fromkeys(range(i, len(items)), "furniture_block.appeal_to_end"))
                 note_fired("furniture_block.appeal_to_end")
@@ -535,7 +547,7 @@ def clean_paragraphs(
             in_top_appeal = True
             why[i] = "furniture_block.appeal_to_end"
             continue
-        if any(keep[:i]) and _teaser_list(items, i):
+        if kept_any and _teaser_list(items, i):
             end = i
             why.update(dict.fromkeys(range(i, len(items)), "furniture_block.teaser_list"))
             note_fired("furniture_block.teaser_list")
@@ -547,6 +559,7 @@ def clean_paragraphs(
             in_top_appeal = False
         rule = furniture_rule(item)
         keep[i] = rule is None
+        kept_any = kept_any or keep[i]
         if rule:
             why[i] = rule
     # Bounds for the rescue: kept paragraphs of text, not teaser titles after the article.
@@ -615,6 +628,8 @@ def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
         True
     """
     line = line.strip()
+    if len(line) > _MAX_CAPTION_CHARS:
+        return None
     labelled = _CREDIT_LABEL_RE.match(line)
     if labelled:
         credit = line[labelled.end() :].strip(" )")
@@ -673,7 +688,9 @@ def parse_text(text: str) -> ParsedPage:
         page.flags.append("hard_wrapped")
     items: list[str] = []
     # The words the text uses, leaving out the words broken at line ends.
-    unbroken = re.sub(r"\S+-\n\S+", " ", text.replace("\r\n", "\n"))
+    # Anchored at the start of a run (the lookbehind): unanchored, a long run without
+    # spaces was rescanned from each of its characters (quadratic).
+    unbroken = _BROKEN_WORD_RE.sub(" ", text.replace("\r\n", "\n"))
     vocabulary = set(re.findall(r"[^\W\d_]+", unbroken.lower())) if width else set()
     for block in _blocks(lines):
         items.extend(_unwrap(block, width, vocabulary))
@@ -712,6 +729,54 @@ def strip_markup(text: str) -> str:
     if "<" not in text:
         return text
     return _TAG_RE.sub("", _SCRIPT_BLOCK_RE.sub("", text))
+
+
+def split_long_paragraphs(
+    paragraphs: list[str], *, limit: int = MAX_PARAGRAPH_CHARS
+) -> tuple[list[str], bool]:
+    """Split paragraphs longer than ``limit`` characters; return them and whether any was.
+
+    A piece ends at the last sentence end before the limit, else at the last space, else
+    at the limit itself. Articles never have such paragraphs (see
+    :data:`MAX_PARAGRAPH_CHARS`); the bound keeps the people and quote scans, which look
+    across a paragraph, linear in the length of the file.
+    """
+    if all(len(p) <= limit for p in paragraphs):
+        return paragraphs, False
+    out: list[str] = []
+    for paragraph in paragraphs:
+        while len(paragraph) > limit:
+            window = paragraph[: limit + 1]
+            cut = 0
+            for match in _SENTENCE_BREAK_RE.finditer(window):
+                cut = match.end()
+            if cut <= limit // 2:
+                cut = window.rfind(" ") + 1 if window.rfind(" ") > limit // 2 else limit
+            piece, paragraph = paragraph[:cut].strip(), paragraph[cut:].strip()
+            if piece:
+                out.append(piece)
+        if paragraph:
+            out.append(paragraph)
+    return out, True
+
+
+# What is left of a tag once whole tags are gone: an opener that a browser could still read as
+# the start of one ('<img src=x onerror=alert(1)//' with no closing '>').
+_TAG_OPENER_RE = re.compile(r"<(?=[a-zA-Z/!?])")
+
+
+def plain_text(value: str) -> str:
+    """``value`` as plain text: no tag, script or style, nor a '<' that could open one.
+
+    Text a page offers as a title, site name, caption or credit (meta tags, JSON-LD, a
+    scrape) is untrusted and may hold markup ('<img src=x onerror=...>' in ``og:title``).
+    Whole tags go, their text stays; a '<' before a letter, '/', '!' or '?' goes too. A
+    comparison such as "a < b" is left alone. Spaces are tidied where tags were.
+    """
+    if "<" not in value:
+        return value
+    text = _TAG_OPENER_RE.sub("", strip_markup(value))
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 # What a browser prints in the margins of each page of a saved PDF: the date and time with
@@ -816,7 +881,9 @@ def _unwrap(block: list[str], width: int | None, vocabulary: set[str] = frozense
             out.append(line)
             continue
         prev = out[-1]
-        if _URL_RE.match(prev) and " " not in prev and _continues_url(prev, line, width):
+        if len(prev) >= MAX_PARAGRAPH_CHARS:
+            out.append(line)  # not an article's paragraph; joining on would be quadratic
+        elif _URL_RE.match(prev) and " " not in prev and _continues_url(prev, line, width):
             out[-1] = prev + line
         elif _joins(prev, line, width):
             if prev.endswith("\u00ad"):
@@ -838,7 +905,7 @@ _HYPHEN_PREFIXES = frozenset(
 
 def _join_hyphenated(prev: str, line: str, vocabulary: set[str]) -> str:
     """Join ``line`` to ``prev``, which ends in a hyphen after a letter."""
-    stem = re.search(r"[^\W\d_]+-$", prev)
+    stem = re.search(r"[^\W\d_]+-$", prev[-_MAX_WORD_CHARS:])
     first = re.match(r"[^\W\d_]+", line)
     if not stem or not first or line[:1].isupper():
         return prev + line  # "Krivcova-Ozola", "pro-Ukrainian"
