@@ -99,10 +99,11 @@ run: install .env
 	$(MANAGE) import_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
-# An admin login (asks for a name and a password).
+# An admin login (asks for a name and a password; ARGS=--noinput takes them from
+# DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_PASSWORD and DJANGO_SUPERUSER_EMAIL).
 superuser: install .env
 	$(MANAGE) migrate
-	$(MANAGE) createsuperuser
+	$(MANAGE) createsuperuser $(ARGS)
 
 # Import files or folders: make import PATH=seeds/ [ARGS="--publish --dry-run ..."].
 import: install .env
