@@ -57,10 +57,10 @@ lock: $(VENV)/.installed-dev
 	$(PIP_COMPILE) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
 	echo pip | $(PIP_COMPILE) -c requirements-dev.txt -o requirements-pip.txt -
 
-# Known vulnerabilities in the locked releases (PyPI's data); --strict: a package it could not
-# look up fails the audit instead of passing unchecked.
+# Known vulnerabilities in the locked releases (PyPI's data): fails on any found. A package
+# it could not look up is listed as skipped (.ci/run fails on those too).
 audit: $(VENV)/.installed-dev
-	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements-dev.txt
+	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements-dev.txt
 
 # A development .env on first use (DEBUG=1: local hosts, an insecure key, SQLite), so that
 # `python manage.py ...` works as the README shows. Never overwritten; production does not
