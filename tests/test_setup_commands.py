@@ -129,7 +129,7 @@ def test_make_import_without_a_path_says_what_to_give(project):
 def test_make_superuser_migrates_first(project):
     assert make(project, "superuser")[-2:] == [
         "python manage.py migrate",
-        "python manage.py createsuperuser ",
+        "python manage.py createsuperuser",
     ]
     assert make(project, "superuser", "ARGS=--noinput")[-1] == (
         "python manage.py createsuperuser --noinput"
