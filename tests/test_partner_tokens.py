@@ -2,6 +2,7 @@
 they expire; the API authenticates with them (django-rest-knox)."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
@@ -136,3 +137,29 @@ def test_reporters_may_not_make_tokens_and_editors_see_only_partner_tokens(
     response = client.post(f"/admin/knox/authtoken/{token.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert read_with(key).status_code == 401
+
+
+def test_drf_plain_text_tokens_are_carried_over_hashed_and_deleted(editor):
+    """Migration 0010: a key made before still works, and no longer lies in plain text."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0010_partner_tokens")
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer)"
+        )
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s)", [key, editor.pk])
+    # The migration reads only the schema editor's connection.
+    migration.carry_over_drf_tokens(apps, SimpleNamespace(connection=connection))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("DROP TABLE authtoken_token")
+    token = AuthToken.objects.get()
+    assert (token.user, token.digest != key) == (editor, True)
+    assert token.expiry > timezone.now() + dt.timedelta(days=364)
+    ArticleFactory()  # a draft: staff see it with the carried-over key
+    assert len(read_with(key, "/api/v1/articles/?status=draft").json()["results"]) == 1
