@@ -91,6 +91,8 @@ CURSOR_FIELDS = {
     "paragraph",
     "start",
     "article__published_at",
+    "public_quote_count",
+    "public_article_count",
 }
 
 

@@ -416,6 +416,9 @@ class _Session:
         Mention.objects.bulk_create(mentions)
         Quote.objects.bulk_create(quotes)  # history: see articles.history
         _link_related(dict(zip(articles, items, strict=True)))
+        if self.importer.publish:
+            # Bulk inserts send no signals: readers' counts and visibility, once per batch.
+            _refresh_public_state(articles=[article.pk for article in articles])
         return results
 
     def machine_fields(self, item: _Item) -> dict:
@@ -741,6 +744,9 @@ class _ArticleUpdater:
         quotes_created = self._sync_quotes(people)
         if _link_related({article: item}):
             self.changed = True
+        if self.changed:
+            # Mentions and quotes added in bulk send no signals.
+            _refresh_public_state(articles=[article.pk])
         return FileResult(
             path=item.label,
             outcome=UPDATED if self.changed else UNCHANGED,
@@ -840,6 +846,13 @@ class _ArticleUpdater:
             Quote.objects.filter(pk__in=stale).delete()
             self.changed = True
         return len(to_create)
+
+
+def _refresh_public_state(**kwargs) -> None:
+    # articles.publishing imports this module: imported when first needed.
+    from articles.publishing import refresh_public_state
+
+    refresh_public_state(**kwargs)
 
 
 def _refresh(obj, machine: dict) -> bool:

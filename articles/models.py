@@ -8,12 +8,13 @@ the API) and is left alone. See ``articles.importing``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Count, F, Min, Q
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,53 @@ from articles.fields import LineTextField
 
 # Paragraphs are separated by a blank line (whitespace-only lines count as blank).
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+# What readers see of a person or source, kept on the row by
+# articles.publishing.refresh_public_state; bookkeeping, not part of the change history.
+PUBLIC_STATE_FIELDS = ["public_since", "public_article_count", "public_quote_count"]
+
+# Public URLs are built for every item of a page (links to people, sources, articles):
+# reverse() once per URL name with stand-in values, then fill in the real ones.
+_STAND_IN_SLUG = "zq0slug0qz"
+_STAND_IN_DAY = (1904, 11, 23)
+
+
+@functools.lru_cache(maxsize=64)
+def _url_template(name: str, prefix: str, urlconf, dated: bool) -> tuple[str, str] | None:
+    kwargs = {"slug": _STAND_IN_SLUG}
+    marker = _STAND_IN_SLUG
+    if dated:
+        year, month, day = _STAND_IN_DAY
+        kwargs.update(year=year, month=month, day=day)
+        marker = f"{year:04d}/{month:02d}/{day:02d}/{_STAND_IN_SLUG}"
+    path = reverse(name, kwargs=kwargs)
+    if path.count(marker) != 1:
+        return None  # a pattern this shortcut cannot fill: reverse() every time
+    return tuple(path.split(marker))
+
+
+def public_path(name: str, slug: str, day=None) -> str:
+    """``reverse(name, kwargs={slug[, year, month, day]})``, at the cost of a format."""
+    template = _url_template(name, get_script_prefix(), get_urlconf(), day is not None)
+    if template is None:
+        kwargs = {"slug": slug}
+        if day is not None:
+            kwargs.update(year=day.year, month=day.month, day=day.day)
+        return reverse(name, kwargs=kwargs)
+    head, tail = template
+    if day is not None:
+        return f"{head}{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}{tail}"
+    return f"{head}{slug}{tail}"
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self) -> SourceQuerySet:
+        """Sources readers may meet: of a published article, or quoted in one (not rejected).
+
+        Reads ``public_since``, which ``articles.publishing.refresh_public_state`` keeps up
+        to date on every write.
+        """
+        return self.filter(public_since__lte=timezone.now())
 
 
 class Source(models.Model):
@@ -47,17 +95,27 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by articles.publishing.refresh_public_state on every write (never edited).
+    public_since = models.DateTimeField(
+        null=True, editable=False, help_text="When readers first see it (a published article)."
+    )
+    public_article_count = models.PositiveIntegerField(default=0, editable=False)
+    public_quote_count = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=PUBLIC_STATE_FIELDS)
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["public_since"], name="source_public_since_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:source-detail", kwargs={"slug": self.slug})
+        return public_path("articles:source-detail", self.slug)
 
 
 class Versioned(models.Model):
@@ -109,6 +167,14 @@ class Imported(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    def public(self) -> PersonQuerySet:
+        """People readers may meet: named in, or quoted (not rejected) in, a published article.
+
+        Reads ``public_since``, which ``articles.publishing.refresh_public_state`` keeps up
+        to date on every write.
+        """
+        return self.filter(public_since__lte=timezone.now())
+
     def with_counts(self) -> PersonQuerySet:
         return self.annotate(
             quote_count=Count("quotes", distinct=True),
@@ -133,14 +199,26 @@ class Person(Versioned, Imported):
     extracted = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by articles.publishing.refresh_public_state on every write (never edited).
+    public_since = models.DateTimeField(
+        null=True, editable=False, help_text="When readers first see them (a published article)."
+    )
+    public_article_count = models.PositiveIntegerField(default=0, editable=False)
+    public_quote_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=PUBLIC_STATE_FIELDS)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
         permissions = [("merge_person", "Can merge people into one")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="person_name_id_idx"),
+            models.Index(fields=["public_since"], name="person_public_since_idx"),
+            models.Index(fields=["public_quote_count", "id"], name="person_quote_count_idx"),
+            models.Index(fields=["public_article_count", "id"], name="person_article_count_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -150,7 +228,7 @@ class Person(Versioned, Imported):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:person-detail", kwargs={"slug": self.slug})
+        return public_path("articles:person-detail", self.slug)
 
 
 class PersonVariant(models.Model):
@@ -185,6 +263,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
+
+    def to_review(self) -> ArticleQuerySet:
+        """Articles with unreviewed quotes, the least sure attribution first.
+
+        Annotated with ``unreviewed_quotes``, ``hidden_quotes`` (those below the public
+        floor, kept off public pages until verified) and ``lowest_confidence`` (of the
+        unreviewed quotes; articles whose unreviewed quotes are all unscored come last).
+        """
+        unreviewed = Q(quotes__state=Quote.State.UNREVIEWED)
+        floor = settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        return (
+            self.annotate(
+                unreviewed_quotes=Count("quotes", filter=unreviewed),
+                # QuoteQuerySet.low_confidence(), counted per article.
+                hidden_quotes=Count("quotes", filter=unreviewed & Q(quotes__confidence__lt=floor)),
+                lowest_confidence=Min("quotes__confidence", filter=unreviewed),
+            )
+            .filter(unreviewed_quotes__gt=0)
+            .order_by(F("lowest_confidence").asc(nulls_last=True), "-published_at", "pk")
+        )
 
     def flagged(self) -> ArticleQuerySet:
         """Imported articles the importer marked for an editor's attention."""
@@ -256,6 +354,11 @@ class Article(Versioned, Imported):
             # The import looks articles up by URL; the partial unique index below
             # cannot serve "url = %s" on SQLite.
             models.Index(fields=["url"], name="article_url_idx"),
+            # Public lists: published, newest first (and their counts).
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            models.Index(
+                fields=["source", "status", "-published_at"], name="article_source_public_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -273,10 +376,7 @@ class Article(Versioned, Imported):
 
     def get_absolute_url(self) -> str:
         day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-        )
+        return public_path("articles:detail", self.slug, day)
 
     @property
     def is_published(self) -> bool:
@@ -303,10 +403,16 @@ class Mention(Versioned):
     evidence = models.CharField(max_length=300, blank=True, editable=False)
     confidence = models.FloatField(null=True, blank=True, editable=False)
     extracted = models.JSONField(default=dict, blank=True, editable=False)
+    # The article's publication time while it is published, else null: readers see the
+    # mention from then on. Kept by articles.publishing.refresh_public_state.
+    public_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["article", "person__name"]
         constraints = [models.UniqueConstraint(fields=["article", "person"], name="unique_mention")]
+        indexes = [
+            models.Index(fields=["person", "-public_at"], name="mention_person_public_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.article}"
@@ -324,7 +430,16 @@ class QuoteQuerySet(models.QuerySet):
         return quotes
 
     def visible(self) -> QuoteQuerySet:
-        """Quotes readers may see: :meth:`shown`, in a published article."""
+        """Quotes readers may see: :meth:`shown`, in a published article whose time has come.
+
+        Reads ``public_at``, which ``articles.publishing.refresh_public_state`` keeps up to
+        date on every write (``visible_rule()`` is the rule it applies). The confidence floor
+        is applied here too, so raising ``NEWSROOM_PUBLIC_MIN_CONFIDENCE`` takes effect at once.
+        """
+        return self.shown().filter(public_at__lte=timezone.now())
+
+    def visible_rule(self) -> QuoteQuerySet:
+        """The same rule computed from the articles (for checks and for refreshing)."""
         return self.shown().filter(article__in=Article.objects.published())
 
     def low_confidence(self) -> QuoteQuerySet:
@@ -392,12 +507,23 @@ class Quote(Versioned, Imported):
     extracted = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The article's publication time while it is published and the quote is not rejected,
+    # else null: readers see the quote from then on. Kept by
+    # articles.publishing.refresh_public_state.
+    public_at = models.DateTimeField(null=True, editable=False)
 
     objects = QuoteQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_at"])
 
     class Meta:
         ordering = ["article", "paragraph", "start"]
+        indexes = [
+            models.Index(fields=["public_at"], name="quote_public_idx"),
+            models.Index(fields=["speaker", "-public_at"], name="quote_speaker_public_idx"),
+            models.Index(
+                fields=["speaker_organization", "-public_at"], name="quote_org_public_idx"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "paragraph", "start"], name="unique_quote_place"
@@ -411,6 +537,16 @@ class Quote(Versioned, Imported):
     def __str__(self) -> str:
         words = self.text if len(self.text) <= 60 else self.text[:57] + "..."
         return f"“{words}”"
+
+    @property
+    def is_below_floor(self) -> bool:
+        """Whether readers are kept from this quote until an editor verifies it: one row's
+        answer to ``QuoteQuerySet.low_confidence()``."""
+        return (
+            self.state == self.State.UNREVIEWED
+            and self.confidence is not None
+            and self.confidence < settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        )
 
     @property
     def speaker_type(self) -> str | None:

@@ -26,13 +26,27 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.extraction import ExtractionError, extract_from_text
 from articles.extraction.given_names import is_given_name
@@ -102,7 +116,6 @@ _REVERTED_WITH = {"quote": ("paragraph", "start", "end")}
 # How long an open change form counts as "being edited" without a sign of life from it.
 PRESENCE_SECONDS = 45
 
-
 @dataclass
 class TransitionResult:
     """Which articles changed status, and which were left alone and why."""
@@ -129,16 +142,20 @@ def can_edit_article(user: User | None, article: Article) -> bool:
 
 def is_live_person(person: Person) -> bool:
     """Whether readers see (or, once scheduled, will see) this person on a page."""
-    return Article.objects.filter(status__in=GUARDED).filter(
-        Q(mentions__person=person) | Q(quotes__speaker=person)
-    ).exists()
+    return (
+        Article.objects.filter(status__in=GUARDED)
+        .filter(Q(mentions__person=person) | Q(quotes__speaker=person))
+        .exists()
+    )
 
 
 def is_live_source(source: Source) -> bool:
     """Whether readers see (or, once scheduled, will see) this source on a page."""
-    return Article.objects.filter(status__in=GUARDED).filter(
-        Q(source=source) | Q(quotes__speaker_organization=source)
-    ).exists()
+    return (
+        Article.objects.filter(status__in=GUARDED)
+        .filter(Q(source=source) | Q(quotes__speaker_organization=source))
+        .exists()
+    )
 
 
 def can_edit_person(user: User | None, person: Person | None) -> bool:
@@ -565,6 +582,124 @@ def set_quote_state(*, quotes: Iterable[Quote], state: str, by: User | None = No
     return changed
 
 
+class StaleQuote(Exception):
+    """A review action on a quote someone else saved since the page showed it."""
+
+    def __init__(self, conflict: Conflict):
+        super().__init__(f"“{conflict.current}” was saved by {', '.join(conflict.saved_by)}.")
+        self.conflict = conflict
+
+
+@transaction.atomic
+def review_quote(
+    *,
+    quote: Quote,
+    version: int | None,
+    state: str | None = None,
+    speaker: Person | None = None,
+    organization: Source | None = None,
+    new_speaker: dict | None = None,
+    by: User | None = None,
+) -> Quote:
+    """One editor's decision on one quote from the review screen, if the quote is as shown.
+
+    ``version`` is the quote's version the page showed; a quote saved since is refused
+    with :class:`StaleQuote` and nothing is written. Then ``state`` is set
+    (:func:`set_quote_state`) and/or the speaker changed (:func:`reassign_speaker`), with
+    their permission checks; ``new_speaker`` (``name``, ``kind``, ``role``: the arguments
+    of :func:`add_speaker`) names a speaker to find or create first. One transaction: a
+    refused change creates no speaker either. Returns the quote as stored.
+    """
+    conflict = check_version(model=Quote, pk=quote.pk, version=version)
+    if conflict is not None:
+        raise StaleQuote(conflict)
+    current = Quote.objects.select_related("article").get(pk=quote.pk)
+    if by is not None and not can_edit_article(by, current.article):
+        raise PermissionDenied("You may not change quotes in this article.")
+    if new_speaker:
+        found = add_speaker(**new_speaker, by=by)
+        speaker, organization = (found, None) if isinstance(found, Person) else (None, found)
+    if speaker is not None or organization is not None:
+        reassign_speaker(quotes=[current], speaker=speaker, organization=organization, by=by)
+    if state is not None:
+        set_quote_state(quotes=[current], state=state, by=by)
+    return current
+
+
+@transaction.atomic
+def add_speaker(*, name: str, kind: str, role: str = "", by: User | None = None):
+    """The person (``kind="person"``) or organisation (``"organization"``) called ``name``,
+    created if there is none yet, for an editor naming a speaker on the spot.
+
+    An existing one is found by its name (a person also by a name variant), so typing a
+    known name twice never makes a duplicate. Creating needs the ``add_person`` or
+    ``add_source`` permission (``PermissionDenied``); an empty name is a
+    ``ValidationError`` (code ``name``).
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Type the new speaker's name.", code="name")
+    if kind == "person":
+        key = name_key(name)
+        found = Person.objects.filter(Q(name_key=key) | Q(variants__name_key=key)).first()
+        model, permission = Person, "articles.add_person"
+    else:
+        found = Source.objects.filter(name__iexact=name).first()
+        model, permission = Source, "articles.add_source"
+    if found is not None:
+        return found
+    if by is not None and not by.has_perm(permission):
+        raise PermissionDenied(f"You may not add a {model._meta.verbose_name}.")
+    slug = base = slugify(name)[:190] or model._meta.model_name
+    n = 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    fields = {"name": name[:200], "slug": slug}
+    if kind == "person":
+        fields["role"] = role[:300]
+    obj = model(**fields)
+    _save(obj, by=by, reason="added as a speaker on the review screen")
+    return obj
+
+
+def review_counts() -> list[dict]:
+    """Who verified and who rejected how many quotes, from the quotes' history.
+
+    A decision is a history record whose state is verified or rejected where the record
+    before it had another state (re-saving a verified quote is not a second decision).
+    Each item: ``user`` (a label), ``verified``, ``rejected``; most decisions first.
+    """
+    history = Quote.history.model
+    before = history.objects.filter(
+        id=models.OuterRef("id"), history_date__lt=models.OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    decided = (
+        history.objects.filter(
+            history_type="~", state__in=[Quote.State.VERIFIED, Quote.State.REJECTED]
+        )
+        .annotate(before=models.Subquery(before.values("state")[:1]))
+        .filter(Q(before__isnull=True) | ~Q(before=models.F("state")))
+        .values("history_user")
+        .annotate(
+            verified=models.Count("pk", filter=Q(state=Quote.State.VERIFIED)),
+            rejected=models.Count("pk", filter=Q(state=Quote.State.REJECTED)),
+        )
+    )
+    decided = list(decided)
+    ids = [row["history_user"] for row in decided]
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    rows = [
+        {
+            "user": _user_label(users.get(row["history_user"])),
+            "verified": row["verified"],
+            "rejected": row["rejected"],
+        }
+        for row in decided
+    ]
+    return sorted(rows, key=lambda r: (-(r["verified"] + r["rejected"]), r["user"]))
+
+
 # --- extraction and import -----------------------------------------------------------
 
 
@@ -615,6 +750,147 @@ def import_uploads(*, files: Iterable[UploadedFile], by: User | None = None) -> 
     run = import_runs.queue_uploads(files=files, by=by)
     run.refresh_from_db()
     return run
+
+
+# --- what readers see, kept on the rows ----------------------------------------------
+#
+# Public lists must not work out on every request which people, sources and quotes readers
+# may see (EXISTS over published articles for each row) or count them. The answer is kept
+# on the rows instead, and brought up to date by ``refresh_public_state`` on every write:
+# the model signals call it for each save and delete (admin, these services, the shell),
+# the importer after its bulk inserts. The rule itself is the one of
+# ``Article.objects.published()`` and ``Quote.objects.visible_rule()``:
+#
+# - ``Quote.public_at``: the article's publication time while it is published and the
+#   quote is not rejected, else null; ``Mention.public_at`` likewise (no rejection).
+#   Readers see the row once ``public_at <= now``, so a scheduled article shows on time.
+# - ``Person`` / ``Source``: ``public_since``, the earliest of those times (for a source,
+#   also its published articles' times), so readers see them on time too; and
+#   ``public_quote_count`` / ``public_article_count``, counted at the last write. A scheduled
+#   article's own rows are counted when it goes live (``refresh_due``, run when the page
+#   cache's version expires at that time: ``articles.signals.public_cache_version``).
+
+
+def _article_live_time():
+    """The article's publication time if it is published, else null (for an UPDATE)."""
+    return Subquery(
+        Article.objects.filter(pk=OuterRef("article_id"), status=Status.PUBLISHED).values(
+            "published_at"
+        )[:1]
+    )
+
+
+def _count(queryset, column: str):
+    counted = queryset.filter(**{column: OuterRef("pk")}).order_by().values(column)
+    return Coalesce(
+        Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
+
+
+def _earliest(queryset, column: str, time: str):
+    return Subquery(
+        queryset.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(at=Min(time))
+        .values("at")
+    )
+
+
+def _least(first, second):
+    # LEAST ignores nulls on PostgreSQL only: coalesce each way so both databases agree.
+    return Least(Coalesce(first, second), Coalesce(second, first))
+
+
+def refresh_public_state(
+    *,
+    articles: Iterable[int] = (),
+    quotes: Iterable[int] = (),
+    mentions: Iterable[int] = (),
+    people: Iterable[int | None] = (),
+    sources: Iterable[int | None] = (),
+    everything: bool = False,
+) -> None:
+    """Bring what readers see up to date after a write (ids of the rows written).
+
+    ``articles``: their quotes and mentions, people and sources are refreshed; ``quotes`` /
+    ``mentions``: those rows and their people and sources; ``people`` / ``sources``: also
+    these (for example the speaker a quote was taken from). ``everything``: all rows (a
+    migration, a bulk load). A handful of set-based queries whatever the number of rows.
+    """
+    now = timezone.now()
+    article_ids = set(articles)
+    quote_ids, mention_ids = set(quotes), set(mentions)
+    people_ids = {pk for pk in people if pk is not None}
+    source_ids = {pk for pk in sources if pk is not None}
+    quote_rows = (
+        Quote.objects.all()
+        if everything
+        else Quote.objects.filter(Q(article_id__in=article_ids) | Q(pk__in=quote_ids))
+    )
+    mention_rows = (
+        Mention.objects.all()
+        if everything
+        else Mention.objects.filter(Q(article_id__in=article_ids) | Q(pk__in=mention_ids))
+    )
+    if everything or article_ids or quote_ids:
+        hidden = [When(state=Quote.State.REJECTED, then=Value(None))]
+        floor = settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE
+        if floor > 0:
+            # Unreviewed and below the confidence floor: off the public site (Quote.shown()).
+            hidden.append(
+                When(state=Quote.State.UNREVIEWED, confidence__lt=floor, then=Value(None))
+            )
+        quote_rows.update(public_at=Case(*hidden, default=_article_live_time()))
+        if not everything:
+            for speaker, organization in quote_rows.values_list(
+                "speaker_id", "speaker_organization_id"
+            ):
+                people_ids.add(speaker)
+                source_ids.add(organization)
+    if everything or article_ids or mention_ids:
+        mention_rows.update(public_at=_article_live_time())
+        if not everything:
+            people_ids.update(mention_rows.values_list("person_id", flat=True))
+    if article_ids:
+        source_ids.update(
+            Article.objects.filter(pk__in=article_ids).values_list("source_id", flat=True)
+        )
+    people_ids.discard(None)
+    source_ids.discard(None)
+    seen_quotes = Quote.objects.filter(public_at__lte=now)
+    if everything or people_ids:
+        rows = Person.objects.all() if everything else Person.objects.filter(pk__in=people_ids)
+        rows.update(
+            public_quote_count=_count(seen_quotes, "speaker"),
+            public_article_count=_count(Mention.objects.filter(public_at__lte=now), "person"),
+            public_since=_least(
+                _earliest(Mention.objects.all(), "person", "public_at"),
+                _earliest(Quote.objects.all(), "speaker", "public_at"),
+            ),
+        )
+    if everything or source_ids:
+        rows = Source.objects.all() if everything else Source.objects.filter(pk__in=source_ids)
+        published = Article.objects.filter(status=Status.PUBLISHED)
+        rows.update(
+            public_article_count=_count(published.filter(published_at__lte=now), "source"),
+            public_quote_count=_count(seen_quotes, "speaker_organization"),
+            public_since=_least(
+                _earliest(published, "source", "published_at"),
+                _earliest(Quote.objects.all(), "speaker_organization", "public_at"),
+            ),
+        )
+
+
+def refresh_due(*, since: dt.datetime, until: dt.datetime | None = None) -> None:
+    """Count the rows of scheduled articles whose time came in ``[since, until]``."""
+    until = until or timezone.now()
+    due = Article.objects.filter(
+        status=Status.PUBLISHED, published_at__gte=since, published_at__lte=until
+    ).values_list("pk", flat=True)
+    ids = list(due)
+    if ids:
+        refresh_public_state(articles=ids)
 
 
 # --- helpers -------------------------------------------------------------------------

@@ -8,7 +8,8 @@
   ORM never reads or writes it, and the trigger fills it on every insert and update (also for
   ``bulk_create`` and ``QuerySet.update``). Ranking reads the stored vector, so ranking many
   matches costs no re-parsing of bodies.
-- Quotes: a GIN expression index on ``to_tsvector('english', text)``.
+- Quotes: likewise a stored ``search_vector`` of the words, kept by a trigger, with a GIN index
+  (migration ``0010_public_counts``).
 - The query is passed to ``websearch_to_tsquery``: ``"exact phrase"``, ``or`` and ``-word`` work,
   and no input can make it fail (it has no syntax errors). Results are ordered by ``ts_rank``.
 
@@ -33,12 +34,13 @@ from functools import reduce
 
 from django.db import connections
 from django.db.models import (
+    BooleanField,
     Case,
+    Expression,
     FloatField,
-    OuterRef,
+    Func,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -48,10 +50,6 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 20
 
 TSQUERY_SQL = "websearch_to_tsquery('english', %s)"
-# The stored, trigger-maintained vector of an article (migration 0004).
-ARTICLE_VECTOR_SQL = "search_vector"
-# The same expression as the quotes' GIN index of migration 0004, so that index answers it.
-QUOTE_VECTOR_SQL = "to_tsvector('english'::regconfig, text)"
 
 
 def query_words(query: str) -> list[str]:
@@ -157,21 +155,42 @@ def _substring_search(
     return qs.filter(condition).annotate(rank=rank).order_by("-rank", *_order_after_rank(qs))
 
 
-def _postgresql_search(qs: QuerySet, query: str, vector_sql: str) -> QuerySet:
-    table = qs.model._meta.db_table
-    # Both parts are self-contained SQL on the model's own table, so they stay correct whatever
-    # alias the outer query gives that table (also when the result is used as a subquery).
-    matching = RawSQL(f"SELECT id FROM {table} WHERE {vector_sql} @@ {TSQUERY_SQL}", (query,))
-    rank = (
-        qs.model._base_manager.filter(pk=OuterRef("pk"))
-        .annotate(r=RawSQL(f"ts_rank({vector_sql}, {TSQUERY_SQL})", (query,)))
-        .values("r")
+class StoredVector(Expression):
+    """The row's stored ``search_vector`` column, qualified by the query's own alias (the
+    column is not a model field, and a joined article has one too)."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
+class Matches(Func):
+    """``search_vector @@ websearch_to_tsquery('english', query)``: a filter its GIN index
+    answers."""
+
+    template = "%(expressions)s @@ " + TSQUERY_SQL.replace("%s", "%%s")
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, query: str):
+        super().__init__(StoredVector())
+        self.query = query
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, self.query)
+
+
+def _postgresql_search(qs: QuerySet, query: str) -> QuerySet:
+    rank = Func(
+        StoredVector(),
+        RawSQL(TSQUERY_SQL, (query,)),
+        function="ts_rank",
+        output_field=FloatField(),
     )
-    return (
-        qs.filter(pk__in=matching)
-        .annotate(rank=Subquery(rank, output_field=FloatField()))
-        .order_by("-rank", *_order_after_rank(qs))
-    )
+    return qs.filter(Matches(query)).annotate(rank=rank).order_by("-rank", *_order_after_rank(qs))
 
 
 def search_articles(qs: QuerySet, query: str) -> QuerySet:
@@ -180,20 +199,20 @@ def search_articles(qs: QuerySet, query: str) -> QuerySet:
     Returns ``qs`` filtered and annotated with a float ``rank``, ordered by rank, then by
     ``qs``'s own order, then newest id. A query without a single word gives ``qs.none()``.
     """
-    return _search(qs, query, vector_sql=ARTICLE_VECTOR_SQL, fields=("headline", "body"))
+    return _search(qs, query, fields=("headline", "body"))
 
 
 def search_quotes(qs: QuerySet, query: str) -> QuerySet:
     """Quotes in ``qs`` whose words match ``query``, best first (same contract as above)."""
-    return _search(qs, query, vector_sql=QUOTE_VECTOR_SQL, fields=("text",))
+    return _search(qs, query, fields=("text",))
 
 
-def _search(qs: QuerySet, query: str, *, vector_sql: str, fields: tuple[str, ...]) -> QuerySet:
+def _search(qs: QuerySet, query: str, *, fields: tuple[str, ...]) -> QuerySet:
     query = query[:MAX_QUERY_LENGTH]
     if not query_words(query):
         return qs.none()
     if connections[qs.db].vendor == "postgresql":
-        return _postgresql_search(qs, query, vector_sql)
+        return _postgresql_search(qs, query)
     alternatives = parse_query(query)
     if not alternatives:  # only "or"s
         return qs.none()

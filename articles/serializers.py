@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Article, Person, Quote, Source
+from .models import Article, Person, Quote, Source, public_path
 
 
 def absolute(request, path: str | None) -> str | None:
@@ -32,7 +32,7 @@ def absolute(request, path: str | None) -> str | None:
 def public_url(request, name: str, slug: str) -> str | None:
     """The public page's absolute URL, or None while the site has no such page."""
     try:
-        return absolute(request, reverse(name, kwargs={"slug": slug}))
+        return absolute(request, public_path(name, slug))
     except NoReverseMatch:
         return None
 
@@ -173,7 +173,7 @@ class ArticleRefSerializer(serializers.Serializer):
 
 
 class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
-    """An article in a list: everything but the body.
+    """An article in a list: everything but the body; people and quotes only when expanded.
 
     Source, people and quotes are built as plain dicts in the shapes of their serializers
     (which document them): a page of articles holds hundreds of them, and a DRF serializer
@@ -204,6 +204,8 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "url",
             "api_url",
         ]
+        # Left out of list items unless ?expand= (or ?fields=) names them (articles.api).
+        expandable = ["people", "quotes"]
 
     @extend_schema_field(SourceRefSerializer(allow_null=True))
     def get_source(self, article):
@@ -244,7 +246,7 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         ]
 
     def get_quote_count(self, article) -> int:
-        return len(article.quote_rows)
+        return article.quote_total
 
     def get_url(self, article) -> str:
         return absolute(self.context.get("request"), article.get_absolute_url())
@@ -305,13 +307,62 @@ class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def get_api_url(self, quote) -> str:
         return api_url(self.context.get("request"), "quote-detail", pk=quote.pk)
 
+    def to_representation(self, quote):
+        """The fields declared above, built as plain dicts (DRF's field-by-field walk through
+        the nested article and source serializers was a third of a quote page's time).
+        ``tests/test_rendering.py`` checks it equals DRF's own representation."""
+        request = self.context.get("request")
+        article = quote.article
+        builders = {
+            "id": lambda: quote.pk,
+            "text": lambda: quote.text,
+            "kind": lambda: quote.kind,
+            "sentence": lambda: quote.sentence,
+            "said_to": lambda: quote.said_to,
+            "paragraph": lambda: quote.paragraph,
+            "verified": lambda: quote.state == Quote.State.VERIFIED,
+            "speaker": lambda: speaker_data(quote, request),
+            "article": lambda: {
+                "headline": article.headline,
+                "slug": article.slug,
+                "published_at": _DATETIME.to_representation(article.published_at),
+                "url": absolute(request, article.get_absolute_url()),
+                "api_url": api_url(request, "article-detail", slug=article.slug),
+            },
+            "source": lambda: source_ref(article.source, request),
+            "api_url": lambda: api_url(request, "quote-detail", pk=quote.pk),
+        }
+        return {name: builders[name]() for name in self.fields}
+
+    def drf_representation(self, quote):
+        """DRF's field-by-field representation, which ``to_representation`` must equal."""
+        return super().to_representation(quote)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def source_ref(source, request) -> dict | None:
+    """A source in SourceRefSerializer's shape."""
+    if source is None:
+        return None
+    return {
+        "name": source.name,
+        "slug": source.slug,
+        "api_url": api_url(request, "source-detail", slug=source.slug),
+    }
+
 
 class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     variants = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name", help_text="Other forms of the name."
     )
-    quote_count = serializers.IntegerField(help_text="Quotes readers may see.")
-    article_count = serializers.IntegerField(help_text="Published articles naming the person.")
+    quote_count = serializers.IntegerField(
+        source="public_quote_count", help_text="Quotes readers may see."
+    )
+    article_count = serializers.IntegerField(
+        source="public_article_count", help_text="Published articles naming the person."
+    )
     quotes_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
     api_url = serializers.SerializerMethodField()
@@ -341,8 +392,12 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
 
 class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
-    article_count = serializers.IntegerField(help_text="Published articles from this source.")
-    quote_count = serializers.IntegerField(help_text="Quotes readers may see said by it.")
+    article_count = serializers.IntegerField(
+        source="public_article_count", help_text="Published articles from this source."
+    )
+    quote_count = serializers.IntegerField(
+        source="public_quote_count", help_text="Quotes readers may see said by it."
+    )
     articles_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
     api_url = serializers.SerializerMethodField()

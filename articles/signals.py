@@ -12,6 +12,10 @@ such time (:func:`public_cache_version`).
 Writes that skip model signals (``QuerySet.update()``, ``bulk_create()``) must call
 :func:`invalidate_after_commit` themselves. Bulk work may wrap itself in
 :func:`invalidation_deferred` to invalidate once at the end.
+
+The same signals keep what readers see up to date on the rows (quotes' and mentions'
+``public_at``, people's and sources' ``public_since`` and counts): such writes must also call
+``articles.publishing.refresh_public_state`` with the ids they wrote, as the importer does.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -51,9 +55,18 @@ def invalidate_public_pages() -> None:
 
 
 def public_cache_version() -> int:
-    """The current page-cache version; renewed once a scheduled article is due."""
+    """The current page-cache version; renewed once a scheduled article is due.
+
+    When one is due, the public counts of the people and sources of the articles that came
+    due are brought up to date too (``articles.publishing.refresh_due``): no write happens
+    at that time to do it.
+    """
     state = cache.get(STATE_KEY)
     if state is None or (state["expires_at"] and state["expires_at"] <= timezone.now()):
+        if state is not None:
+            from .publishing import refresh_due
+
+            refresh_due(since=state["expires_at"])
         state = _new_state()
     return state["version"]
 
@@ -96,3 +109,65 @@ for model in WATCHED:
 @receiver(m2m_changed, sender=Article.related.through, dispatch_uid="cache-related")
 def _related_changed(**kwargs) -> None:
     invalidate_after_commit()
+
+
+# --- what readers see, kept on the rows (articles.publishing.refresh_public_state) ----------
+#
+# Every save and delete of an article, quote or mention refreshes the public state of the
+# rows it touches, before and after (a quote moved to another speaker changes both
+# speakers' counts). Bulk writes call refresh_public_state themselves (the importer).
+
+# Which columns, read before a save, name what the row counted for until then.
+_BEFORE = {
+    Article: ("source_id",),
+    Quote: ("speaker_id", "speaker_organization_id"),
+    Mention: ("person_id",),
+}
+
+
+def _remember_before(sender, instance, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        instance._public_before = ()
+        return
+    instance._public_before = (
+        sender._base_manager.filter(pk=instance.pk).values_list(*_BEFORE[sender]).first() or ()
+    )
+
+
+def _refresh_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    from .publishing import refresh_public_state
+
+    before = getattr(instance, "_public_before", ())
+    if sender is Article:
+        refresh_public_state(articles=[instance.pk], sources=before)
+    elif sender is Quote:
+        refresh_public_state(quotes=[instance.pk], people=before[:1], sources=before[1:])
+    elif sender is Mention:
+        refresh_public_state(mentions=[instance.pk], people=before)
+    elif sender is Person:
+        # A saved instance may carry counts read before a write changed them: count again.
+        refresh_public_state(people=[instance.pk])
+    elif sender is Source:
+        refresh_public_state(sources=[instance.pk])
+
+
+def _refresh_deleted(sender, instance, **kwargs) -> None:
+    from .publishing import refresh_public_state
+
+    if sender is Article:
+        refresh_public_state(sources=[instance.source_id])
+    elif sender is Quote:
+        refresh_public_state(
+            people=[instance.speaker_id], sources=[instance.speaker_organization_id]
+        )
+    elif sender is Mention:
+        refresh_public_state(people=[instance.person_id])
+
+
+for model in (Article, Quote, Mention):
+    pre_save.connect(_remember_before, sender=model, dispatch_uid=f"public-before-{model}")
+    post_delete.connect(_refresh_deleted, sender=model, dispatch_uid=f"public-del-{model}")
+for model in (Article, Quote, Mention, Person, Source):
+    post_save.connect(_refresh_saved, sender=model, dispatch_uid=f"public-save-{model}")

@@ -19,9 +19,11 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -125,10 +127,14 @@ def _quote_markup(words: str, quote: Quote) -> SafeString:
     )
 
 
-def mark_quotes(paragraphs: list[str], quotes) -> list[SafeString]:
+def mark_quotes(paragraphs: list[str], quotes, markup=None) -> list[SafeString]:
     """The paragraphs as escaped HTML, each quote in them wrapped in ``<q>`` and linked
     to its speaker's page. Quotes that cannot be found, or overlap an earlier one,
-    are left unmarked (they are still listed beside the article)."""
+    are left unmarked (they are still listed beside the article).
+
+    ``markup(words, quote)`` makes a quote's HTML from its (unescaped) words; the
+    admin's review screen passes its own, linking each quote to its review panel."""
+    markup = markup or _quote_markup
     by_paragraph = defaultdict(list)
     for quote in quotes:
         by_paragraph[quote.paragraph].append(quote)
@@ -145,7 +151,7 @@ def mark_quotes(paragraphs: list[str], quotes) -> list[SafeString]:
             if start < pos:
                 continue
             pieces.append(conditional_escape(text[pos:start]))
-            pieces.append(_quote_markup(text[start:end], quote))
+            pieces.append(markup(text[start:end], quote))
             pos = end
         pieces.append(conditional_escape(text[pos:]))
         marked.append(mark_safe("".join(pieces)))  # every piece is escaped above
@@ -241,19 +247,12 @@ class ArticleViewMixin:
 
 def visible_people():
     """People readers may meet: quoted or mentioned in a published article."""
-    published = Article.objects.published()
-    return Person.objects.filter(
-        Exists(Quote.objects.visible().filter(speaker=OuterRef("pk")))
-        | Exists(Mention.objects.filter(person=OuterRef("pk"), article__in=published))
-    )
+    return Person.objects.public()
 
 
 def visible_sources():
     """Sources readers may meet: with a published article or a visible quote."""
-    return Source.objects.filter(
-        Exists(Article.objects.published().filter(source=OuterRef("pk")))
-        | Exists(Quote.objects.visible().filter(speaker_organization=OuterRef("pk")))
-    )
+    return Source.objects.public()
 
 
 class ArticleListView(ArticleViewMixin, ListView):
@@ -288,23 +287,9 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        quotes = list(
-            article.quotes.shown().select_related(
-                "speaker", "speaker_organization"
-            )
-        )
+        quotes = list(article.quotes.shown().select_related("speaker", "speaker_organization"))
         mentions = list(article.mentions.select_related("person"))
-        related = (
-            Article.objects.published()
-            .filter(
-                Q(pk__in=article.related.values("pk"))
-                | Q(mentions__person__in=[m.person_id for m in mentions])
-            )
-            .exclude(pk=article.pk)
-            .select_related("source")
-            .defer(*UNSHOWN_ARTICLE_FIELDS)
-            .distinct()[:5]
-        )
+        related = related_articles(article, [m.person_id for m in mentions])
         context.update(
             paragraphs=mark_quotes(article.paragraphs, quotes),
             quotes=quotes,
@@ -315,6 +300,58 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
             description=Truncator(next(iter(article.paragraphs), "")).chars(200),
         )
         return context
+
+
+RELATED_SHOWN = 5
+
+
+# Each person's latest few articles, from the (person, public_at) index of mentions, and the
+# editors' choice.
+_RELATED_CANDIDATES_SQL = """
+    SELECT latest.article_id FROM unnest(%s::bigint[]) AS person(id)
+    CROSS JOIN LATERAL (
+        SELECT m.article_id FROM articles_mention m
+        WHERE m.person_id = person.id AND m.public_at <= %s AND m.article_id <> %s
+        ORDER BY m.public_at DESC, m.article_id DESC LIMIT %s
+    ) AS latest
+    UNION
+    SELECT to_article_id FROM articles_article_related WHERE from_article_id = %s
+"""
+
+
+def related_articles(article: Article, people: list[int]) -> list[Article]:
+    """The editors' related articles and the latest others naming the same people, newest
+    first, at most five (two queries, however many articles name those people).
+
+    The latest five of each person are all the candidates there can be: on PostgreSQL one
+    index scan of a few rows per person; elsewhere one grouped query (small databases).
+    Then the candidates themselves, by primary key.
+    """
+    now = timezone.now()
+    chosen = Q(pk__in=article.related.values("pk"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RELATED_CANDIDATES_SQL, [people, now, article.pk, RELATED_SHOWN, article.pk]
+            )
+            candidates = Q(pk__in=[row[0] for row in cursor.fetchall()])
+    else:  # one grouped query instead (small databases), and the editors' choice
+        latest = (
+            Mention.objects.filter(person_id__in=people, public_at__lte=now)
+            .exclude(article_id=article.pk)
+            .values("article_id")
+            .annotate(at=Max("public_at"))
+            .order_by("-at", "-article_id")
+            .values_list("article_id", flat=True)[: RELATED_SHOWN * max(1, len(people))]
+        )
+        candidates = Q(pk__in=list(latest)) | chosen
+    return list(
+        Article.objects.published()
+        .filter(candidates)
+        .exclude(pk=article.pk)
+        .select_related("source")
+        .defer(*UNSHOWN_ARTICLE_FIELDS)[:RELATED_SHOWN]
+    )
 
 
 class PersonDetailView(DetailView):

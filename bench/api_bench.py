@@ -136,9 +136,13 @@ def fill(n: int) -> dict:
             for base, article in new
             for q in quotes.get(base.pk, [])
         )
+    from articles.publishing import refresh_public_state
+
+    # The copies were written in bulk, which sends no signals: what readers see, once.
+    refresh_public_state(everything=True)
     with connection.cursor() as cursor:
-        # Fresh statistics, as autovacuum would gather them some time after a bulk load.
-        cursor.execute("ANALYZE")
+        # Fresh statistics and visibility map, as autovacuum would leave them after a bulk load.
+        cursor.execute("VACUUM ANALYZE")
     return {
         "articles": Article.objects.published().count(),
         "base_articles": len(bases),

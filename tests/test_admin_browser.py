@@ -12,8 +12,14 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
-from articles.models import Article, Quote
-from tests.factories import ArticleFactory, QuoteFactory, UserFactory
+from articles.models import Article, Person, Quote
+from tests.factories import (
+    ArticleFactory,
+    MentionFactory,
+    PersonFactory,
+    QuoteFactory,
+    UserFactory,
+)
 
 ROLES = importlib.import_module("articles.migrations.0003_editor_and_reporter_groups")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -185,3 +191,153 @@ def test_two_editors_at_once_the_stale_save_is_refused_and_nothing_is_lost(
     assert "ann" in rows[1] and "in Geneva" in rows[1]
     assert "None" not in " ".join(rows)
     assert errors == []
+
+
+# --- the review screen ---------------------------------------------------------------
+
+WIDTHS = """() => {
+  const over = (el) => el.getBoundingClientRect().right > window.innerWidth + 1;
+  const box = (sel) => {
+    const el = document.querySelector(sel);
+    return el ? Math.round(el.getBoundingClientRect().width) : null;
+  };
+  return {
+    page: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    cut: [...document.querySelectorAll("#content *")].filter(over).length,
+    headline: box("#id_headline"),
+    quotes: box("#quotes-group"),
+    text: box(".review-text"),
+    panel: box(".review-side"),
+    // The review screens' main column must end before the panel beside it begins.
+    overlap: (() => {
+      const main = document.querySelector(".review-article, #review-queue");
+      const side = document.querySelector(".review-side");
+      if (!main || !side) return 0;
+      const over = main.getBoundingClientRect().right - side.getBoundingClientRect().left;
+      return Math.max(0, Math.round(over));
+    })(),
+  };
+}"""
+
+
+def review_article():
+    body = (
+        "Talks were held on Monday.\n\n"
+        "“Talks will resume next week,” said Ivan Petrov. Others said “nothing is agreed”.\n\n"
+        "“We will see,” an official added."
+    )
+    article = ArticleFactory(headline="Talks to resume " + "at length " * 8, body=body)
+    petrov = PersonFactory(name="Ivan Petrov", role="foreign minister")
+    MentionFactory(article=article, person=petrov, role="foreign minister")
+    quotes = []
+    for paragraph, words, confidence in [
+        (1, "Talks will resume next week,", 0.95),
+        (1, "nothing is agreed", 0.4),
+        (2, "We will see,", 0.3),
+    ]:
+        start = article.paragraphs[paragraph].index(words)
+        quotes.append(
+            QuoteFactory(
+                article=article,
+                speaker=petrov,
+                text=words,
+                paragraph=paragraph,
+                start=start,
+                end=start + len(words),
+                rule="quotes.said_name",
+                cue="said",
+                confidence=confidence,
+                said_to="reporters " * 6,
+            )
+        )
+    return article, quotes
+
+
+def test_review_screen_keys_verify_and_move_on_and_the_speaker_changes(browser, live_server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    UserFactory(username="ed", groups=["Editor"])
+    article, (first, second, third) = review_article()
+    PersonFactory(name="Olga Smirnova", role="spokeswoman")
+
+    page = log_in(browser, live_server, "ed")
+    errors = []  # the scripts must pass the Content-Security-Policy
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Reached from the article's change page.
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.click("#review-link")
+    page.wait_for_selector("#review-panel")
+    assert "selected" in page.get_attribute(f"#quote-{first.pk}", "class")
+    for width in (1280, 1920):  # the README's screenshots
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=ARTIFACTS / f"review_screen_{width}.png")
+
+    # v verifies the chosen quote and moves to the next unreviewed one.
+    page.keyboard.press("v")
+    page.wait_for_selector(f"#quote-{second.pk}.selected")
+    assert Quote.objects.get(pk=first.pk).state == Quote.State.VERIFIED
+    assert "state-verified" in page.get_attribute(f"#quote-{first.pk}", "class")
+    # j goes to the next quote, k back; r rejects.
+    page.keyboard.press("j")
+    page.wait_for_selector(f"#quote-{third.pk}.selected")
+    page.keyboard.press("k")
+    page.wait_for_selector(f"#quote-{second.pk}.selected")
+    page.keyboard.press("r")
+    page.wait_for_selector(f"#quote-{third.pk}.selected")
+    assert Quote.objects.get(pk=second.pk).state == Quote.State.REJECTED
+
+    # Clicking a quote in the text opens it; the speaker changes through the autocomplete.
+    page.click(f"#quote-{second.pk} a")
+    page.wait_for_selector(f"#quote-{second.pk}.selected")
+    page.click("#review-speaker-form .select2-selection")
+    page.keyboard.type("Smirnova")  # into select2's search box: its r and v are no shortcuts
+    page.click(".select2-results__option:has-text('Olga Smirnova')")
+    assert page.input_value("#id_speaker") == str(Person.objects.get(name="Olga Smirnova").pk)
+    page.click("#review-speaker-save")
+    page.wait_for_selector("#review-speaker:has-text('Olga Smirnova')")  # the same quote, reloaded
+    assert Quote.objects.get(pk=second.pk).speaker.name == "Olga Smirnova"
+    assert Quote.objects.get(pk=second.pk).state == Quote.State.REJECTED  # no stray key
+    assert "Olga Smirnova" in page.inner_text("#review-people")
+
+    # A new person, typed in.
+    page.fill("#id_new_name", "Anna Volkova")
+    page.fill("#id_new_role", "aide")
+    page.click("#review-speaker-save")
+    page.wait_for_selector("#review-speaker:has-text('Anna Volkova')")
+    assert Quote.objects.get(pk=second.pk).speaker.role == "aide"
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "article/{pk}/review/",
+        "article/{pk}/change/",
+        "article/review/",
+        "quote/",
+        "quote/{quote}/change/",
+        "article/",
+    ],
+)
+def test_admin_pages_fit_a_1280_px_screen(browser, live_server, path):
+    UserFactory(username="ed", groups=["Editor"])
+    article, quotes = review_article()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+    page.goto(f"{live_server.url}/admin/articles/{path.format(pk=article.pk, quote=quotes[0].pk)}")
+    widths = page.evaluate(WIDTHS)
+    name = path.format(pk="N", quote="N").replace("/", "_").strip("_")
+    page.screenshot(path=ARTIFACTS / f"fit_1280_{name}.png", full_page=True)
+    print(path, widths)
+    assert widths["page"] <= 1280, widths
+    assert widths["cut"] == 0, widths
+    assert widths["overlap"] == 0, widths
+    if widths["headline"] is not None:
+        assert widths["headline"] >= 600, widths
+    if widths["text"] is not None:
+        assert widths["text"] >= 600 and widths["panel"] >= 280, widths

@@ -245,3 +245,88 @@ def test_byline_bio_closing_an_opinion_piece_is_dropped():
     ]
     with rules.disabled("furniture_block.byline_bio"):
         assert parse_text(text).body[-1].startswith("Amara Okafor is")
+
+
+# --- words in quotation marks that nobody said -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Ivan Zhdanov was jailed on charges of treason and "fake news," Anna Petrova said.',
+        'Anna Petrova said she favors dialog with the so-called "creative class" in the city.',
+        "Anna Petrova was charged with “justifying terrorism” over a post, her lawyer said.",
+        'Anna Petrova admitted that she is running as a "locomotive" for the party, she said.',
+    ],
+)
+def test_term_label_is_not_a_quote(sentence):
+    assert quotes(sentence) == []
+    with rules.disabled("not_speech.term_label"):
+        assert len(quotes(sentence)) == 1
+
+
+def test_a_characterisation_with_as_a_stays_a_quote():
+    [quote] = quotes('Mayor Anna Petrova described the plan as a "disgrace," officials said.')
+    assert (quote.text, quote.speaker) == ("disgrace", "Anna Petrova")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Women held up a banner that read "Minister Ivan Zhdanov, talk to us!" Anna Petrova said.',
+        'Anna Petrova said the leaflets were signed simply "yours, the mayor."',
+    ],
+)
+def test_written_words_are_not_speech(sentence):
+    assert quotes(sentence) == []
+    with rules.disabled("not_speech.written_words"):
+        assert len(quotes(sentence)) == 1
+
+
+def test_according_to_an_outlet_reports_the_sentences_own_speaker():
+    [quote] = quotes(
+        "Anna Petrova said through her lawyer that the protest was a mistake, calling it an"
+        ' "ethical error," according to Interfax.'
+    )
+    assert (quote.text, quote.speaker) == ("ethical error", "Anna Petrova")
+
+
+def test_a_participle_after_a_comma_speaks_for_the_clause_subject():
+    [quote] = quotes(
+        'In a letter to the court, Anna Petrova defended the plan, calling it "a fair deal."'
+    )
+    assert quote.speaker == "Anna Petrova"
+
+
+def test_a_speech_verb_after_a_determiner_is_a_noun():
+    [quote] = quotes('The Kremlin has dismissed as "one more hoax" a report that cited officials.')
+    assert quote.speaker == "the Kremlin"
+
+
+def test_an_unnamed_subject_keeps_its_description():
+    [quote] = quotes('One woman pointed to her daughter and said: "They took my husband."')
+    assert (quote.speaker, quote.source_description) == (None, "One woman")
+
+
+def test_a_document_after_the_quote_is_its_source():
+    first, second = quotes('"We live in fear," the petition reads. "Why was the village shelled?"')
+    assert first.source_description == "the petition"
+    assert second.text == "Why was the village shelled?"
+
+
+def test_dubbed_is_a_cue():
+    body = ["President Jane Doe spoke in Warsaw.", 'Doe dubbed her rival "a butcher" on Saturday.']
+    [quote] = quotes(*body)
+    assert (quote.text, quote.speaker, quote.cue) == ("a butcher", "Jane Doe", "dubbed")
+
+
+def test_own_pronoun_gender_beats_the_given_names_usual_gender():
+    # "Nino" is a man's name in Italy and a woman's in Georgia: the text says which.
+    body = [
+        "Pavel Novak, the mayor, spoke first.",
+        "Nino Beridze was detained outside her party's headquarters.",
+        '"They cannot arrest the will of the people," she said.',
+    ]
+    assert [(q.text, q.speaker) for q in quotes(*body)][-1][1] == "Nino Beridze"
+    with rules.disabled("speaker_context.own_pronoun_gender"):
+        assert [q.speaker for q in quotes(*body)][-1] != "Nino Beridze"

@@ -140,12 +140,12 @@ def test_reporters_may_not_make_tokens_and_editors_see_only_partner_tokens(
 
 
 def test_drf_plain_text_tokens_are_carried_over_hashed_and_deleted(editor):
-    """Migration 0010: a key made before still works, and no longer lies in plain text."""
+    """Migration 0011: a key made before still works, and no longer lies in plain text."""
     from importlib import import_module
 
     from django.apps import apps
 
-    migration = import_module("articles.migrations.0010_partner_tokens")
+    migration = import_module("articles.migrations.0011_partner_tokens")
     key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
         cursor.execute(

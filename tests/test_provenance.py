@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles.models import Mention, Quote
+from articles.publishing import refresh_public_state
 from tests.factories import ArticleFactory, PersonFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +62,14 @@ def test_unreviewed_low_confidence_quotes_stay_off_the_public_site(client, setti
 
 
 def test_the_floor_is_a_setting(settings):
-    published_quote(confidence=0.5)
     settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = 0
+    published_quote(confidence=0.5)
     assert public_quote_texts() == ["The bridge will open"]
-    settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = 0.6
+    settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = 0.6  # raising it hides such quotes at once
     assert public_quote_texts() == []
+    settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = 0  # lowering it shows them once refreshed
+    refresh_public_state(everything=True)
+    assert public_quote_texts() == ["The bridge will open"]
 
 
 def test_quotes_without_a_score_are_not_held_back(settings):

@@ -1,11 +1,14 @@
-"""Quality gates on the shared evaluation data (skipped when ../shared/eval is absent).
+"""Quality gates on the shared evaluation data.
 
 These run the official scorers from shared/eval on the importer's dry-run JSON,
 so a change that makes extraction worse fails CI. They measure quality only;
-speed is measured in bench/.
+speed is measured in bench/. Without ../shared/eval beside the project they skip on a
+developer's machine and fail in CI (``CI`` set), so a gate never passes by not running.
 """
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +20,16 @@ from articles.extraction.html import parse_html
 from articles.importing import iter_input_files
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-needs_eval = pytest.mark.skipif(not EVAL.is_dir(), reason="shared/eval is not beside the project")
+
+
+@pytest.fixture(autouse=True)
+def _eval_data():
+    if not EVAL.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{EVAL} is missing: the quality gates cannot run, and CI needs them")
+        pytest.skip("shared/eval is not beside the project")
+
+
 
 
 def dry_run_json(folder: Path, out: Path) -> Path:
@@ -38,7 +50,6 @@ def score(gold: Path, pred: Path, *args: str) -> str:
     return result.stdout
 
 
-@needs_eval
 def test_polnear_test_split_attribution_reaches_the_bar(tmp_path):
     pred = dry_run_json(EVAL / "polnear" / "test", tmp_path / "pred.jsonl")
     summary = score(
@@ -46,14 +57,20 @@ def test_polnear_test_split_attribution_reaches_the_bar(tmp_path):
         pred,
         "--quotes-only",
         "--min-attr",
-        "0.75",
+        "0.87",
         "--min-quote-f1",
-        "0.88",
+        "0.96",
     )
     assert summary.strip().splitlines()[-1].startswith("OK")
 
 
-@needs_eval
+@pytest.mark.xfail(strict=True, reason="the issue's bar (0.90) is not reached yet: 0.881")
+def test_polnear_test_split_attribution_reaches_0_90(tmp_path):
+    pred = dry_run_json(EVAL / "polnear" / "test", tmp_path / "pred.jsonl")
+    summary = score(EVAL / "polnear" / "test", pred, "--quotes-only", "--min-attr", "0.90")
+    assert summary.strip().splitlines()[-1].startswith("OK")
+
+
 def test_seeds_score_perfectly_against_gold(tmp_path):
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     pred = dry_run_json(seeds, tmp_path / "pred.jsonl")
@@ -89,7 +106,6 @@ VARIED = [
 ]
 
 
-@needs_eval
 @pytest.mark.parametrize(
     ("folder", "quote", "attr", "people", "body", "leaks", "headline", "photo"), VARIED
 )
@@ -117,7 +133,6 @@ def test_varied_pages_score_above_their_bars(
     assert "caption 1.000; credit 1.000" in summary or not photo
 
 
-@needs_eval
 def test_html_body_extraction_on_the_benchmark(tmp_path):
     bench = EVAL / "article-extraction-benchmark"
     predictions = {
@@ -134,3 +149,50 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
         float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("f1")
     )
     assert f1 >= 0.95, result.stdout
+
+
+# mt-dev: 30 real Moscow Times scrapes with hand-written gold. The issue's bars; a bar not
+# yet reached is a strict xfail (reaching it fails the test, so the mark must go), and a
+# floor at today's figure keeps every score from sliding back meanwhile.
+MT_DEV_BARS = [
+    # metric, bar, reached, floor (today)
+    ("quoteF1", 0.95, False, 0.92),
+    ("attrF1", 0.92, False, 0.84),
+    ("peopleF1", 0.92, True, 0.94),
+    ("bodyF1", 0.99, True, 0.99),
+    ("caption", 0.90, False, 0.75),
+    ("credit", 0.90, True, 0.90),
+]
+
+
+@pytest.fixture(scope="module")
+def mt_dev_scores(tmp_path_factory):
+    if not EVAL.is_dir():
+        return None
+    pred = dry_run_json(EVAL / "mt-dev", tmp_path_factory.mktemp("mt") / "pred.jsonl")
+    summary = score(EVAL / "mt-dev", pred)
+    found = {m: float(v) for m, v in re.findall(r"(\w+F1) ([\d.]+)", summary.splitlines()[-1])}
+    found.update({m: float(v) for m, v in re.findall(r"(caption|credit) ([\d.]+)", summary)})
+    found["leaks"] = int(re.search(r"leaks (\d+)", summary.splitlines()[-1]).group(1))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("metric", "bar"),
+    [
+        pytest.param(m, bar, marks=[] if reached else pytest.mark.xfail(strict=True), id=m)
+        for m, bar, reached, _ in MT_DEV_BARS
+    ],
+)
+def test_mt_dev_reaches_the_bar(mt_dev_scores, metric, bar):
+    assert mt_dev_scores[metric] >= bar
+
+
+def test_mt_dev_leaks_no_furniture(mt_dev_scores):
+    assert mt_dev_scores["leaks"] == 0
+
+
+@pytest.mark.parametrize("metric", [m for m, *_ in MT_DEV_BARS])
+def test_mt_dev_holds_its_floor(mt_dev_scores, metric):
+    floor = next(f for m, _, _, f in MT_DEV_BARS if m == metric)
+    assert mt_dev_scores[metric] >= floor

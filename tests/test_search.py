@@ -159,6 +159,16 @@ def test_postgresql_vector_follows_edits():
 
 
 @on_postgresql
+def test_postgresql_quote_vector_follows_edits():
+    quote = QuoteFactory(text="Old words")
+    Quote.objects.filter(pk=quote.pk).update(text="Fresh words")
+    assert list(search_quotes(Quote.objects.all(), "fresh").values_list("pk", flat=True)) == [
+        quote.pk
+    ]
+    assert not search_quotes(Quote.objects.all(), "old").exists()
+
+
+@on_postgresql
 def test_postgresql_searches_use_the_gin_indexes():
     ArticleFactory(headline="Harvest")
     QuoteFactory(text="Harvest")
@@ -171,7 +181,7 @@ def test_postgresql_searches_use_the_gin_indexes():
         try:
             for qs, index in (
                 (search_articles(Article.objects.all(), "harvest"), "articles_article_search"),
-                (search_quotes(Quote.objects.all(), "harvest"), "articles_quote_text_search"),
+                (search_quotes(Quote.objects.all(), "harvest"), "articles_quote_search_vector"),
             ):
                 plan = qs.explain()
                 assert index in plan, plan

@@ -28,6 +28,9 @@ SPEECH_VERBS = _words(
     warn warns warned warning recall recalls recalled recalling
     reply replies replied replying respond responds responded responding
     answer answers answered answering acknowledge acknowledges acknowledged acknowledging
+    dismiss dismisses dismissed dismissing
+    dub dubs dubbed dubbing liken likens likened likening brand brands branded branding
+    label labels labelled labeled labelling labeling term terms termed
     admit admits admitted admitting announce announces announced announcing
     tweet tweets tweeted tweeting post posts posted posting
     remark remarks remarked remarking observe observes observed observing
@@ -120,6 +123,7 @@ TITLES = _words(
     businesswoman entrepreneur filmmaker producer blogger volunteer coordinator researcher
     scientist historian politician lawmaker negotiator photographer novelist playwright
     musician rapper investor banker tycoon oligarch dissident widow widower executive expert
+    patriarch metropolitan archpriest priest monk abbot
     """
 )
 
@@ -199,6 +203,9 @@ NON_NAME_WORDS = _words(
     national international american democratic republican democrats republicans
     democrat republican conservative liberal christian muslim jewish catholic
     god internet web twitter facebook youtube instagram google
+    games olympics olympiad paralympics championship championships cup festival summit
+    forum expo locals russian ukrainian belarusian chinese british french german european
+    soviet
     """
 )
 
@@ -253,5 +260,7 @@ PEOPLE_NOUNS = _words(
     candidate candidates nominee advisers advisors adviser advisor leader leaders
     executive executives director chairman chairwoman president manager worker workers
     student students teacher teachers group groups campaign administration memo letter
+    petition petitions appeal appeals complaint complaints ruling verdict indictment
+    statements letters post message
     """
 )

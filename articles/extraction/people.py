@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from . import lexicon as lx
 from .given_names import given_name_gender
-from .rules import Registry, switched_off
+from .rules import Registry, note_fired, switched_off
 from .types import ExtractedPerson
 
 # Evidence that a capitalised run is a person's name (beside titles, roles and speech verbs).
@@ -391,6 +391,33 @@ def _ordinary_word(tok: Token, lower_words: set[str] | frozenset[str]) -> bool:
     )
 
 
+@PEOPLE.rule("honorific")
+def _honorific_evidence(honorific: bool) -> bool:
+    """An honorific before the name: "Mr. Smith", "Dr. Ward"."""
+    return honorific and PEOPLE.enabled("honorific")
+
+
+@PEOPLE.rule("role")
+def _role_evidence(role: str | None, of_role: tuple | None) -> bool:
+    """A title or job in front of the name or beside it: "Kremlin spokesman Dmitry Peskov",
+    "Olga Petrova, an economist at Alfa Bank" (an "X of Y" role alone is weak: "director of
+    the UCLA Anderson Forecast")."""
+    return role is not None and of_role is None and PEOPLE.enabled("role")
+
+
+@PEOPLE.rule("speaks")
+def _speaks(tokens: list[Token], name_idx: list[int], prev: int) -> bool:
+    """A speech verb beside the name: "Jane Doe said", "said Jane Doe.", "Doe, 54, said"."""
+    if not PEOPLE.enabled("speaks") or tokens[name_idx[-1]].possessive:
+        return False
+    nxt, n = name_idx[-1] + 1, len(tokens)
+    return bool(
+        _speech_after(tokens, nxt)
+        or (_speech_before(tokens, prev) and (nxt >= n or not tokens[nxt].is_word))
+        or _speech_after_appositive(tokens, nxt)
+    )
+
+
 def _demonym(low: str) -> bool:
     """A people's adjective that is also a given name: "Georgian" (Georgia), "Jordanian"."""
     if not low.endswith("ian"):
@@ -566,20 +593,17 @@ def _scan_paragraph(
             parts[-1] = _POSSESSIVE_RE.sub("", parts[-1])
         honorific = first > 0 and tokens[first - 1].low in _HONORIFICS
         # A role of the "X of Y" form alone is weak: "director of the UCLA Anderson Forecast".
-        evidence = (role is not None and of_role is None) or honorific
-        why = "people.honorific" if honorific else "people.role" if evidence else ""
+        evidence, why = False, ""
+        if _honorific_evidence(honorific):
+            evidence, why = True, "people.honorific"
+        elif _role_evidence(role, of_role):
+            evidence, why = True, "people.role"
         prev = first - 1
         if k > 0 and not role and not honorific:
             # An unexplained capitalised prefix ("Elysee", "Western"): weak.
             evidence, why = False, ""
-        if not evidence and not tokens[name_idx[-1]].possessive:
-            nxt = name_idx[-1] + 1
-            evidence = (
-                _speech_after(tokens, nxt)
-                or (_speech_before(tokens, prev) and (nxt >= n or not tokens[nxt].is_word))
-                or _speech_after_appositive(tokens, nxt)
-            )
-            why = "people.speaks" if evidence else ""
+        if not evidence and _speaks(tokens, name_idx, prev):
+            evidence, why = True, "people.speaks"
         if not evidence and len(name_idx) >= 2 and _given_name_first(tokens, name_idx, lower_words):
             evidence, why = True, "people.given_name_first"
         shown_start = tokens[prev if honorific else role_start]
@@ -602,6 +626,8 @@ def _scan_paragraph(
                 shown_by=text[shown_start.start : shown_end.end] if why else "",
             )
         )
+        if why:
+            note_fired(why)
     return mentions
 
 
@@ -704,6 +730,13 @@ _SENTENCE_ENDS = frozenset(".!?:") | QUOTE_MARKS
 _SENTENCE_OPENERS = _SENTENCE_ENDS | frozenset("(—–-;")
 
 
+@PEOPLE.rule("surname_alone_elsewhere")
+def _surname_alone_elsewhere(m: Mention, single_keys: set[str]) -> bool:
+    """A full name with no other evidence is a person when the text also uses the surname
+    alone: "... met Anna Lindqvist." / "Lindqvist left early."."""
+    return PEOPLE.enabled("surname_alone_elsewhere") and name_key(m.name_parts[-1]) in single_keys
+
+
 def _group(
     mentions: list[Mention], tokens: list[list[Token]], lower_words: set[str]
 ) -> tuple[list[_Person], dict[int, _Person]]:
@@ -714,7 +747,7 @@ def _group(
     singles = [m for m in mentions if m.kind == "person" and len(m.name_parts) == 1]
     single_keys = {name_key(m.name) for m in singles}
     for m in multi:
-        if not m.evidence and name_key(m.name_parts[-1]) not in single_keys:
+        if not m.evidence and not _surname_alone_elsewhere(m, single_keys):
             continue
         for p in people:
             if _compatible(p.parts, m.name_parts):

@@ -118,6 +118,36 @@ def digest_intro(tokens: list[Token], mention_end: dict[int, Mention]) -> Mentio
     return None
 
 
+@CONTEXT.rule("own_pronoun_gender")
+def own_pronoun_gender(resolver: _Resolver, frame: _Frame, lo: int, hi: int) -> None:
+    """A sentence about one person that refers to them by a pronoun shows their gender,
+    whatever the given name suggests elsewhere: "Nino Beridze was detained outside her
+    party's headquarters" -> "she" can be Beridze's."""
+    if not CONTEXT.enabled("own_pronoun_gender"):
+        return
+    tokens = frame.tokens
+    people = [
+        m
+        for j in range(lo, hi)
+        if (m := frame.mention_start.get(tokens[j].start)) is not None and m.kind == "person"
+    ]
+    if len({m.name for m in people}) != 1:
+        return
+    after = next(j for j in range(lo, hi) if frame.mention_start.get(tokens[j].start) is people[0])
+    for tok in tokens[after + 1 : hi]:
+        if tok.low == _QUOTE:
+            return  # a pronoun inside a quote is the speaker's own word, not about them
+        gender = _PRONOUN_GENDER.get(tok.low)
+        if gender is not None:
+            resolver.gender[resolver.person(people[0].name)] = gender
+            note_fired("speaker_context.own_pronoun_gender")
+            return
+
+
+_PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "herself": "f", "he": "m", "his": "m"}
+_PRONOUN_GENDER |= {"him": "m", "himself": "m"}
+
+
 @CONTEXT.rule("gender_from_given_name")
 def gender_from_given_name(name_parts: list[str]) -> str | None:
     """A pronoun's gender can come from the person's given name, when the list marks one.
@@ -717,6 +747,7 @@ class _Attributor:
     def note_subjects(self, frame: _Frame, lo: int, hi: int) -> None:
         """Remember the people this sentence is about, for later pronouns."""
         tokens = frame.tokens
+        own_pronoun_gender(self.resolver, frame, lo, hi)
         for j in range(lo, hi):
             m = frame.mention_start.get(tokens[j].start)
             if m is not None and m.kind == "org":
@@ -760,10 +791,29 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
     j = q + 1
     while j < hi and tokens[j].text in ",—–-:":
         j += 1
+    np_words = 0  # lower-case words of a noun phrase after a determiner: "the petition"
     for v in range(j, min(hi, j + 9)):
         tok = tokens[v]
         if tok.low == _QUOTE:
             return None
+        if (
+            not a._is_verb(tok, adjacent=True)
+            and tok.is_word
+            and not tok.is_cap
+            and v > j
+            and (tokens[v - 1].low in _DETERMINERS or np_words)
+            and np_words < 3
+        ):
+            np_words += 1
+            continue
+        if tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to":
+            # '... Doe said, calling it an "ethical error," according to Interfax': the outlet
+            # reports what the sentence's own speaker said.
+            before = verb_before_quote(a, frame, q, lo, hi)
+            if before is not None and before[0].kind == "person" and before[0].name:
+                return before
+        if a._is_verb(tok, adjacent=True) and v > j and tokens[v - 1].low in _NOUN_MARKERS:
+            return None  # '"one more hoax" a report that ...': "report" is a noun here
         if a._is_verb(tok, adjacent=True) or (
             tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to"
         ):
@@ -829,12 +879,34 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
     adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
     if not a._is_verb(tokens[v], adjacent):
         return None
+    if tokens[v].low.endswith("ing") and v > lo and tokens[v - 1].text == ",":
+        # '..., calling it an "ethical error"': a participle's speaker is its clause's subject.
+        speaker = a.clause_subject(frame, lo, v)
+        if speaker is not None and speaker.name:
+            return speaker
     speaker = a.np_left(frame, v, lo)
     if speaker is None:
         speaker = a.np_right(frame, v, q)
     if speaker is None:
         speaker = a.clause_subject(frame, lo, v)
+    if speaker is None:
+        speaker = unnamed_subject(frame, lo, v)
     return speaker
+
+
+def unnamed_subject(frame: _Frame, lo: int, v: int) -> _Speaker | None:
+    """A sentence that opens with someone unnamed: 'One woman pointed to her daughter and
+    said: "…"' -> no person, the description "One woman" kept."""
+    tokens = frame.tokens
+    if lo >= v or tokens[lo].low not in _DETERMINERS - {"this", "that", "these", "those"}:
+        return None
+    k = lo + 1
+    while k < v and k < lo + 4 and tokens[k].is_word and not tokens[k].is_cap:
+        if tokens[k].low in lx.PEOPLE_NOUNS or tokens[k].low in lx.TITLES:
+            start, end = tokens[lo].start, tokens[k].end
+            return _Speaker(None, None, description=frame.text[start:end])
+        k += 1
+    return None
 
 
 @SPEAKER.rule("dash_signature")
@@ -901,6 +973,7 @@ def _gender(name: str, role: str | None) -> str | None:
     if len(parts) > 1 and CONTEXT.enabled("gender_from_given_name"):
         gender = gender_from_given_name(parts)
         if gender is not None:
+            note_fired("speaker_context.gender_from_given_name")
             return gender
     surname = parts[-1].lower() if parts else ""
     if _FEMALE_SURNAME.search(surname):
@@ -924,6 +997,148 @@ def _bare_word(word: str) -> str:
     return re.sub(r"['’]s?$", "", word).lower()
 
 
+# --- words in quotation marks that nobody said ------------------------------------------
+
+# Quoted words that are not speech: written on something, or a term the writer names.
+NOT_SPEECH = Registry("not_speech")
+_WRITTEN_THINGS = frozenset(
+    """placard placards banner banners poster posters sign signs leaflet leaflets ad ads
+    advert adverts advertisement advertisements slogan slogans graffiti inscription
+    inscriptions t-shirt t-shirts billboard billboards flyer flyers sticker stickers
+    headline headlines caption captions plaque plaques""".split()
+)
+_WRITING_CUES = frozenset("saying said read reading reads signed titled entitled inscribed".split())
+_FILLER = frozenset("simply just only that which , : —".split())
+# What names a term rather than quoting a speaker: 'the so-called "creative class"',
+# 'charged with "justifying terrorism"', 'on charges of treason and "fake news."'.
+_TERM_OPENERS = (
+    ("so-called",),
+    ("so", "called"),
+    ("charged", "with"),
+    ("charges", "of"),
+    ("convicted", "of"),
+    ("accused", "of"),
+    ("the", "term"),
+    ("the", "word"),
+)
+
+
+# Words after which a speech verb's form is a noun: "a report", "the claim", "his answer".
+_NOUN_MARKERS = frozenset("a an the this his her its their our my your".split())
+_CLAUSE_BOUNDARY = frozenset("that is was are were be been being who which , ;".split())
+
+
+def _not_speech(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    return any(rule.func(frame, q, lo, text) for rule in NOT_SPEECH)
+
+
+@NOT_SPEECH.rule("written_words")
+def written_words(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """The wording of a placard, banner, leaflet or sign is not anyone's speech: 'a banner
+    that read "Talk to us!"', 'the ads were signed simply "yours, the mayor."'."""
+    tokens = frame.tokens
+    j = q - 1
+    while j >= lo and tokens[j].low in _FILLER:
+        j -= 1
+    if j < lo or tokens[j].low not in _WRITING_CUES:
+        return False
+    return any(t.low.rstrip("'’s") in _WRITTEN_THINGS for t in tokens[max(lo, j - 6) : j])
+
+
+@NOT_SPEECH.rule("term_label")
+def term_label(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """A short lower-case term the writer names is a label, not a quote: 'the so-called
+    "creative class"', 'charged with "justifying terrorism"', 'running as a "locomotive,"'
+    ('he called it "a disgrace"' stays a quote: "called" is a speech verb)."""
+    words = text.strip(" ,.;:!?").split()
+    if not words or len(words) > 4 or not text[:1].islower():
+        return False
+    tokens = frame.tokens
+    # Words of the same list may stand between: 'charges of treason and "fake news."'.
+    j = q - 1
+    while j >= lo and j > q - 4 and tokens[j].is_word and not tokens[j].is_cap and (
+        tokens[j].low in ("and", "or") or tokens[j - 1].low in ("and", "or", "of", "with")
+    ) and tokens[j].low not in ("of", "with"):
+        j -= 1
+    before = tuple(t.low for t in tokens[max(lo, j - 1) : j + 1])
+    if any(before[-len(opener) :] == opener for opener in _TERM_OPENERS):
+        return True
+    # 'running as a "locomotive"': "as a" after a verb that is not a speech verb.
+    if not (len(before) == 2 and before[-1] in ("a", "an") and tokens[j - 1].low == "as"):
+        return False
+    # 'described the plan as a "disgrace"' stays a quote: a verb of saying comes first.
+    for t in reversed(tokens[max(lo, j - 5) : j - 1]):
+        if t.low in _CLAUSE_BOUNDARY:
+            break  # 'admitted that he is running as a "locomotive"': not the verb of "as"
+        if t.low in lx.SPEECH_VERBS or t.low.startswith(("describ", "referr", "brand")):
+            return False
+    return True
+
+
+# --- carrying a speaker to quotes whose own sentence names none -------------------------
+
+
+@CONTEXT.rule("transcript_label")
+def transcript_label(a: _Attributor, text: str) -> _Speaker | None:
+    """A transcript line's label names its speaker: '"WALLACE: Let's start with ..."'."""
+    return a.transcript_speaker(text) if CONTEXT.enabled("transcript_label") else None
+
+
+@CONTEXT.rule("same_paragraph_before")
+def same_paragraph_before(speakers: list[_Speaker | None], i: int) -> int | None:
+    """A whole-sentence quote with no cue takes the speaker of the quote before it in the
+    paragraph: '"We will win," Doe said. "The city is with us."' -> both Doe's."""
+    if not CONTEXT.enabled("same_paragraph_before"):
+        return None
+    return next((k for k in range(i - 1, -1, -1) if speakers[k] is not None), None)
+
+
+@CONTEXT.rule("introduced_with_colon")
+def introduced_with_colon(q: int, intro: _Speaker | None) -> _Speaker | None:
+    """A paragraph opening with a quote after one that ends 'Dr. Ward stated:' is Ward's."""
+    return intro if q == 0 and CONTEXT.enabled("introduced_with_colon") else None
+
+
+@CONTEXT.rule("previous_paragraph")
+def previous_paragraph(
+    frame: _Frame, q: int, speaker: _Speaker | None, prev_open: bool
+) -> _Speaker | None:
+    """A paragraph that opens with a quote continuing the last one (its closing mark left
+    off, or a new quote at once) is the previous paragraph's speaker's."""
+    if not CONTEXT.enabled("previous_paragraph") or q != 0 or speaker is None:
+        return None
+    return speaker if prev_open or frame.tokens[0].low == _QUOTE else None
+
+
+@CONTEXT.rule("same_paragraph_after")
+def same_paragraph_after(speakers: list[_Speaker | None], i: int) -> int | None:
+    """A whole-sentence quote with no cue before the paragraph names its speaker takes that
+    speaker: '"The city is with us." "We will win," Doe said.' -> both Doe's."""
+    if not CONTEXT.enabled("same_paragraph_after"):
+        return None
+    return next((k for k in range(i + 1, len(speakers)) if speakers[k] is not None), None)
+
+
+@CONTEXT.rule("signature_next_line")
+def signature_next_line(a: _Attributor, p: int) -> _Speaker | None:
+    """A line "— Defense Minister X" under a paragraph of nothing but quotations signs
+    them: '"Let them come and try!"' / '— Defense Minister Pavel Murashko'."""
+    frame = a.frames[p]
+    if not CONTEXT.enabled("signature_next_line") or p == 0 or not frame.tokens:
+        return None
+    if frame.tokens[0].text not in _DASHES or not _only_quotes(a.frames[p - 1]):
+        return None
+    return a.signature(frame, 1)
+
+
+@CONTEXT.rule("quote_runs_on")
+def quote_runs_on() -> bool:
+    """A quote whose paragraph ends with its closing mark left off runs on into the next
+    paragraph, and takes the speaker that paragraph names: '"We came here' / '"and we
+    stayed," she said.' (applied in :func:`extract_quotes`)."""
+    return CONTEXT.enabled("quote_runs_on")
+
+
 # How sure each rule is of the speaker it finds (before its evidence is weighed).
 _RULE_CONFIDENCE = {
     "speaker.verb_after_quote": 0.95,
@@ -933,7 +1148,7 @@ _RULE_CONFIDENCE = {
     "speaker.dash_signature": 0.9,
     "speaker.name_colon": 0.85,
     "speaker.verb_later_in_sentence": 0.7,
-    "speaker.signature_next_line": 0.8,
+    "speaker_context.signature_next_line": 0.8,
     "speaker_context.transcript_label": 0.9,
     "speaker_context.same_paragraph_before": 0.8,
     "speaker_context.same_paragraph_after": 0.6,
@@ -960,9 +1175,7 @@ def _provenance(
     quote.confidence = round(
         _RULE_CONFIDENCE.get(rule, 0.7) * _VIA_FACTOR.get(speaker.via or "", 1.0), 2
     )
-    indirect = speaker.via is not None or rule.startswith("speaker_context.") or rule.endswith(
-        "signature_next_line"
-    )
+    indirect = speaker.via is not None or rule.startswith("speaker_context.")
     quote.resolved_from = origin if indirect and origin and origin != quote.sentence else None
 
 
@@ -1087,7 +1300,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         origin: list[str | None] = [None] * len(found)  # the sentence a carried speaker is from
         for i, (q, _speaker, _verb, _) in enumerate(found):
             span = frame.spans[frame.quote_at[q]]
-            labelled = attributor.transcript_speaker(frame.text[span.start : span.end])
+            labelled = transcript_label(attributor, frame.text[span.start : span.end])
             if labelled is not None:
                 speakers[i], how[i] = labelled, "speaker_context.transcript_label"
         for i, (q, _speaker, _verb, (lo, _hi)) in enumerate(found):
@@ -1104,43 +1317,41 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 # quote, but not one to hand to the previous speaker.
                 speakers[i] = _NOBODY
                 continue
-            earlier = [k for k in range(i) if speakers[k] is not None]
-            later = [k for k in range(i + 1, len(found)) if speakers[k] is not None]
-            if earlier:
-                k = earlier[-1]
+            if (k := same_paragraph_before(speakers, i)) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_before"
                 origin[i] = _sentence_text(frame, found[k][3])
-            elif q == 0 and prev_intro is not None:
-                speakers[i], how[i] = prev_intro, "speaker_context.introduced_with_colon"
+            elif (intro := introduced_with_colon(q, prev_intro)) is not None:
+                speakers[i], how[i] = intro, "speaker_context.introduced_with_colon"
                 origin[i] = prev_text
             elif (
-                q == 0
-                and prev_par_speaker is not None
-                and (prev_par_open or frame.tokens[0].low == _QUOTE)
-            ):
-                speakers[i], how[i] = prev_par_speaker, "speaker_context.previous_paragraph"
+                carried := previous_paragraph(frame, q, prev_par_speaker, prev_par_open)
+            ) is not None:
+                speakers[i], how[i] = carried, "speaker_context.previous_paragraph"
                 origin[i] = prev_text
-            elif later:
-                k = later[0]
+            elif (k := same_paragraph_after(speakers, i)) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_after"
                 origin[i] = _sentence_text(frame, found[k][3])
+            if how[i] and how[i].startswith("speaker_context."):
+                note_fired(how[i])
         if digest is not None:
             for i in range(len(found)):
                 if speakers[i] is None:
                     speakers[i], how[i] = digest, "speaker_context.digest_intro"
                     origin[i] = digest_text
                     note_fired("speaker_context.digest_intro")
-        if frame.tokens and frame.tokens[0].text in _DASHES and p > 0:
-            signer = attributor.signature(frame, 1)
-            if signer is not None and _only_quotes(attributor.frames[p - 1]):
-                for quote in [q for q in results if q.paragraph == p - 1] + unsigned:
-                    quote.speaker, quote.speaker_type = signer.name, "person"
-                    _provenance(quote, signer, "speaker.signature_next_line", frame.text, "—")
-                results.extend(unsigned)
-                results.sort(key=lambda x: (x.paragraph, x.start))
+        if (signer := signature_next_line(attributor, p)) is not None:
+            for quote in [q for q in results if q.paragraph == p - 1] + unsigned:
+                quote.speaker, quote.speaker_type = signer.name, "person"
+                _provenance(
+                    quote, signer, "speaker_context.signature_next_line", frame.text, "—"
+                )
+            note_fired("speaker_context.signature_next_line")
+            results.extend(unsigned)
+            results.sort(key=lambda x: (x.paragraph, x.start))
         unsigned = []
         continued = bool(found) and found[0][0] == 0 and frame.tokens[0].low == _QUOTE
-        if running_on and continued and speakers[0] is not None:
+        if running_on and continued and speakers[0] is not None and quote_runs_on():
+            note_fired("speaker_context.quote_runs_on")
             for quote in running_on:
                 quote.speaker = speakers[0].name
                 quote.speaker_type = speakers[0].kind if speakers[0].name else None
@@ -1164,6 +1375,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 continue
             if verb < q and _is_title_case(text):
                 continue  # 'told "Meet the Press"', 'his book "Doomed to Succeed"'
+            if _not_speech(frame, q, lo, text):
+                continue
 
             nxt = found[i + 1] if i + 1 < len(found) else None
             same_next = bool(

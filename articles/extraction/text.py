@@ -47,7 +47,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from .rules import Registry
+from .rules import Registry, note_fired
 from .types import DroppedLine, ParsedPage, RelatedLink
 
 __all__ = [
@@ -526,21 +526,23 @@ def clean_paragraphs(
     for i, item in enumerate(items):
         if not item:
             continue
-        if _APPEAL_OPENER_RE.match(item):
+        if _appeal_opener(item):
             if any(keep[:i]):
                 end = i
                 why.update(dict.fromkeys(range(i, len(items)), "furniture_block.appeal_to_end"))
+                note_fired("furniture_block.appeal_to_end")
                 break
             in_top_appeal = True
-            why[i] = "furniture.appeal_or_related_label"
+            why[i] = "furniture_block.appeal_to_end"
             continue
         if any(keep[:i]) and _teaser_list(items, i):
             end = i
             why.update(dict.fromkeys(range(i, len(items)), "furniture_block.teaser_list"))
+            note_fired("furniture_block.teaser_list")
             break
         if in_top_appeal:
             if _READER_ADDRESS_RE.search(_QUOTED_RE.sub(" ", item)) or is_furniture(item):
-                why[i] = "furniture_block.top_appeal"
+                why[i] = "furniture_block.appeal_to_end"
                 continue
             in_top_appeal = False
         rule = furniture_rule(item)
@@ -565,6 +567,14 @@ def clean_paragraphs(
             if item and not k
         )
     return [item for item, k in zip(items, keep, strict=True) if k]
+
+
+@BLOCKS.rule("appeal_to_end")
+def _appeal_opener(item: str) -> bool:
+    """An address to the readers opens an appeal that runs to the end of the page ("A
+    Message from The Moscow Times:", "Dear readers,", "… we have a small favor to ask."); at
+    the top of the page, only its reader-addressed paragraphs go."""
+    return BLOCKS.enabled("appeal_to_end") and bool(_APPEAL_OPENER_RE.match(item))
 
 
 @BLOCKS.rule("teaser_list")
@@ -1049,14 +1059,25 @@ def _take_body(items: list[str], page: ParsedPage) -> list[str]:
     body = clean_paragraphs(items, page.dropped)
     # Teaser titles after the last paragraph of text are links to other articles, and a
     # line about the author closes some pages.
-    while body and (
-        (_is_title(body[-1], first=False) and not _ends_sentence(body[-1]))
-        or (len(_WORD_RE.findall(body[-1])) <= 40 and _AUTHOR_BIO_RE.match(body[-1]))
-    ):
+    while body and _trailing_title_or_bio(body[-1]):
         page.dropped.append(DroppedLine(body.pop(), "furniture_block.trailing_title_or_bio"))
+        note_fired("furniture_block.trailing_title_or_bio")
     if body and _byline_bio(body[-1], page.byline):
         page.dropped.append(DroppedLine(body.pop(), "furniture_block.byline_bio"))
+        note_fired("furniture_block.byline_bio")
     return body
+
+
+@BLOCKS.rule("trailing_title_or_bio")
+def _trailing_title_or_bio(item: str) -> bool:
+    """After the last paragraph of text, teaser headlines link to other articles, and a
+    line about the author closes some pages: "Floods Hit the North" / "Jane Doe is a
+    reporter for The Harbour Gazette."."""
+    if not BLOCKS.enabled("trailing_title_or_bio"):
+        return False
+    return (_is_title(item, first=False) and not _ends_sentence(item)) or (
+        len(_WORD_RE.findall(item)) <= 40 and bool(_AUTHOR_BIO_RE.match(item))
+    )
 
 
 @BLOCKS.rule("byline_bio")

@@ -65,7 +65,7 @@ def carry_over_drf_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_provenance"),
+        ("articles", "0010_public_counts"),
         ("knox", "0009_extend_authtoken_field"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

@@ -1,0 +1,60 @@
+"""The API's orjson renderer writes the bytes DRF's JSONRenderer writes (articles.rendering)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils.translation import gettext_lazy
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
+
+from articles.rendering import FastJSONRenderer
+from tests.factories import ArticleFactory, QuoteFactory
+
+SAMPLES = [
+    {"text": "Kyiv — «quoted» 'words' \"and\" \\ back\nslash", "n": 3, "none": None, "ok": True},
+    [{"line": "separators \u2028 and \u2029 stay escaped"}, [], {}],
+    {"error": {"message": gettext_lazy("This field is required."), "amount": Decimal("1.50")}},
+    {"when": dt.datetime(2024, 7, 17, 10, 30, tzinfo=dt.UTC), "day": dt.date(2024, 7, 17)},
+    {
+        "when": dt.datetime(
+            2024, 7, 17, 10, 30, 5, 123456, tzinfo=dt.timezone(dt.timedelta(hours=3))
+        )
+    },
+    {"emoji": "🙂", "big": 2**40, "float": 1.5},
+]
+
+
+@pytest.mark.parametrize("data", SAMPLES)
+def test_the_same_bytes_as_drf(data):
+    assert FastJSONRenderer().render(data) == JSONRenderer().render(data)
+
+
+@pytest.mark.django_db
+def test_api_responses_are_rendered_by_it():
+    QuoteFactory(article=ArticleFactory(published=True), text="Line\u2028break")
+    response = APIClient().get("/api/v1/quotes/")
+    assert isinstance(response.accepted_renderer, FastJSONRenderer)
+    assert b"Line\\u2028break" in response.content
+    assert response.json()["results"][0]["text"] == "Line\u2028break"
+
+
+@pytest.mark.django_db
+def test_quotes_built_as_dicts_equal_drfs_representation():
+    from articles.api import quotes_queryset
+    from articles.serializers import QuoteSerializer
+    from tests.factories import SourceFactory
+
+    article = ArticleFactory(published=True)
+    QuoteFactory(article=article, said_to="reporters", state="verified")
+    QuoteFactory(article=article, speaker=None, speaker_organization=SourceFactory())
+    QuoteFactory(article=ArticleFactory(published=True, source=None), speaker=None)
+    request = APIClient().get("/api/v1/").wsgi_request
+    quotes = list(quotes_queryset())
+    assert len(quotes) == 3
+    for fields in (None, ["id", "article", "source"]):
+        serializer = QuoteSerializer(context={"request": request}, fields=fields)
+        for quote in quotes:
+            built = serializer.to_representation(quote)
+            assert built == serializer.drf_representation(quote)
+            assert list(built) == list(serializer.drf_representation(quote))
