@@ -16,23 +16,51 @@ override PATH := $(if $(filter-out $(IMPORT_PATH),$(SHELL_PATH)),$(SHELL_PATH),/
 endif
 
 .DEFAULT_GOAL := run
-.PHONY: run superuser import test install install-dev browser
+.PHONY: run superuser import test install install-dev browser lock audit
+
+# pip reads no configuration file: a machine's or user's pip.conf may name extra indexes,
+# which installs from a lock with hashes do not need (and pip warns about each one that is
+# missing). PIP_INDEX_URL still names a mirror; set PIP_CONFIG_FILE to use a pip.conf.
+PIP_CONFIG_FILE ?= /dev/null
+PIP_DISABLE_PIP_VERSION_CHECK ?= 1
+export PIP_CONFIG_FILE PIP_DISABLE_PIP_VERSION_CHECK
+INSTALL := $(BIN)/pip install -q --require-hashes
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Install only when a requirements file changed since the last install (stamp files).
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# Install only when a lock changed since the last install (stamp files). The locks pin every
+# package with its hashes (`make lock`); pip itself first, from its own lock.
+$(VENV)/.pip: requirements-pip.txt | $(BIN)/python
+	$(INSTALL) -r requirements-pip.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.installed: requirements.txt $(VENV)/.pip
+	$(INSTALL) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.pip
+	$(INSTALL) -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# The locks, from pyproject.toml by pip-tools: keeps the pins it can, adds what is new;
+# `make lock ARGS=--upgrade` brings every pin to its latest release.
+PIP_COMPILE := $(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+  --no-emit-find-links $(ARGS)
+
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements.txt -o requirements-dev.txt pyproject.toml
+	echo pip | $(PIP_COMPILE) -c requirements-dev.txt -o requirements-pip.txt -
+
+# Known vulnerabilities in the locked releases (PyPI's data): fails on any found. A package
+# it could not look up is listed as skipped (.ci/run fails on those too).
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements-dev.txt
 
 # A development .env on first use (DEBUG=1: local hosts, an insecure key, SQLite), so that
 # `python manage.py ...` works as the README shows. Never overwritten; production does not
@@ -71,10 +99,11 @@ run: install .env
 	$(MANAGE) import_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
-# An admin login (asks for a name and a password).
+# An admin login (asks for a name and a password; ARGS=--noinput takes them from
+# DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_PASSWORD and DJANGO_SUPERUSER_EMAIL).
 superuser: install .env
 	$(MANAGE) migrate
-	$(MANAGE) createsuperuser
+	$(MANAGE) createsuperuser $(ARGS)
 
 # Import files or folders: make import PATH=seeds/ [ARGS="--publish --dry-run ..."].
 import: install .env

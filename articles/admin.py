@@ -13,6 +13,8 @@ has it open, and the page warns before leaving unsaved changes
 (``static/admin/articles/editing.js``).
 """
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -28,6 +30,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import import_runs, publishing
@@ -1212,3 +1215,87 @@ class ImportRunAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/importrun/upload.html", context)
+
+
+# --- partner API tokens (django-rest-knox) -----------------------------------------------
+
+
+class PartnerTokenForm(forms.ModelForm):
+    """A new token: for which partner account, until when. The key is made on save."""
+
+    account = forms.CharField(
+        max_length=150,
+        help_text="The partner's account name; a new name makes an account that cannot log in.",
+    )
+    expires = forms.SplitDateTimeField(
+        widget=admin.widgets.AdminSplitDateTime, help_text="The token stops working after this."
+    )
+
+    class Meta:
+        model = AuthToken
+        fields: list[str] = []
+
+    def __init__(self, *args, by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+        self.fields["expires"].initial = timezone.now() + dt.timedelta(
+            days=publishing.PARTNER_TOKEN_DAYS
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "account" in data and "expires" in data:
+            publishing.check_partner_token(
+                account=data["account"], expires_at=data["expires"], by=self.by
+            )
+        return data
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class PartnerTokenAdmin(admin.ModelAdmin):
+    """Editors create tokens for partners (shown once), see when they expire, revoke them."""
+
+    form = PartnerTokenForm
+    list_display = ["token_key", "user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "token_key"]
+    readonly_fields = ["token_key", "user", "created", "expiry"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return publishing.tokens_visible_to(super().get_queryset(request), by=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ["account", "expires"] if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class BoundToEditor(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, by=request.user, **inner)
+
+        return BoundToEditor
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        token, key = publishing.create_partner_token(
+            account=form.cleaned_data["account"],
+            expires_at=form.cleaned_data["expires"],
+            by=request.user,
+        )
+        obj.__dict__.update({f.attname: getattr(token, f.attname) for f in obj._meta.fields})
+        obj._state.adding, obj._state.db = False, token._state.db
+        self.message_user(
+            request,
+            f"The token for {token.user}, shown only now (only its digest is stored): {key}",
+            messages.WARNING,
+        )

@@ -908,3 +908,54 @@ def _failed(label: str, article: Article, reason: str) -> FileResult:
     return FileResult(
         path=label, outcome=FAILED, article_id=article.pk, headline=article.headline, error=reason
     )
+
+
+# --- partner API tokens ------------------------------------------------------------------
+
+TOKEN_PERMISSION = "knox.add_authtoken"
+PARTNER_TOKEN_DAYS = 365
+
+
+def may_hold_token(*, account, by: User | None) -> bool:
+    """Editors make tokens for partner accounts only (not staff); the superuser for anyone."""
+    if by is not None and by.is_superuser:
+        return True
+    return not (account.is_staff or account.is_superuser)
+
+
+def tokens_visible_to(queryset: models.QuerySet, *, by: User | None) -> models.QuerySet:
+    """The tokens ``by`` may list and revoke: those of accounts they may make tokens for."""
+    if by is not None and by.is_superuser:
+        return queryset
+    return queryset.filter(user__is_staff=False, user__is_superuser=False)
+
+
+def check_partner_token(*, account: str, expires_at: dt.datetime, by: User | None) -> None:
+    """Why a token for ``account`` expiring at ``expires_at`` may not be made (nothing written)."""
+    from django.contrib.auth import get_user_model
+
+    if by is not None and not by.has_perm(TOKEN_PERMISSION):
+        raise PermissionDenied("Only editors may create API tokens.")
+    if expires_at <= timezone.now():
+        raise ValidationError({"expires": "The expiry must be in the future."})
+    existing = get_user_model().objects.filter(username=account).first()
+    if existing is not None and not may_hold_token(account=existing, by=by):
+        raise ValidationError(
+            {"account": f"“{account}” is a staff login: partner tokens are for partner accounts."}
+        )
+
+
+@transaction.atomic
+def create_partner_token(*, account: str, expires_at: dt.datetime, by: User | None):
+    """A token for the partner account ``account`` (made if new, with no password: it cannot
+    log in to the admin), valid until ``expires_at``. Returns ``(AuthToken, key)``: only the
+    key's SHA-512 digest is stored, so the key can be shown this once."""
+    from django.contrib.auth import get_user_model
+    from knox.models import AuthToken
+
+    check_partner_token(account=account, expires_at=expires_at, by=by)
+    user, created = get_user_model().objects.get_or_create(username=account)
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return AuthToken.objects.create(user=user, expiry=expires_at - timezone.now())

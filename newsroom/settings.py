@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -255,10 +255,12 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    # Staff may preview drafts (?status=) from a browser session or with a token. The token
-    # first: a bad one is then a 401 with WWW-Authenticate (the first class names the scheme).
+    # Staff may preview drafts (?status=) from a browser session or with a token; partners
+    # read with a token (no anonymous rate limit). The token first: a bad one is then a 401
+    # with WWW-Authenticate (the first class names the scheme). Tokens are django-rest-knox's:
+    # stored as SHA-512 digests, each with its expiry (made in the admin: articles/admin.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "articles.api_plumbing.ReaderPagination",
@@ -277,6 +279,13 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
     "EXCEPTION_HANDLER": "articles.api_plumbing.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "articles.api.ReaderAutoSchema",
+}
+
+# API tokens (django-rest-knox): `Authorization: Token <key>` as before; the admin sets each
+# token's expiry (a year unless the editor says otherwise), so TOKEN_TTL is only its default.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=365),
 }
 
 SPECTACULAR_SETTINGS = {

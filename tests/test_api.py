@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from articles.models import Article, Quote
@@ -135,8 +135,8 @@ def test_staff_may_list_drafts_with_status_by_session_or_token(api, editor):
     assert slugs(api.get("/api/v1/articles/?status=draft")) == [draft.slug]
     api.logout()
 
-    token = Token.objects.create(user=editor)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = AuthToken.objects.create(user=editor)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.get("/api/v1/articles/?status=draft")
     assert slugs(response) == [draft.slug]
     assert "no-store" in response["Cache-Control"]

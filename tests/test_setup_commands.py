@@ -17,7 +17,13 @@ import pytest
 from tests.test_deploy import ROOT
 
 # The make running the tests (`make test`) must not pass its flags to these.
-CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PIP_CONFIG_FILE"}
+}
+LOCKS = ("requirements.txt", "requirements-dev.txt", "requirements-pip.txt")
+INSTALL = "pip install -q --require-hashes -r"
 STAND_IN = '#!/bin/sh\necho "$(basename "$0") $*" >> "$CALLS"\n'
 
 
@@ -25,7 +31,7 @@ STAND_IN = '#!/bin/sh\necho "$(basename "$0") $*" >> "$CALLS"\n'
 def project(tmp_path) -> Path:
     if not shutil.which("make"):
         pytest.skip("make is not installed")
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+    for name in ("Makefile", *LOCKS):
         shutil.copy(ROOT / name, tmp_path / name)
     bin_dir = tmp_path / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
@@ -51,21 +57,33 @@ def make(project: Path, *args: str) -> list[str]:
     return calls.read_text().splitlines()
 
 
-def test_make_installs_only_when_the_requirements_change(project):
-    assert make(project, "install") == ["pip install -q -r requirements.txt"]
+def test_make_installs_from_the_locks_only_when_they_change(project):
+    # pip itself first (its own lock), then the runtime lock, each with its hashes required.
+    assert make(project, "install") == [
+        f"{INSTALL} requirements-pip.txt",
+        f"{INSTALL} requirements.txt",
+    ]
     assert make(project, "install") == []
     # requirements.txt changed after that install:
     earlier = time.time() - 10
     os.utime(project / ".venv" / ".installed", (earlier, earlier))
-    assert make(project, "install") == ["pip install -q -r requirements.txt"]
-    assert make(project, "install-dev") == ["pip install -q -r requirements-dev.txt"]
+    assert make(project, "install") == [f"{INSTALL} requirements.txt"]
+    assert make(project, "install-dev") == [f"{INSTALL} requirements-dev.txt"]
     assert make(project, "install-dev") == []
-    assert make(project, "install") == []  # the dev requirements include the runtime ones
+    assert make(project, "install") == []  # the dev lock includes the runtime pins
+
+
+def test_make_installs_without_the_machines_pip_configuration(project):
+    """A pip.conf naming package indexes that are not there made pip warn on every install."""
+    (project / ".venv" / "bin" / "pip").write_text(
+        '#!/bin/sh\necho "PIP_CONFIG_FILE=$PIP_CONFIG_FILE" >> "$CALLS"\n'
+    )
+    assert make(project, "install")[0] == "PIP_CONFIG_FILE=/dev/null"
 
 
 def test_make_run_takes_host_and_port(project):
     calls = make(project, "run", "HOST=0.0.0.0", "PORT=9000")
-    assert calls[1:3] == [
+    assert calls[2:4] == [
         "python manage.py migrate",
         "python manage.py import_articles seeds/ --publish",
     ]
@@ -113,6 +131,9 @@ def test_make_superuser_migrates_first(project):
         "python manage.py migrate",
         "python manage.py createsuperuser",
     ]
+    assert make(project, "superuser", "ARGS=--noinput")[-1] == (
+        "python manage.py createsuperuser --noinput"
+    )
 
 
 def test_make_writes_a_development_env_once(project):
