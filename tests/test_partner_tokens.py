@@ -145,7 +145,7 @@ def test_drf_plain_text_tokens_are_carried_over_hashed_and_deleted(editor):
 
     from django.apps import apps
 
-    migration = import_module("articles.migrations.0011_partner_tokens")
+    migration = import_module("articles.migrations.0013_partner_tokens")
     key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
         cursor.execute(
