@@ -17,6 +17,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
@@ -1191,3 +1193,25 @@ class ImportRunAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/importrun/upload.html", context)
+
+
+# --- auth: users and groups --------------------------------------------------------------
+
+
+class UnchangedSaveAdmin:
+    """Saving the form unchanged writes nothing: no row, no admin log entry (issue 10)."""
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # Django logs "No fields changed." otherwise
+        return super().log_change(request, obj, message)
+
+
+for _model, _stock in [(User, UserAdmin), (Group, GroupAdmin)]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_stock.__name__, (UnchangedSaveAdmin, _stock), {}))
