@@ -900,7 +900,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
             return "—"
         # Escaped by format_html: scraped text is never trusted as markup.
         return format_html(
-            '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto;">{}</pre>',
+            '<pre class="raw-input">{}</pre>',
             obj.raw_input,
         )
 

@@ -74,9 +74,7 @@ OBJECTS = {
 
 def registered_models():
     return sorted(
-        model._meta.label
-        for model in admin.site._registry
-        if model._meta.app_label in COVERED_APPS
+        model._meta.label for model in admin.site._registry if model._meta.app_label in COVERED_APPS
     )
 
 
