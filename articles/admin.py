@@ -20,7 +20,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -125,7 +125,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # A revert's form starts from the old version, so "unchanged" there still means
         # "make this version current": save_model must not skip it.
         request.newsroom_revert = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as Django's own change form has: the version check locks the row
+        # (select_for_update), which PostgreSQL refuses outside a transaction.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
