@@ -19,8 +19,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -126,7 +128,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # A revert's form starts from the old version, so "unchanged" there still means
         # "make this version current": save_model must not skip it.
         request.newsroom_revert = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as Django's own change form has: the version check locks the row
+        # (select_for_update), which PostgreSQL refuses outside a transaction.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -922,7 +927,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
             return "—"
         # Escaped by format_html: scraped text is never trusted as markup.
         return format_html(
-            '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto;">{}</pre>',
+            '<pre class="raw-input">{}</pre>',
             obj.raw_input,
         )
 
@@ -1299,3 +1304,25 @@ class PartnerTokenAdmin(admin.ModelAdmin):
             f"The token for {token.user}, shown only now (only its digest is stored): {key}",
             messages.WARNING,
         )
+
+
+# --- auth: users and groups --------------------------------------------------------------
+
+
+class UnchangedSaveAdmin:
+    """Saving the form unchanged writes nothing: no row, no admin log entry (issue 10)."""
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # Django logs "No fields changed." otherwise
+        return super().log_change(request, obj, message)
+
+
+for _model, _stock in [(User, UserAdmin), (Group, GroupAdmin)]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_stock.__name__, (UnchangedSaveAdmin, _stock), {}))
