@@ -1041,6 +1041,11 @@ class LeadImageAdmin(admin.ModelAdmin):
             obj.renditions = images.make_renditions(obj)
             obj.save(update_fields=["renditions"])
 
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # nothing changed: nothing to log
+        return super().log_change(request, obj, message)
+
 
 # --- quotes ----------------------------------------------------------------------------
 

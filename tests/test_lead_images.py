@@ -227,3 +227,36 @@ def test_the_page_keeps_its_csp_images_from_self_only(client):
     policy = response["Content-Security-Policy"]
     assert "img-src 'self' data:" in policy
     assert "elsewhere.example" not in response.content.decode()
+
+
+def test_saving_an_image_or_its_article_unchanged_changes_no_row(client, editor):
+    from django.contrib.admin.models import LogEntry
+
+    from tests.admin_forms import submit_unchanged
+
+    image = library_image(caption="Ferries.")
+    article = ArticleFactory(lead_image=image, og_image_url="https://city.example.com/a.jpg")
+    before = (list(LeadImage.objects.values()), Article.objects.values().get(pk=article.pk))
+    client.force_login(editor)
+    for url in (
+        f"/admin/articles/leadimage/{image.pk}/change/",
+        f"/admin/articles/article/{article.pk}/change/",
+    ):
+        response = submit_unchanged(client, url)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert (list(LeadImage.objects.values()), Article.objects.values().get(pk=article.pk)) == before
+    assert not LogEntry.objects.exists()
+
+
+def test_changing_the_alt_text_in_the_admin_keeps_the_renditions(client, editor):
+    from tests.admin_forms import submit_unchanged
+
+    image = library_image()
+    renditions = image.renditions
+    client.force_login(editor)
+    response = submit_unchanged(
+        client, f"/admin/articles/leadimage/{image.pk}/change/", alt="Two ferries"
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.alt == "Two ferries" and image.renditions == renditions
