@@ -160,6 +160,8 @@ def fetch_reference(article, *, by=None):
     image.renditions = make_renditions(image)
     image.save()
     article.lead_image = image
+    if by is not None:
+        article._history_user = by  # the history says who fetched it
     article.save(update_fields=["lead_image"])
     return image
 

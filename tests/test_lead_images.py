@@ -178,6 +178,7 @@ def test_the_fetch_action_makes_the_reference_the_lead_image(client, editor, med
     assert (image.caption, image.credit) == ("The new bridge.", "City News")
     assert [r["width"] for r in image.renditions] == [480, 960, 1600, 2000]
     assert (media / image.file.name).exists()
+    assert article.history.first().history_user == editor
 
 
 def test_a_refused_fetch_stores_nothing_and_says_why(client, editor):
