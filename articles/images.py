@@ -102,7 +102,6 @@ def make_renditions(lead_image) -> list[dict]:
     lead_image.file.seek(0)
     with Image.open(lead_image.file) as image:
         image.load()
-        fmt = image.format
         width, height = image.size
         keep_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         out_format = "PNG" if keep_alpha else "JPEG"
@@ -121,7 +120,6 @@ def make_renditions(lead_image) -> list[dict]:
         name = default_storage.save(f"{base}-{target}w.{ext}", ContentFile(buffer.getvalue()))
         renditions.append({"width": target, "height": scaled.height, "name": name})
     renditions.append({"width": width, "height": height, "name": lead_image.file.name})
-    del fmt
     return renditions
 
 
