@@ -35,12 +35,13 @@ from django.utils.safestring import mark_safe
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import import_runs, publishing
+from articles import images, import_runs, publishing
 from articles.admin_review import ReviewAdminMixin
 from articles.diffs import word_diff
 from articles.forms import (
     ArticleAdminForm,
     ImportUploadForm,
+    LeadImageForm,
     MergePeopleForm,
     QuoteAdminForm,
     ReassignSpeakerForm,
@@ -51,6 +52,7 @@ from articles.models import (
     Article,
     ImportRun,
     ImportRunFile,
+    LeadImage,
     Mention,
     Person,
     PersonVariant,
@@ -750,7 +752,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
     list_select_related = ["source"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["source", "related"]
+    autocomplete_fields = ["source", "related", "lead_image"]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [MentionInline, QuoteInline]
     save_on_top = True
@@ -762,10 +764,18 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
         "send_to_review",
         "return_to_draft",
         "rerun_extraction",
+        "fetch_og_image",
     ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "byline", "source", "opened_version"]}),
-        ("Image", {"fields": ["image_caption", "image_credit"]}),
+        (
+            "Image",
+            {
+                "fields": ["lead_image", "image_caption", "image_credit", "og_image_link"],
+                "description": "The lead image's own caption and credit are shown when it has "
+                "them; these two are used when there is no image.",
+            },
+        ),
         ("Text", {"fields": ["body"]}),
         (
             "Publishing",
@@ -795,6 +805,7 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
     ]
     readonly_fields = [
         "quotes_summary",
+        "og_image_link",
         "public_page",
         "similar_to",
         "url",
@@ -979,6 +990,90 @@ class ArticleAdmin(ReviewAdminMixin, EditingAdmin):
                 messages.SUCCESS,
             )
         report_skipped(self, request, [(r.headline or r.path, r.error) for r in failed])
+
+    @admin.display(description="og:image reference")
+    def og_image_link(self, obj):
+        # A link, never an <img>: the page's images come from our own site only (CSP).
+        if not obj.og_image_url:
+            return "—"
+        return format_html(
+            '<a href="{}" rel="nofollow noopener noreferrer">{}</a>',
+            obj.og_image_url,
+            obj.og_image_url,
+        )
+
+    @admin.action(description="Fetch og:image into the library", permissions=["change"])
+    def fetch_og_image(self, request, queryset):
+        fetched, skipped = 0, []
+        for article in queryset.select_related("lead_image"):
+            if not self.has_change_permission(request, article):
+                skipped.append((article, "you may not change it"))
+            elif not article.og_image_url:
+                skipped.append((article, "no og:image reference"))
+            elif article.lead_image_id is not None:
+                skipped.append((article, "it already has a lead image"))
+            else:
+                try:
+                    images.fetch_reference(article, by=request.user)
+                except images.ImageProblem as problem:
+                    skipped.append((article, f"og:image {problem}"))
+                else:
+                    fetched += 1
+        if fetched:
+            self.message_user(
+                request, f"Fetched the og:image of {fetched} article(s).", messages.SUCCESS
+            )
+        report_skipped(self, request, skipped)
+
+
+# --- lead images -----------------------------------------------------------------------
+
+
+@admin.register(LeadImage)
+class LeadImageAdmin(admin.ModelAdmin):
+    form = LeadImageForm
+    list_display = ["__str__", "thumbnail", "width", "height", "credit", "created_at"]
+    search_fields = ["alt", "caption", "credit"]
+    readonly_fields = ["thumbnail", "width", "height", "source_url", "renditions_list"]
+    fields = [
+        "file",
+        "thumbnail",
+        "alt",
+        "caption",
+        "credit",
+        "width",
+        "height",
+        "source_url",
+        "renditions_list",
+    ]
+
+    @admin.display(description="Preview")
+    def thumbnail(self, obj):
+        if not obj.pk or not obj.renditions:
+            return "—"
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="240px" width="240" alt="{}">',
+            obj.url,
+            obj.srcset,
+            obj.alt,
+        )
+
+    @admin.display(description="Renditions")
+    def renditions_list(self, obj):
+        return ", ".join(f"{r['width']}×{r['height']}" for r in obj.renditions) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # saving unchanged changes no row
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            obj.renditions = images.make_renditions(obj)
+            obj.save(update_fields=["renditions"])
+
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # nothing changed: nothing to log
+        return super().log_change(request, obj, message)
 
 
 # --- quotes ----------------------------------------------------------------------------

@@ -479,7 +479,9 @@ class PreviewMixin(ReaderViewSetMixin):
     def articles(self, *, detail: bool = False):
         heavy = ["raw_input", "extracted", "related_links", "flags", "source_file"]
         queryset = self.base_articles().select_related("source").defer(*heavy)
-        if not detail:
+        if detail:
+            queryset = queryset.select_related("lead_image")
+        else:
             queryset = queryset.defer("body", "image_caption", "image_credit", "url")
         return queryset.order_by("-published_at", "-pk")
 

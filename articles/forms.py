@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from articles import publishing
-from articles.models import Article, Person, Quote, Source
+from articles import images, publishing
+from articles.models import Article, LeadImage, Person, Quote, Source
 
 # Form fields that are not the row's content: the version, an inline row's id and delete box.
 _BOOKKEEPING = ("opened_version", "id", "DELETE")
@@ -189,6 +189,7 @@ class ArticleAdminForm(VersionedForm):
             "slug",
             "byline",
             "source",
+            "lead_image",
             "image_caption",
             "image_credit",
             "body",
@@ -311,3 +312,26 @@ class ReassignSpeakerForm(forms.Form):
         if bool(cleaned.get("speaker")) == bool(cleaned.get("speaker_organization")):
             raise ValidationError("Choose a person or an organisation.", code="speaker")
         return cleaned
+
+
+class LeadImageFileField(forms.ImageField):
+    """An image upload checked by ``articles.images.check_image``: type, bytes, pixels.
+
+    Runs before Django's own check, which calls every failure "not an image".
+    """
+
+    def to_python(self, data):
+        if data in self.empty_values:
+            return None
+        try:
+            images.check_image(data, size=getattr(data, "size", None))
+        except images.ImageProblem as problem:
+            raise ValidationError(f"Image file refused: {problem}", code="invalid_image") from None
+        return super().to_python(data)
+
+
+class LeadImageForm(forms.ModelForm):
+    class Meta:
+        model = LeadImage
+        fields = ["file", "alt", "caption", "credit"]
+        field_classes = {"file": LeadImageFileField}

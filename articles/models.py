@@ -289,6 +289,50 @@ class ArticleQuerySet(models.QuerySet):
         return self.exclude(flags=[])
 
 
+class LeadImage(models.Model):
+    """A photo in the library: the file, its renditions and what readers read beside it."""
+
+    file = models.ImageField(
+        upload_to="lead-images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP or GIF; checked for size and pixel count on upload.",
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(
+        "alt text", max_length=300, help_text="What the photo shows, for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=1000, blank=True)
+    credit = models.CharField(max_length=300, blank=True, help_text='Shown as "Photo: …".')
+    source_url = models.URLField(
+        max_length=1000, blank=True, editable=False, help_text="Where the file was fetched from."
+    )
+    # [{"width", "height", "name"}], narrowest first; the last is the original.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.alt or self.file.name
+
+    @property
+    def srcset(self) -> str:
+        from django.core.files.storage import default_storage
+
+        return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.renditions)
+
+    @property
+    def url(self) -> str:
+        """The rendition pages show by default (960 px wide or the nearest below)."""
+        from django.core.files.storage import default_storage
+
+        shown = [r for r in self.renditions if r["width"] <= 960] or self.renditions
+        return default_storage.url(shown[-1]["name"]) if shown else self.file.url
+
+
 class Article(Versioned, Imported):
     """A news article, imported from a scrape and curated by editors."""
 
@@ -313,6 +357,21 @@ class Article(Versioned, Imported):
     )
     image_caption = models.CharField(max_length=1000, blank=True)
     image_credit = models.CharField(max_length=300, blank=True)
+    lead_image = models.ForeignKey(
+        LeadImage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The photo above the text; its caption and credit replace the two below.",
+    )
+    og_image_url = models.URLField(
+        "og:image reference",
+        max_length=1000,
+        blank=True,
+        help_text="The imported page's og:image, never loaded by readers; "
+        "the action 'Fetch og:image into the library' makes it the lead image.",
+    )
     byline = models.CharField(max_length=300, blank=True, help_text="Author or agency.")
     url = models.URLField(
         "original URL", max_length=1000, blank=True, help_text="Where the original was published."
@@ -413,6 +472,23 @@ class Article(Versioned, Imported):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def shown_image(self) -> LeadImage | None:
+        """The lead image readers see: one in the library with a file."""
+        image = self.lead_image
+        return image if image is not None and image.file else None
+
+    @property
+    def shown_caption(self) -> str:
+        """The image's caption; the article's own when there is no image (or it has none)."""
+        image = self.shown_image
+        return (image.caption if image else "") or self.image_caption
+
+    @property
+    def shown_credit(self) -> str:
+        image = self.shown_image
+        return (image.credit if image else "") or self.image_credit
 
     @property
     def paragraphs(self) -> list[str]:

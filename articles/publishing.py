@@ -87,6 +87,7 @@ EDITOR_FIELDS: dict[str, tuple[str, ...]] = {
         "slug",
         "byline",
         "source",
+        "lead_image",
         "image_caption",
         "image_credit",
         "body",

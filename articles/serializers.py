@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from . import images
 from .models import Article, Person, Quote, Source, public_path
 
 
@@ -255,11 +256,32 @@ class ArticleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         return api_url(self.context.get("request"), "article-detail", slug=article.slug)
 
 
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class LeadImageSerializer(serializers.Serializer):
+    """For the schema: what ``articles.images.lead_image_data`` returns."""
+
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField()
+    caption = serializers.CharField()
+    credit = serializers.CharField()
+    renditions = RenditionSerializer(many=True)
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     """One article, whole."""
 
     paragraphs = serializers.ListField(child=serializers.CharField(), read_only=True)
     original_url = serializers.URLField(source="url", help_text="Where the original appeared.")
+    lead_image = serializers.SerializerMethodField(
+        help_text="The photo above the text (absolute URLs; renditions narrowest first), or null."
+    )
 
     class Meta(ArticleSerializer.Meta):
         fields = [
@@ -268,8 +290,13 @@ class ArticleDetailSerializer(ArticleSerializer):
             "paragraphs",
             "image_caption",
             "image_credit",
+            "lead_image",
             "original_url",
         ]
+
+    @extend_schema_field(LeadImageSerializer(allow_null=True))
+    def get_lead_image(self, article) -> dict | None:
+        return images.lead_image_data(article, self.context["request"])
 
 
 class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):

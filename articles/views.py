@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .images import lead_image_data
 from .models import Article, Mention, Person, Quote, Source
 from .search import query_words, search_articles, search_quotes
 from .signals import public_cache_version
@@ -228,6 +229,17 @@ def news_article_data(article: Article, request) -> dict:
     }
     if article.url:
         data["isBasedOn"] = article.url
+    if (image := lead_image_data(article, request)) is not None:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": image["url"],
+            "contentUrl": image["url"],
+            "width": image["width"],
+            "height": image["height"],
+            "caption": image["caption"] or None,
+            "creditText": image["credit"] or None,
+        }
+        data["image"] = {k: v for k, v in data["image"].items() if v}
     return {key: value for key, value in data.items() if value}
 
 
@@ -238,7 +250,11 @@ class ArticleViewMixin:
     """Readers see published articles; staff who may change articles also see drafts."""
 
     def get_queryset(self):
-        return Article.objects.published().select_related("source").defer(*UNSHOWN_ARTICLE_FIELDS)
+        return (
+            Article.objects.published()
+            .select_related("source", "lead_image")
+            .defer(*UNSHOWN_ARTICLE_FIELDS)
+        )
 
     def can_preview(self) -> bool:
         user = self.request.user
@@ -269,7 +285,9 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
 
     def get_queryset(self):
         if self.can_preview():
-            return Article.objects.select_related("source").defer(*UNSHOWN_ARTICLE_FIELDS)
+            return Article.objects.select_related("source", "lead_image").defer(
+                *UNSHOWN_ARTICLE_FIELDS
+            )
         return super().get_queryset()
 
     def get(self, request, *args, **kwargs):
@@ -297,6 +315,7 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
             related=related,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             json_ld=json_ld(news_article_data(article, self.request)),
+            og_image=lead_image_data(article, self.request),
             description=Truncator(next(iter(article.paragraphs), "")).chars(200),
         )
         return context

@@ -176,6 +176,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Where `collectstatic` puts the files WhiteNoise serves in production.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Uploaded files (lead images). Development serves them (newsroom/urls.py); production
+# serves MEDIA_ROOT from the web server or a bucket (README, "Media files").
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+LEAD_IMAGE_MAX_BYTES = int(os.environ.get("LEAD_IMAGE_MAX_BYTES") or 10 * 1024 * 1024)
+LEAD_IMAGE_MAX_PIXELS = int(os.environ.get("LEAD_IMAGE_MAX_PIXELS") or 40_000_000)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Production: names carry a hash of the content (cached for ever by browsers and CDNs)

@@ -3,6 +3,8 @@
 /healthz and /readyz are answered by newsroom.health.HealthCheckMiddleware, before routing.
 """
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -23,6 +25,10 @@ urlpatterns = [
     path("api/", include("articles.api_urls")),
     path("", include("articles.urls")),
 ]
+
+# Uploaded lead images, served by Django in development only (static() is empty otherwise).
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # An unexpected error: problem details (RFC 9457) under /api/, the site's page elsewhere; the
 # database being down is a 503 with Retry-After (newsroom/errors.py).

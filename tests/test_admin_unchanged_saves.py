@@ -26,6 +26,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 COVERED_APPS = {"articles", "auth"}
 
 
@@ -54,6 +59,12 @@ def an_import_run():
     return run
 
 
+def a_lead_image():
+    from tests.test_lead_images import library_image
+
+    return library_image(caption="The harbour at dawn", credit="Jane Doe / Agency")
+
+
 def a_group():
     group = Group.objects.create(name="Night desk")
     group.permissions.set(Permission.objects.filter(codename__startswith="view_")[:3])
@@ -67,6 +78,7 @@ OBJECTS = {
     "articles.Article": (an_article, "editor"),
     "articles.Quote": (lambda: QuoteFactory(text="Two\nlines", sentence="A\nB"), "editor"),
     "articles.ImportRun": (an_import_run, "editor"),
+    "articles.LeadImage": (a_lead_image, "editor"),
     "auth.User": (lambda: UserFactory(username="reporter", groups=["Reporter"]), "superuser"),
     "auth.Group": (a_group, "superuser"),
 }

@@ -33,6 +33,7 @@ SCHEMA = {
     "Person": THING | {"jobTitle", "affiliation"},
     "Organization": THING | {"logo"},
     "WebPage": CREATIVE_WORK,
+    "ImageObject": CREATIVE_WORK | {"contentUrl", "width", "height", "caption", "creditText"},
 }
 EXPECTED_TYPES = {"author": {"Person", "Organization"}, "publisher": {"Organization"}}
 

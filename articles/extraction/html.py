@@ -182,6 +182,7 @@ def parse_html(html: str, *, url: str | None = None) -> ParsedPage:
     page.byline = _find_byline(meta, ld, article, tree)
     page.published = _find_published(tree, meta, article, page.page_url, url)
     page.image_caption, page.image_credit = _find_caption(tree, ld, article)
+    page.image_url = _find_image_url(meta, page.page_url)
     page.related = _find_related(tree, base_url=page.page_url)
     page.body = _find_body(html, url=page.page_url, headline=page.headline, related=page.related)
     if page.headline is None:
@@ -253,6 +254,17 @@ def _meta_tags(tree: etree._Element) -> dict[str, str]:
             key = (node.get(attr) or "").strip().lower()
             if key and key not in found:
                 found[key] = content.strip()
+    return found
+
+
+def _find_image_url(meta: dict[str, str], base: str | None) -> str | None:
+    """The page's ``og:image`` (or ``twitter:image``) as an absolute http(s) URL."""
+    found = _first(meta.get("og:image:secure_url"), meta.get("og:image"), meta.get("twitter:image"))
+    if not found:
+        return None
+    found = urljoin(base, found) if base else found
+    if not found.startswith(("http://", "https://")) or len(found) > 1000:
+        return None
     return found
 
 

@@ -50,6 +50,8 @@ class ParsedPage:
     body: list[str] = field(default_factory=list)
     image_caption: str | None = None
     image_credit: str | None = None
+    # The page's og:image (absolute http(s) URL): a reference, never fetched at import.
+    image_url: str | None = None
     byline: str | None = None
     original_url: str | None = None
     page_url: str | None = None
