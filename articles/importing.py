@@ -106,8 +106,6 @@ QUOTE_MACHINE_FIELDS = (
     "sentence",
     "said_to",
 )
-# Kept from the extraction and refreshed on re-import; editors never change them.
-QUOTE_PROVENANCE_FIELDS = ("cue", "rule", "confidence", "resolved_from", "source_description")
 
 
 @dataclass
