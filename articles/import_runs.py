@@ -38,6 +38,7 @@ from articles.extraction import SUPPORTED_SUFFIXES, ExtractionError
 from articles.extraction.files import load_bytes
 from articles.importing import FAILED, Importer
 from articles.models import ImportRun, ImportRunFile
+from newsroom.log import log_context
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,9 @@ def queue_uploads(*, files: Iterable[UploadedFile], by: User | None = None) -> I
         for upload in files:
             for label, content in read_upload(upload, max_bytes=max_bytes):
                 if isinstance(content, bytes):
-                    rows.append(ImportRunFile(run=run, name=label, outcome=Outcome.PENDING,
-                                              content=content))
+                    rows.append(
+                        ImportRunFile(run=run, name=label, outcome=Outcome.PENDING, content=content)
+                    )
                 else:
                     rows.append(ImportRunFile(run=run, name=label, outcome=FAILED, error=content))
         ImportRunFile.objects.bulk_create(rows)
@@ -182,6 +184,12 @@ def import_pending_files(*, run_id: int) -> ImportRun:
         status=ImportRun.Status.RUNNING, heartbeat_at=timezone.now()
     )
     importer = Importer(run_id=run_id)
+    with log_context(f"import-run-{run_id}"):
+        _import_pending_rows(run_id, importer)
+    return finish(run)
+
+
+def _import_pending_rows(run_id: int, importer: Importer) -> None:
     while not stop_requested.is_set():
         with transaction.atomic():
             row = (
@@ -194,7 +202,6 @@ def import_pending_files(*, run_id: int) -> ImportRun:
                 break
             _import_row(row, importer)
             ImportRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
-    return finish(run)
 
 
 def _import_row(row: ImportRunFile, importer: Importer) -> None:
@@ -203,17 +210,14 @@ def _import_row(row: ImportRunFile, importer: Importer) -> None:
     try:
         loaded = load_bytes(bytes(row.content or b""), name=name, max_bytes=importer.max_bytes)
     except ExtractionError as exc:
-        result = None
-        row.outcome, row.error = FAILED, str(exc)
-    else:
-        result = importer.import_loaded(Path(name), loaded)
-        row.outcome = result.outcome
-        row.article_id = result.article_id
-        row.headline = (result.headline or "")[:500]
-        row.error = result.error or ""
+        loaded = exc
+    result = importer.import_loaded(Path(name), loaded)  # logs the file's line
+    row.outcome = result.outcome
+    row.article_id = result.article_id
+    row.headline = (result.headline or "")[:500]
+    row.error = result.error or ""
     row.content = None  # imported: the copy is no longer needed
     row.save(update_fields=["outcome", "article", "headline", "error", "content"])
-    logger.info("import run %s: %s %s", row.run_id, row.name, row.outcome)
 
 
 def finish(run: ImportRun) -> ImportRun:

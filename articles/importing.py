@@ -301,12 +301,12 @@ class Importer:
             run = []
             if i is not None:
                 results[i] = self._write_one(items[i])
-        return [results[i] for i in range(len(chunk))]
+        return [self._logged(results[i]) for i in range(len(chunk))]
 
     def import_loaded(self, path: Path, loaded: LoadedFile | ExtractionError) -> FileResult:
         if isinstance(loaded, ExtractionError):
-            return FileResult(path=str(path), outcome=FAILED, error=str(loaded))
-        return self._write_one(_item(path, loaded))
+            return self._logged(FileResult(path=str(path), outcome=FAILED, error=str(loaded)))
+        return self._logged(self._write_one(_item(path, loaded)))
 
     def import_extracted(
         self,
@@ -318,7 +318,25 @@ class Importer:
         label: str,
     ) -> FileResult:
         """Write one extracted article in its own transaction (rolled back on a dry run)."""
-        return self._write_one(_Item(label, extracted, raw_text, content_hash, source_file))
+        return self._logged(
+            self._write_one(_Item(label, extracted, raw_text, content_hash, source_file))
+        )
+
+    def _logged(self, result: FileResult) -> FileResult:
+        """Log one line for an imported file (its outcome, article or reason) and return it."""
+        fields = {
+            "file": result.path,
+            "outcome": result.outcome,
+            "article_id": result.article_id,
+            "import_run": self.run_id,
+            "error": result.error,
+        }
+        if result.outcome == FAILED:
+            logger.warning("import of %(file)s failed: %(error)s", fields, extra=fields)
+        else:
+            dry = " (dry run)" if self.dry_run else ""
+            logger.info("%(file)s: %(outcome)s, article %(article_id)s" + dry, fields, extra=fields)
+        return result
 
     def _write_one(self, item: _Item) -> FileResult:
         """Write one file in its own transaction.

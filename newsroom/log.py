@@ -1,15 +1,18 @@
-"""Logs an operator can follow (issue 13): one line per request, each record with its request id,
-as text or, with LOG_FORMAT=json, one JSON object per line.
+"""Logs an operator can follow (issue 13): one line per request and per imported file, each
+record with its request id, as text or, with LOG_FORMAT=json, one JSON object per line.
 
 ``RequestLogMiddleware`` gives every request an id (the ``X-Request-ID`` a trusted proxy sent,
 else a new one), returns it in the response's ``X-Request-ID`` and writes one line when the
 response is ready: method, path, status, duration, size and the client's address. Every record
 logged while the request runs (a database error, a failed import file) carries the same
-``request_id``, through ``RequestIdFilter``; records outside a request carry ``-``.
+``request_id``, through ``RequestIdFilter``; records outside a request carry ``-``, unless
+they run inside :func:`log_context` (an import from the command line or a worker: every file's
+line carries the run's id).
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
@@ -26,8 +29,11 @@ logger = logging.getLogger("newsroom.request")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Probes come every few seconds; their lines are kept out of the INFO log.
 QUIET_PATHS = {"/healthz", "/readyz"}
-# Fields of a request line that JSON output gives as their own keys.
+# Fields of a request line and of an imported file's line that JSON output gives as their own
+# keys.
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "bytes", "client")
+FILE_FIELDS = ("file", "outcome", "article_id", "import_run", "error")
+LOGGED_FIELDS = REQUEST_FIELDS + FILE_FIELDS
 
 
 def incoming_request_id(request) -> str:
@@ -36,6 +42,16 @@ def incoming_request_id(request) -> str:
     if settings.TRUSTED_PROXY_COUNT > 0 and REQUEST_ID.fullmatch(sent):
         return sent
     return uuid.uuid4().hex
+
+
+@contextlib.contextmanager
+def log_context(request_id: str):
+    """Give every record logged inside the block ``request_id`` (work outside a request)."""
+    token = request_id_var.set(request_id)
+    try:
+        yield request_id
+    finally:
+        request_id_var.reset(token)
 
 
 class RequestLogMiddleware:
@@ -88,7 +104,7 @@ class RequestIdFilter(logging.Filter):
 
 class JSONFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, request_id, and for request
-    lines their fields; an exception's traceback under ``exception``."""
+    and imported files' lines their fields; an exception's traceback under ``exception``."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -98,7 +114,7 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
-        for field in REQUEST_FIELDS:
+        for field in LOGGED_FIELDS:
             if hasattr(record, field):
                 entry[field] = getattr(record, field)
         if record.exc_info:

@@ -352,6 +352,7 @@ LOGGING = {
     "loggers": {
         "newsroom.request": {"level": "INFO"},
         "articles.import_runs": {"level": "INFO"},
+        "articles.importing": {"level": "INFO"},
         "django.request": {"level": "ERROR"},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
     },

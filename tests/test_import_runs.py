@@ -7,6 +7,7 @@ worker resumes the run: no file is lost or imported twice.
 """
 
 import io
+import logging
 import zipfile
 from unittest import mock
 
@@ -146,3 +147,15 @@ def test_a_stop_request_finishes_the_current_file_and_leaves_the_rest(editor, ba
     import_runs.stop_requested.clear()
     import_runs.import_pending_files(run_id=run.pk)
     assert ImportRunFile.objects.filter(run=run, outcome="created").count() == 3
+
+
+def test_the_worker_logs_each_file_under_the_runs_id(editor, background, caplog):
+    run = import_runs.queue_uploads(files=[zip_of(2)], by=editor)
+    caplog.set_level(logging.INFO, logger="articles.importing")
+    import_runs.import_pending_files(run_id=run.pk)
+    lines = [r for r in caplog.records if r.name == "articles.importing"]
+    assert [(r.file, r.outcome, r.import_run) for r in lines] == [
+        ("ferry-000.txt", "created", run.pk),
+        ("ferry-001.txt", "created", run.pk),
+    ]
+    assert {r.request_id for r in lines} == {f"import-run-{run.pk}"}

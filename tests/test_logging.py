@@ -7,8 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
+from newsroom.log import JSONFormatter, request_id_var
 from tests.test_deploy import ROOT
 
 
@@ -132,3 +135,44 @@ def test_an_unknown_log_format_stops_start_up():
     result = run_logged(LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be text or json" in result.stderr
+
+
+# --- one line per imported file -------------------------------------------------------------
+
+
+def file_lines(caplog):
+    return [record for record in caplog.records if record.name == "articles.importing"]
+
+
+@pytest.mark.django_db
+def test_the_command_logs_one_line_per_file_under_the_runs_id(tmp_path, caplog):
+
+    (tmp_path / "a.txt").write_text(
+        "Harbour ferry returns\n\nThe ferry sailed again on Monday, the harbour said.\n"
+    )
+    (tmp_path / "b.txt").write_text("")
+    caplog.set_level(logging.INFO, logger="articles.importing")
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path), verbosity=0)
+    created, failed = sorted(file_lines(caplog), key=lambda r: r.file)
+    assert (created.levelname, created.outcome, created.file) == (
+        "INFO",
+        "created",
+        str(tmp_path / "a.txt"),
+    )
+    assert created.article_id is not None
+    assert (failed.levelname, failed.outcome) == ("WARNING", "failed")
+    assert failed.error and failed.error in failed.getMessage()
+    # Both files' lines carry one id, this run's, and none is left set after it.
+    ids = {created.request_id, failed.request_id}
+    assert len(ids) == 1 and ids.pop().startswith("import-")
+    assert request_id_var.get() == "-"
+
+
+def test_a_file_line_in_json_has_its_own_keys():
+    record = logging.LogRecord("articles.importing", logging.INFO, __file__, 1, "x", (), None)
+    fields = {"file": "a.txt", "outcome": "created", "article_id": 7, "import_run": 3}
+    record.__dict__.update(fields, error=None, request_id="import-run-3")
+    entry = json.loads(JSONFormatter().format(record))
+    assert {key: entry[key] for key in fields} == fields
+    assert entry["request_id"] == "import-run-3"

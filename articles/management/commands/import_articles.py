@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.extraction import ExtractionError
 from articles.extraction.files import default_workers, iter_loaded
 from articles.importing import FAILED, Importer, ImportSummary, iter_input_files
+from newsroom.log import log_context
 
 
 class Command(BaseCommand):
@@ -67,7 +69,9 @@ class Command(BaseCommand):
                 workers=options["workers"],
             )
         else:
-            summary = self._import(files, options)
+            # Each file's log line carries this run's id, as a request's lines carry its id.
+            with log_context(f"import-{uuid.uuid4().hex[:12]}"):
+                summary = self._import(files, options)
         self._report(
             summary,
             to_stderr=options["json"],
