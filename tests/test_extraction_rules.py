@@ -112,9 +112,10 @@ def test_teaser_list_drops_the_other_articles_after_read_more():
     assert page.body[-1].startswith('"We have never seen')
     assert {d.rule for d in page.dropped} >= {"furniture_block.teaser_list"}
     with rules.disabled("furniture_block.teaser_list"):
-        assert "Harvests were lost in three provinces." in parse_text(
-            ARTICLE.format(middle=TEASERS)
-        ).body
+        assert (
+            "Harvests were lost in three provinces."
+            in parse_text(ARTICLE.format(middle=TEASERS)).body
+        )
 
 
 def test_one_teaser_inside_the_article_does_not_end_it():
@@ -210,7 +211,7 @@ def test_a_pronoun_speaker_says_where_it_was_resolved_from_and_costs_confidence(
         "Jane Doe, the mayor, visited the site on Monday.",
         '"The bridge will open in May," she said.',
     ]
-    named, = quotes('"The bridge will open in May," Jane Doe said.')
+    (named,) = quotes('"The bridge will open in May," Jane Doe said.')
     [quote] = quotes(*body)
     assert quote.speaker == "Jane Doe"
     assert quote.resolved_from == body[0]
@@ -330,3 +331,45 @@ def test_own_pronoun_gender_beats_the_given_names_usual_gender():
     assert [(q.text, q.speaker) for q in quotes(*body)][-1][1] == "Nino Beridze"
     with rules.disabled("speaker_context.own_pronoun_gender"):
         assert [q.speaker for q in quotes(*body)][-1] != "Nino Beridze"
+
+
+LOST_OPENER = "We finished the bridge two months early, and it cost less,” Mayor Jane Doe said."
+
+
+def test_lost_opening_mark_makes_a_quote_from_the_paragraphs_start():
+    quote = "We finished the bridge two months early, and it cost less"
+    assert speakers("The bridge opened on Monday.", LOST_OPENER) == [(quote, "Jane Doe")]
+    with rules.disabled("quote_spans.lost_opening_mark"):
+        assert speakers("The bridge opened on Monday.", LOST_OPENER) == []
+
+
+def test_lost_opening_mark_needs_more_than_a_few_words_and_an_attribution():
+    # A misplaced opener after a cue, and a closer that ends a quote opened a line before.
+    assert speakers("He says,” there is no money left for the bridge.”") == []
+    assert speakers("Jane Doe, the mayor of the city, on the bridge.”") == []
+
+
+SLOGAN = "“We did our best,” Jane Doe said, adding in Spanish: “Long Live The Bridge!”"
+
+
+def test_said_after_colon_keeps_title_cased_words_that_end_the_sentence():
+    assert speakers(SLOGAN)[1] == ("Long Live The Bridge!", "Jane Doe")
+    with rules.disabled("quote_spans.said_after_colon"):
+        assert [text for text, _ in speakers(SLOGAN)] == ["We did our best"]
+
+
+def test_a_title_after_a_colon_inside_a_sentence_stays_a_name():
+    sentence = "Jane Doe said the network has a new problem: “Friday Night Lights” ratings fell."
+    assert speakers(sentence) == []
+
+
+APPOSITION = (
+    "“The checks were skipped for years,” the broadcaster cited John Smith, the head of the "
+    "inspectors' union, as saying."
+)
+
+
+def test_quoted_before_apposition_finds_the_name_the_apposition_describes():
+    assert speakers(APPOSITION) == [("The checks were skipped for years", "John Smith")]
+    with rules.disabled("speaker_phrase.quoted_before_apposition"):
+        assert speakers(APPOSITION) == [("The checks were skipped for years", None)]

@@ -172,6 +172,10 @@ class QuotedSpan:
     runs_to_end: bool
 
 
+# Which quoted stretches are quotations: a paragraph's marks, read as a scrape leaves them.
+SPANS = Registry("quote_spans")
+
+
 def _mark_role(text: str, start: int, end: int) -> str:
     mark = text[start:end]
     before = text[start - 1] if start > 0 else " "
@@ -204,6 +208,8 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
         if open_at is None:
             if role != "close":
                 open_at = (m.start(), m.end())
+            elif not spans and lost_opening_mark(text, m.start()):
+                _add_span(spans, text, (0, 0), m.start(), m.end(), runs_to_end=False)
             continue
         if role == "open":
             depth += 1
@@ -216,6 +222,24 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
     if open_at is not None:
         _add_span(spans, text, open_at, len(text), len(text), runs_to_end=True)
     return spans
+
+
+@SPANS.rule("lost_opening_mark")
+def lost_opening_mark(text: str, close: int) -> bool:
+    """Whether a paragraph's first mark closes a quotation that opened at the paragraph's
+    start, its opening mark lost in the scrape: 'We know that they hacked it,” Clinton
+    said.' A closer after a sentence's punctuation, with no mark before it, ends words that
+    began with a capital, when the sentence goes on to say who spoke (a closer ending the
+    paragraph more often ends a quotation that opened a line or a paragraph before). A
+    mark after two or three words is more often a misplaced opener: 'He says,” there…'."""
+    if not SPANS.enabled("lost_opening_mark"):
+        return False
+    goes_on = any(c.isalpha() for c in text[close + 1 : close + 40])
+    words = text[:close].count(" ") + 1
+    lost = words > 3 and text[close - 1] in ",.?!" and text[:1].isupper() and goes_on
+    if lost:
+        note_fired("quote_spans.lost_opening_mark")
+    return lost
 
 
 def _add_span(
@@ -295,8 +319,10 @@ def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
             ends = tok.text.rstrip()[-1:] in _SENTENCE_END
         else:
             ends = tok.text in _SENTENCE_END
-        if ends and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit()) or (
-            i + 1 - begin >= _MAX_SENTENCE_TOKENS
+        if (
+            ends
+            and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit())
+            or (i + 1 - begin >= _MAX_SENTENCE_TOKENS)
         ):
             out.append((begin, i + 1))
             begin = i + 1
@@ -446,7 +472,7 @@ class _Attributor:
                         return passive
                     break
             # "Interfax cited Kremlin spokesman Dmitry Peskov as saying"
-            quoted = self._np_ending_at(frame, j - 1, lo)
+            quoted = self._np_before_apposition(frame, j - 1, lo)
             if quoted is not None:
                 return quoted
         tok = tokens[j]
@@ -510,6 +536,13 @@ class _Attributor:
                 if outer is not None and outer.kind == "person" and outer.name:
                     return outer
         return self._np_ending_at(frame, j, lo)
+
+    def _np_before_apposition(self, frame: _Frame, j: int, lo: int) -> _Speaker | None:
+        """The noun phrase ending at token ``j``, or the one an apposition there describes."""
+        quoted = self._np_ending_at(frame, j, lo)
+        if quoted is None:
+            quoted = quoted_before_apposition(self, frame, j, lo)
+        return quoted
 
     def _after_preposition(self, frame: _Frame, j: int, lo: int) -> bool:
         """Whether the mention ending at token ``j`` follows a preposition ("for the Kremlin")."""
@@ -612,7 +645,7 @@ class _Attributor:
             tokens = frame.tokens
             for k in range(v + 2, min(hi - 1, v + 12)):
                 if tokens[k].low == "as" and tokens[k + 1].low in _AS_SAYING:
-                    quoted = self._np_ending_at(frame, k - 1, v + 1)
+                    quoted = self._np_before_apposition(frame, k - 1, v + 1)
                     if quoted is not None:
                         return quoted
                     break
@@ -787,6 +820,29 @@ SPEAKER = Registry("speaker")
 # Cues looked for at each token before the quote, nearest first (inside verb_before_quote).
 SPEAKER_BEFORE = Registry("speaker_before")
 _Found = tuple[_Speaker, int, str] | None
+
+
+# How a sentence names the speaker it quotes, within its noun phrases.
+PHRASE = Registry("speaker_phrase")
+
+
+@PHRASE.rule("quoted_before_apposition")
+def quoted_before_apposition(a: _Attributor, frame: _Frame, j: int, lo: int) -> _Speaker | None:
+    """A person quoted "as saying" may be described between commas first: 'ARD cited Hunter
+    Junger, the head of its investigations, as saying' -> Junger, not the apposition."""
+    tokens = frame.tokens
+    if not PHRASE.enabled("quoted_before_apposition") or j < lo or tokens[j].text != ",":
+        return None
+    for k in range(j - 1, max(lo, j - 16) - 1, -1):
+        if tokens[k].low == _QUOTE:
+            return None
+        if tokens[k].text == ",":
+            named = a._np_ending_at(frame, k - 1, lo)
+            if named is not None and named.name:
+                note_fired("speaker_phrase.quoted_before_apposition")
+                return named
+            return None
+    return None
 
 
 @SPEAKER.rule("verb_after_quote")
@@ -1064,9 +1120,14 @@ def term_label(frame: _Frame, q: int, lo: int, text: str) -> bool:
     tokens = frame.tokens
     # Words of the same list may stand between: 'charges of treason and "fake news."'.
     j = q - 1
-    while j >= lo and j > q - 4 and tokens[j].is_word and not tokens[j].is_cap and (
-        tokens[j].low in ("and", "or") or tokens[j - 1].low in ("and", "or", "of", "with")
-    ) and tokens[j].low not in ("of", "with"):
+    while (
+        j >= lo
+        and j > q - 4
+        and tokens[j].is_word
+        and not tokens[j].is_cap
+        and (tokens[j].low in ("and", "or") or tokens[j - 1].low in ("and", "or", "of", "with"))
+        and tokens[j].low not in ("of", "with")
+    ):
         j -= 1
     before = tuple(t.low for t in tokens[max(lo, j - 1) : j + 1])
     if any(before[-len(opener) :] == opener for opener in _TERM_OPENERS):
@@ -1238,6 +1299,19 @@ def _first_np(tokens: list[Token], lo: int, j: int) -> bool:
     )
 
 
+@SPANS.rule("said_after_colon")
+def said_after_colon(frame: _Frame, q: int, text: str, hi: int) -> bool:
+    """Whether a colon introduces the quote token ``q`` and the quoted words end the
+    sentence: 'adding: "Glory to Ukraine!"' is speech, though its words are title-cased
+    like a name; 'a new fire: "Monday Night Football" ratings' is a name."""
+    if not SPANS.enabled("said_after_colon") or q == 0 or frame.tokens[q - 1].text != ":":
+        return False
+    ends = text[-1:] in _SENTENCE_END or q == hi - 1 or frame.tokens[q + 1].text in ".!?"
+    if ends:
+        note_fired("quote_spans.said_after_colon")
+    return ends
+
+
 _SMALL_WORDS = frozenset("a an the and or but of in on at to for by with from as vs".split())
 
 
@@ -1372,9 +1446,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
             signed = [q for q in results[prev_start:] if q.paragraph == p - 1] + unsigned
             for quote in signed:
                 quote.speaker, quote.speaker_type = signer.name, "person"
-                _provenance(
-                    quote, signer, "speaker_context.signature_next_line", frame.text, "—"
-                )
+                _provenance(quote, signer, "speaker_context.signature_next_line", frame.text, "—")
             note_fired("speaker_context.signature_next_line")
             results.extend(unsigned)
             sorted_upto = len(results)
@@ -1403,7 +1475,7 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                     sentence = frame.text[frame.tokens[lo].start : frame.tokens[hi - 1].end]
                     running_on.append(_waiting(text, p, span, sentence))
                 continue
-            if verb < q and _is_title_case(text):
+            if verb < q and _is_title_case(text) and not said_after_colon(frame, q, text, hi):
                 continue  # 'told "Meet the Press"', 'his book "Doomed to Succeed"'
             if _not_speech(frame, q, lo, text):
                 continue
