@@ -373,3 +373,33 @@ def test_quoted_before_apposition_finds_the_name_the_apposition_describes():
     assert speakers(APPOSITION) == [("The checks were skipped for years", "John Smith")]
     with rules.disabled("speaker_phrase.quoted_before_apposition"):
         assert speakers(APPOSITION) == [("The checks were skipped for years", None)]
+
+
+FIRST_NAME_ONLY = "“They came back at night,” said a resident who gave only her first name, Marta."
+
+
+def test_given_name_introduced_makes_a_person_of_a_first_name_given_as_a_name():
+    assert names("The square was quiet on Sunday.", FIRST_NAME_ONLY) == ["Marta"]
+    assert speakers(FIRST_NAME_ONLY) == [("They came back at night", "Marta")]
+    with rules.disabled("people.given_name_introduced"):
+        assert names("The square was quiet on Sunday.", FIRST_NAME_ONLY) == []
+
+
+def test_introduced_later_names_the_described_speaker():
+    with rules.disabled("speaker_phrase.introduced_later"):
+        assert speakers(FIRST_NAME_ONLY) == [("They came back at night", None)]
+
+
+def test_given_name_introduced_as_kin_joins_the_full_name_elsewhere():
+    text = [
+        "Senator Paul Novak spoke first, beside his wife, Irena, and their two sons.",
+        "Irena Novak, a teacher, said nothing.",
+    ]
+    assert names(*text) == ["Paul Novak", "Irena Novak"]
+    lone = ["Novak arrived with his daughter, Irena, on Monday."]
+    assert "Irena" in names(*lone)
+
+
+def test_a_place_or_a_word_after_a_non_kin_noun_is_no_one():
+    assert names("She flew with her sister, Georgia, to the games.") == []
+    assert names("He returned to his home town, Sofia, last year.") == []

@@ -157,8 +157,8 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
 MT_DEV_BARS = [
     # metric, bar, reached, floor (today)
     ("quoteF1", 0.95, False, 0.94),
-    ("attrF1", 0.92, False, 0.86),
-    ("peopleF1", 0.92, True, 0.94),
+    ("attrF1", 0.92, False, 0.88),
+    ("peopleF1", 0.92, True, 0.95),
     ("bodyF1", 0.99, True, 0.99),
     ("caption", 0.90, False, 0.75),
     ("credit", 0.90, True, 0.90),

@@ -452,6 +452,45 @@ def _given_name_first(
     )
 
 
+# Words for kin that introduce someone by a given name alone: "her father, Alexander,".
+_KIN = frozenset(
+    """father mother son daughter wife husband brother sister grandmother grandfather
+    grandson granddaughter uncle aunt nephew niece cousin fiancee fiance partner""".split()
+)
+_SELF = frozenset("herself himself themselves".split())
+
+
+@PEOPLE.rule("given_name_introduced")
+def _given_name_introduced(tokens: list[Token], i: int) -> str | None:
+    """A given name alone, introduced as someone's name, is a person; returns the kin word
+    that describes them, or "" when there is none; None when the name is not introduced.
+
+    "a resident who gave only her first name, Yelena" / "a woman who identified herself
+    as Anna" / "a soldier named Ivan" / "whose father, Alexander, is ..." (-> "father").
+    Only a word the given-name list knows, so "her home town, Tver," is no one.
+    """
+    if not PEOPLE.enabled("given_name_introduced") or i < 2:
+        return None
+    if given_name_gender(_POSSESSIVE_RE.sub("", tokens[i].text)) is None:
+        return None
+    if _bare(tokens[i].low) in lx.PLACES:
+        return None  # "her sister, Georgia," is more often the country
+    low = [t.low for t in tokens[max(0, i - 4) : i]]
+    low = [""] * (4 - len(low)) + low
+    if low[-1] in (",", ":") and low[-3:-1] == ["first", "name"]:
+        return ""  # "gave her first name, Yelena"
+    if low[-1] == "as" and (low[-2] in _SELF or low[-2] == "name"):
+        return ""  # "identified herself as Paulina", "gave her name as Anna"
+    if low[-1] == "as" and low[-2] == "only" and low[-3] in _SELF:
+        return ""  # "identified herself only as Paulina"
+    if low[-1] == "named" and low[-2] in lx.PEOPLE_NOUNS:
+        return ""  # "a soldier named Ivan"
+    after = tokens[i + 1].text if i + 1 < len(tokens) else "."
+    if low[-1] == "," and low[-2] in _KIN and after in ",.;":
+        return low[-2]  # "her father, Alexander, is"
+    return None
+
+
 def _scan_paragraph(
     index: int, text: str, tokens: list[Token], lower_words: set[str] | frozenset[str] = frozenset()
 ) -> list[Mention]:
@@ -606,6 +645,13 @@ def _scan_paragraph(
             evidence, why = True, "people.speaks"
         if not evidence and len(name_idx) >= 2 and _given_name_first(tokens, name_idx, lower_words):
             evidence, why = True, "people.given_name_first"
+        if (
+            not evidence
+            and len(name_idx) == 1
+            and (kin := _given_name_introduced(tokens, first)) is not None
+        ):
+            evidence, why = True, "people.given_name_introduced"
+            role = role or kin or None
         shown_start = tokens[prev if honorific else role_start]
         shown_end = tokens[min(n - 1, name_idx[-1] + (1 if why == "people.speaks" else 0))]
         mentions.append(
@@ -769,6 +815,18 @@ def _group(
         owner[id(m)] = p
     for m in singles:
         key = name_key(m.name)
+        if m.why == "people.given_name_introduced":
+            # Someone who gave only a first name is not whoever else has it; kin named by a
+            # given name often are named in full elsewhere: "his wife, Chelsea" / "Chelsea
+            # Clinton".
+            match = [p for p in by_surname.get(key, ()) if len(p.parts) == 1]
+            if m.role in _KIN:
+                match = [p for p in by_first.get(key, ()) if len(p.parts) > 1][:1] or match
+            p = match[0] if match else _Person(list(m.name_parts), None, [], set())
+            if not match:
+                add(p)
+            owner[id(m)] = p
+            continue
         match = [p for p in by_surname.get(key, ()) if len(p.parts) > 1]
         if not match:
             match = [p for p in by_first.get(key, ()) if len(p.parts) > 1]

@@ -636,7 +636,7 @@ class _Attributor:
                 if not t.is_word:
                     break
                 if t.low in lx.PEOPLE_NOUNS or is_title(t):
-                    return _NOBODY
+                    return introduced_later(self, frame, j, hi) or _NOBODY
         return None
 
     def speaker_of_verb(self, frame: _Frame, v: int, lo: int, hi: int) -> _Speaker | None:
@@ -842,6 +842,22 @@ def quoted_before_apposition(a: _Attributor, frame: _Frame, j: int, lo: int) -> 
                 note_fired("speaker_phrase.quoted_before_apposition")
                 return named
             return None
+    return None
+
+
+@PHRASE.rule("introduced_later")
+def introduced_later(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Speaker | None:
+    """Someone described, then named by a given name later in the sentence: 'said a
+    resident who gave only her first name, Yelena' -> Yelena."""
+    if not PHRASE.enabled("introduced_later"):
+        return None
+    for t in frame.tokens[j + 1 : hi]:
+        if t.low == _QUOTE:
+            return None
+        m = frame.mention_start.get(t.start)
+        if m is not None and m.why == "people.given_name_introduced":
+            note_fired("speaker_phrase.introduced_later")
+            return a.mention_speaker(m)
     return None
 
 
