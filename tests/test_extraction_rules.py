@@ -403,3 +403,23 @@ def test_given_name_introduced_as_kin_joins_the_full_name_elsewhere():
 def test_a_place_or_a_word_after_a_non_kin_noun_is_no_one():
     assert names("She flew with her sister, Georgia, to the games.") == []
     assert names("He returned to his home town, Sofia, last year.") == []
+
+
+DESIGNATION = (
+    "Jane Doe runs the Harbour Fund, which Belarus has labeled both a “foreign agent” and "
+    "an “undesirable organization,” officials said."
+)
+
+
+def test_official_designation_is_a_label_not_a_quote():
+    assert speakers(DESIGNATION) == []
+    with rules.disabled("not_speech.official_designation"):
+        assert [text for text, _ in speakers(DESIGNATION)] == [
+            "foreign agent",
+            "undesirable organization",
+        ]
+
+
+def test_a_person_labelling_something_is_quoted():
+    said = "Jane Doe, the mayor, labeled the plan “a disgrace” on Monday."
+    assert speakers(said) == [("a disgrace", "Jane Doe")]

@@ -156,7 +156,7 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
 # floor at today's figure keeps every score from sliding back meanwhile.
 MT_DEV_BARS = [
     # metric, bar, reached, floor (today)
-    ("quoteF1", 0.95, False, 0.94),
+    ("quoteF1", 0.95, True, 0.95),
     ("attrF1", 0.92, False, 0.88),
     ("peopleF1", 0.92, True, 0.95),
     ("bodyF1", 0.99, True, 0.99),

@@ -1160,6 +1160,37 @@ def term_label(frame: _Frame, q: int, lo: int, text: str) -> bool:
     return True
 
 
+# Verbs by which a state gives a legal status: "labeled", "branded", "designated", "listed".
+_DESIGNATING = ("label", "brand", "designat", "list", "declar")
+
+
+@NOT_SPEECH.rule("official_designation")
+def official_designation(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """A status a state gives is a label, not anyone's words: 'Russia has labeled it a
+    "foreign agent"', 'the group was designated an "extremist organization"' ('Doe
+    labeled the plan "a disgrace"' stays a quote: a person, and no article outside the
+    marks)."""
+    words = text.strip(" ,.;:!?").split()
+    tokens = frame.tokens
+    if not words or len(words) > 4 or not text[:1].islower() or q - 1 < lo:
+        return False
+    if tokens[q - 1].low not in ("a", "an"):
+        return False
+    for v in range(q - 2, max(lo, q - 10) - 1, -1):
+        if tokens[v].low == _QUOTE and tokens[v + 1].low in ("and", "or"):
+            continue  # 'labeled both a "foreign agent" and an "undesirable organization"'
+        if tokens[v].low == _QUOTE or tokens[v].text in ",;":
+            return False
+        if tokens[v].low.startswith(_DESIGNATING) and tokens[v].low.endswith("ed"):
+            k = v - 1
+            while k >= lo and tokens[k].low in lx.AUXILIARIES:
+                k -= 1
+            passive = k < v - 1 and tokens[v - 1].low in ("been", "was", "were", "is", "be")
+            state = k >= lo and _bare_word(tokens[k].low) in lx.PLACES
+            return passive or state
+    return False
+
+
 # --- carrying a speaker to quotes whose own sentence names none -------------------------
 
 
