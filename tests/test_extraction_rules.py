@@ -423,3 +423,28 @@ def test_official_designation_is_a_label_not_a_quote():
 def test_a_person_labelling_something_is_quoted():
     said = "Jane Doe, the mayor, labeled the plan “a disgrace” on Monday."
     assert speakers(said) == [("a disgrace", "Jane Doe")]
+
+
+STATEMENT = [
+    "Police detained two men overnight, the Harbour Authority said in a statement.",
+    "The men were released on Tuesday.",
+    "“The port is open again,” the statement read.",
+]
+
+
+def test_statement_issuer_gives_the_statement_to_who_issued_it():
+    assert speakers(*STATEMENT) == [("The port is open again", "the Harbour Authority")]
+    with rules.disabled("speaker_phrase.statement_issuer"):
+        assert speakers(*STATEMENT) == [("The port is open again", None)]
+
+
+HEAD_OF = [
+    "Prices will rise “within weeks,” senior lawmaker Anna Berg was quoted as saying.",
+    "“Imports will not fill the gap,” the head of the parliament’s Budget Committee said.",
+]
+
+
+def test_head_of_organisation_is_a_person_not_the_organisation():
+    assert speakers(*HEAD_OF)[1] == ("Imports will not fill the gap", "Anna Berg")
+    with rules.disabled("speaker_phrase.head_of_organisation"):
+        assert speakers(*HEAD_OF)[1] == ("Imports will not fill the gap", "Budget Committee")

@@ -372,6 +372,8 @@ class _Resolver:
         self.gender = {p.name: _gender(p.name, p.role) for p in people}
         # The organisation last named for each head noun, for "the ministry said".
         self.last_org: dict[str, str] = {}
+        # Who issued the statement the article last cited, for "the statement read".
+        self.statement_by: _Speaker | None = None
 
     def person(self, surface: str) -> str:
         key = name_key(surface)
@@ -559,7 +561,8 @@ class _Attributor:
         tok = tokens[j]
         m = frame.mention_end.get(tok.end)
         if m is not None and not m.possessive:
-            return self.mention_speaker(m)
+            head = head_of_organisation(self, frame, m, j, lo)
+            return head if head is not None else self.mention_speaker(m)
         if tok.low in lx.PRONOUNS_PERSON:
             return self.resolver.pronoun(tok.low)
         if tok.low in lx.PRONOUNS_OTHER:
@@ -589,6 +592,10 @@ class _Attributor:
                 return _Speaker(name, "person", via="role") if name else _NOBODY
             return _NOBODY
         if k - 1 >= lo and tokens[k - 1].low in _DETERMINERS:
+            cited = self.resolver.statement_by
+            if tok.low == "statement" and k == j and tokens[k - 1].low == "the" and cited:
+                note_fired("speaker_phrase.statement_issuer")
+                return cited  # "the statement read": who issued it
             if tok.low in lx.ORG_HEADS and any(t.is_cap for t in tokens[k:j]):
                 words = " ".join(t.text for t in tokens[k - 1 : j + 1])
                 return _Speaker(words[0].lower() + words[1:], "organization")
@@ -789,6 +796,9 @@ class _Attributor:
         """Remember the people this sentence is about, for later pronouns."""
         tokens = frame.tokens
         own_pronoun_gender(self.resolver, frame, lo, hi)
+        issuer = statement_issuer(self, frame, lo, hi)
+        if issuer is not None:
+            self.resolver.statement_by = issuer
         for j in range(lo, hi):
             m = frame.mention_start.get(tokens[j].start)
             if m is not None and m.kind == "org":
@@ -843,6 +853,51 @@ def quoted_before_apposition(a: _Attributor, frame: _Frame, j: int, lo: int) -> 
                 return named
             return None
     return None
+
+
+@PHRASE.rule("statement_issuer")
+def statement_issuer(a: _Attributor, frame: _Frame, lo: int, hi: int) -> _Speaker | None:
+    """Who a sentence says issued a statement, so that "the statement read" later is
+    theirs: 'Police detained two men, the Interior Ministry said in a statement.' / '"…,"
+    the statement read.' -> the Interior Ministry."""
+    if not PHRASE.enabled("statement_issuer"):
+        return None
+    tokens = frame.tokens
+    for j in range(lo + 2, hi - 2):
+        if tokens[j].low == "in" and tokens[j + 1].low in ("a", "its", "his", "her", "their"):
+            if tokens[j + 2].low != "statement" or not a._is_verb(tokens[j - 1], False):
+                continue
+            speaker = a.speaker_of_verb(frame, j - 1, lo, hi)
+            if speaker is not None and speaker.name:
+                return speaker
+    return None
+
+
+@PHRASE.rule("head_of_organisation")
+def head_of_organisation(
+    a: _Attributor, frame: _Frame, m: Mention, j: int, lo: int
+) -> _Speaker | None:
+    """'the head of the Duma's foreign affairs committee said' is a person, not the
+    committee: the person last written about, whom the description varies on ('senior
+    lawmaker Leonid Slutsky said ...' / '"…," the head of the committee said'), else an
+    unnamed description."""
+    if not PHRASE.enabled("head_of_organisation") or m.kind != "org":
+        return None
+    tokens = frame.tokens
+    k = _start_index(frame, m, j) - 1
+    stop = max(lo, k - 6)
+    while k > stop and tokens[k].is_word and tokens[k].low not in ("of", "said", "says"):
+        k -= 1  # "the lower-house State Duma's"
+    if k - 2 < lo or tokens[k].low != "of" or tokens[k - 2].low != "the":
+        return None
+    if tokens[k - 1].low not in lx.TITLES and tokens[k - 1].low not in ("head", "chief"):
+        return None
+    note_fired("speaker_phrase.head_of_organisation")
+    described = frame.text[tokens[k - 2].start : tokens[j].end]
+    last = a.resolver.last_subject
+    if last is not None:
+        return _Speaker(last, "person", via="role", description=described)
+    return _Speaker(None, None, description=described)
 
 
 @PHRASE.rule("introduced_later")
