@@ -94,6 +94,8 @@ def real_articles(size: int) -> str:
 @example(pieces=["aaaaaaaaaaaa"], shuffled=False, seed=0)
 @example(pieces=["aaaaaaaaaaaa", "-\n"], shuffled=False, seed=0)
 @example(pieces=['"', "A.", '"', " ", "John", " ", "said", ". "], shuffled=False, seed=0)
+# Many quotes in one long sentence: each looked back at every token for a cue.
+@example(pieces=[", ", '"', ">", " ", ". ", "-", ": ", "Photo:", "»"], shuffled=False, seed=0)
 def test_extraction_time_per_kb_is_bounded(pieces, shuffled, seed):
     baseline = baseline_seconds_per_kb()
     small = seconds_per_kb(build(pieces, shuffled, seed, SMALL), repeat=3)

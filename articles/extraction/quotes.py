@@ -977,8 +977,9 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
 def verb_before_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """The nearest cue before the quotation in its sentence (the ``speaker_before`` rules,
     tried at each token from the quote back): 'Jane Doe said: "…"', 'As Doe put it, "…"'."""
+    before = list(SPEAKER_BEFORE)  # (once: this loop runs at every token before the quote)
     for v in range(q - 1, lo - 1, -1):
-        for rule in SPEAKER_BEFORE:
+        for rule in before:
             speaker = rule.func(a, frame, v, q, lo)
             if speaker is not None:
                 return speaker, v, rule.full_name
@@ -1010,6 +1011,8 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
     """A speech verb before the quote: its subject ('Doe said "…"'), the name after it
     ('said Doe: "…"'), or the clause's subject ('Doe left and said "…"')."""
     tokens = frame.tokens
+    if not a._is_verb(tokens[v], adjacent=True):
+        return None  # (first, as it is cheap: this rule is tried at every token)
     between = tokens[v + 1 : q]
     adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
     if not a._is_verb(tokens[v], adjacent):
