@@ -49,7 +49,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.extraction import ExtractionError, extract_from_text
-from articles.extraction.given_names import is_given_name
+from articles.extraction.lexicon import is_given_name
 from articles.extraction.people import name_key
 from articles.importing import FAILED, FileResult, Importer
 from articles.models import (
