@@ -124,6 +124,8 @@ PEOPLE_NOUNS = words("people_nouns")
 HONORIFICS = words("honorifics")
 # Words that open place names and are given names too ("Santa Barbara").
 PLACE_PREFIXES = words("place_prefixes")
+# Kin that introduce someone by a given name alone ("her father, Alexander,").
+KIN_WORDS = words("kin_words")
 # Words of a role that show a woman or a man ("spokeswoman", "widower").
 FEMALE_WORDS = words("female_words")
 MALE_WORDS = words("male_words")

@@ -448,11 +448,6 @@ def _given_name_first(
     )
 
 
-# Words for kin that introduce someone by a given name alone: "her father, Alexander,".
-_KIN = frozenset(
-    """father mother son daughter wife husband brother sister grandmother grandfather
-    grandson granddaughter uncle aunt nephew niece cousin fiancee fiance partner""".split()
-)
 _SELF = frozenset("herself himself themselves".split())
 
 
@@ -482,7 +477,7 @@ def _given_name_introduced(tokens: list[Token], i: int) -> str | None:
     if low[-1] == "named" and low[-2] in lx.PEOPLE_NOUNS:
         return ""  # "a soldier named Ivan"
     after = tokens[i + 1].text if i + 1 < len(tokens) else "."
-    if low[-1] == "," and low[-2] in _KIN and after in ",.;":
+    if low[-1] == "," and low[-2] in lx.KIN_WORDS and after in ",.;":
         return low[-2]  # "her father, Alexander, is"
     return None
 
@@ -816,7 +811,7 @@ def _group(
             # given name often are named in full elsewhere: "his wife, Chelsea" / "Chelsea
             # Clinton".
             match = [p for p in by_surname.get(key, ()) if len(p.parts) == 1]
-            if m.role in _KIN:
+            if m.role in lx.KIN_WORDS:
                 match = [p for p in by_first.get(key, ()) if len(p.parts) > 1][:1] or match
             p = match[0] if match else _Person(list(m.name_parts), None, [], set())
             if not match:
