@@ -303,24 +303,17 @@ class Importer:
                 results[i] = self._write_one(items[i])
         return [self._logged(results[i]) for i in range(len(chunk))]
 
-    def import_loaded(self, path: Path, loaded: LoadedFile | ExtractionError) -> FileResult:
-        if isinstance(loaded, ExtractionError):
-            return self._logged(FileResult(path=str(path), outcome=FAILED, error=str(loaded)))
-        return self._logged(self._write_one(_item(path, loaded)))
-
-    def import_extracted(
-        self,
-        extracted: ExtractedArticle,
-        *,
-        raw_text: str,
-        content_hash: str,
-        source_file: str,
-        label: str,
+    def import_loaded(
+        self, path: Path, loaded: LoadedFile | ExtractionError, *, label: str | None = None
     ) -> FileResult:
-        """Write one extracted article in its own transaction (rolled back on a dry run)."""
-        return self._logged(
-            self._write_one(_Item(label, extracted, raw_text, content_hash, source_file))
-        )
+        """Write one loaded file in its own transaction (rolled back on a dry run).
+
+        ``label`` names the file in the result and the log (default: ``path``).
+        """
+        if isinstance(loaded, ExtractionError):
+            failed = FileResult(path=label or str(path), outcome=FAILED, error=str(loaded))
+            return self._logged(failed)
+        return self._logged(self._write_one(_item(path, loaded, label=label)))
 
     def _logged(self, result: FileResult) -> FileResult:
         """Log one line for an imported file (its outcome, article or reason) and return it."""
@@ -473,9 +466,9 @@ def _article_shingles(article: Article) -> set[str]:
     return shingles(article_text(headline, body.split("\n\n")))
 
 
-def _item(path: Path, loaded: LoadedFile) -> _Item:
+def _item(path: Path, loaded: LoadedFile, *, label: str | None = None) -> _Item:
     return _Item(
-        str(path),
+        label or str(path),
         loaded.extracted,
         loaded.raw,
         loaded.content_hash,
@@ -593,18 +586,9 @@ class _Session:
         groups: list[list[ExtractedPerson]] = []
         spans = []
         for item in items:
-            people = item.extracted.people
-            listed = {p.name for p in people}
-            extra = list(
-                dict.fromkeys(
-                    q.speaker
-                    for q in item.extracted.quotes
-                    if q.speaker and q.speaker_type == "person" and q.speaker not in listed
-                )
-            )
-            spans.append((len(groups), 1 + len(extra)))
-            groups.append(list(people))
-            groups.extend([ExtractedPerson(name=name)] for name in extra)
+            own = _people_groups(item.extracted)
+            spans.append((len(groups), len(own)))
+            groups += own
         resolved = self.resolve_people(groups)
 
         mentions, quotes, results = [], [], []
@@ -702,7 +686,7 @@ class _Session:
             "source_description": (eq.source_description or "")[:300],
         }
         if eq.speaker and eq.speaker_type == "person":
-            machine["speaker_id"] = people.get(eq.speaker) or self.person_id(eq.speaker)
+            machine["speaker_id"] = people[eq.speaker]  # see _people_groups
         elif eq.speaker and eq.speaker_type == "organization":
             org = canonical_org_name(eq.speaker)
             machine["speaker_organization_id"] = self.source_id(org, kind=classify_source(org))
@@ -753,10 +737,6 @@ class _Session:
         return source.pk
 
     # --- people --------------------------------------------------------------------
-
-    def person_id(self, name: str) -> int:
-        """One name's person, matched or created."""
-        return self.resolve_people([[ExtractedPerson(name=name)]])[0].ids[name]
 
     def resolve_people(self, groups: list[list[ExtractedPerson]]) -> list[_Resolved]:
         """Map each group's names to person ids, group after group, creating new people.
@@ -878,6 +858,17 @@ class _Session:
             result.ids = {name: real.get(pid, pid) for name, pid in result.ids.items()}
         self.people = {key: real.get(pid, pid) for key, pid in self.people.items()}
         self.spellings = {real.get(pid, pid): names for pid, names in self.spellings.items()}
+
+
+def _people_groups(extracted: ExtractedArticle) -> list[list[ExtractedPerson]]:
+    """The people an article needs, as groups for :meth:`_Session.resolve_people`: its listed
+    people, then each person speaker it does not list, alone (a quote's speaker is one of
+    the article's people: ``ExtractedArticle.speakers_not_listed``). Only the listed people
+    get mentions; every name here gets a person, so every quote's speaker has one."""
+    return [
+        list(extracted.people),
+        *([ExtractedPerson(name=name)] for name in extracted.speakers_not_listed()),
+    ]
 
 
 def _name_keys(person: ExtractedPerson) -> list[str]:
@@ -1020,12 +1011,10 @@ class _ArticleUpdater:
     def _sync_people(self) -> dict[str, int]:
         """Match or create each person; keep mentions in step. Returns name -> person id."""
         people = self.extracted.people
-        ids = {}
-        if people:
-            resolved = self.session.resolve_people([people])[0]
-            ids = resolved.ids
-            self.people_created += resolved.people_created
-            self.changed |= bool(resolved.variants_added)
+        resolved = self.session.resolve_people(_people_groups(self.extracted))
+        ids = ChainMap(*(r.ids for r in resolved))
+        self.people_created += sum(r.people_created for r in resolved)
+        self.changed |= any(r.variants_added for r in resolved)
         existing = {m.person_id: m for m in self.article.mentions.all()}
         wanted = {m.person_id: m for m in _new_mentions(self.article, people, ids)}
         new_mentions = []

@@ -25,6 +25,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -48,8 +49,9 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.extraction import ExtractionError, extract_from_text
-from articles.extraction.given_names import is_given_name
+from articles.extraction import ExtractionError
+from articles.extraction.files import load_text
+from articles.extraction.lexicon import is_given_name
 from articles.extraction.people import name_key
 from articles.importing import FAILED, FileResult, Importer
 from articles.models import (
@@ -722,20 +724,13 @@ def rerun_extraction(*, articles: Iterable[Article], by: User | None = None) -> 
         if not article.raw_input:
             results.append(_failed(label, article, "no raw input: the article was not imported"))
             continue
+        path = Path(article.source_file)
         try:
-            extracted = extract_from_text(article.raw_input, filename=article.source_file)
+            loaded = load_text(article.raw_input, path=path, content_hash=article.content_hash)
         except ExtractionError as exc:
             results.append(_failed(label, article, str(exc)))
             continue
-        results.append(
-            importer.import_extracted(
-                extracted,
-                raw_text=article.raw_input,
-                content_hash=article.content_hash,
-                source_file=article.source_file,
-                label=label,
-            )
-        )
+        results.append(importer.import_loaded(path, loaded, label=label))
     return results
 
 

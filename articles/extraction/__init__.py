@@ -112,16 +112,16 @@ def extract_from_text(text: str, *, filename: str = "") -> ExtractedArticle:
     if page.headline is None and "no_headline" not in page.flags:
         page.flags.append("no_headline")
     people = extract_people(page.body)
-    quotes = extract_quotes(page.body, people)
-    # Whoever is quoted by full name is named in the article: list speakers the people
-    # scan missed ('As the critic Galina Berman put it, "..."').
-    listed = {p.name for p in people}
-    for quote in quotes:
-        speaker = quote.speaker or ""
-        if quote.speaker_type == "person" and len(speaker.split()) > 1 and speaker not in listed:
-            people.append(ExtractedPerson(name=speaker))
-            listed.add(speaker)
-    return ExtractedArticle(page=page, people=people, quotes=quotes)
+    article = ExtractedArticle(page=page, people=people, quotes=extract_quotes(page.body, people))
+    # A quoted speaker is one of the article's people: whoever is quoted by full name is
+    # listed, also when the people scan missed them ('As the critic Galina Berman put it,
+    # "..."'). A one-word speaker stays off the list (see speakers_not_listed).
+    people += [
+        ExtractedPerson(name=name)
+        for name in article.speakers_not_listed()
+        if len(name.split()) > 1
+    ]
+    return article
 
 
 def _make_plain(page: ParsedPage) -> None:

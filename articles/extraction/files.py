@@ -113,16 +113,29 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
     return data
 
 
+def load_text(raw: str, *, path: Path, content_hash: str) -> LoadedFile:
+    """The pipeline's one entry: a file's text in, everything extracted from it out.
+
+    ``raw`` is the file's text as its encoding gives it (:func:`.decoding.decode_raw`, or
+    an article's stored raw input); ``path`` names the file (its suffix tells HTML from
+    text); ``content_hash`` is the SHA-256 of the file's bytes. Every door goes through
+    here: ``import_articles --dry-run --json``, the importer (files and uploads) and the
+    admin's "re-run extraction", so each gets the same article. Raises
+    :class:`ExtractionError` when the text is no article.
+    """
+    return LoadedFile(
+        path=path,
+        raw=raw,
+        content_hash=content_hash,
+        extracted=extract_from_text(raw, filename=path.name),
+    )
+
+
 def load_file(path: Path, *, max_bytes: int) -> LoadedFile:
     """Read, decode and extract one file. Raises :class:`ExtractionError` with the reason."""
     data = read_file(path, max_bytes=max_bytes)
     raw = decode_raw(data, max_bytes=max_bytes)
-    return LoadedFile(
-        path=path,
-        raw=raw,
-        content_hash=hashlib.sha256(data).hexdigest(),
-        extracted=extract_from_text(raw, filename=path.name),
-    )
+    return load_text(raw, path=path, content_hash=hashlib.sha256(data).hexdigest())
 
 
 def load_bytes(data: bytes, *, name: str, max_bytes: int) -> LoadedFile:
@@ -134,12 +147,7 @@ def load_bytes(data: bytes, *, name: str, max_bytes: int) -> LoadedFile:
     if len(data) > max_bytes:
         raise ExtractionError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
     raw = decode_raw(data, max_bytes=max_bytes)
-    return LoadedFile(
-        path=Path(name),
-        raw=raw,
-        content_hash=hashlib.sha256(data).hexdigest(),
-        extracted=extract_from_text(raw, filename=name),
-    )
+    return load_text(raw, path=Path(name), content_hash=hashlib.sha256(data).hexdigest())
 
 
 def load_or_error(path: Path | RefusedInput, max_bytes: int) -> LoadedFile | ExtractionError:

@@ -40,6 +40,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from . import lexicon as lx
 from .types import ParsedPage, RelatedLink
 
 __all__ = ["parse_html"]
@@ -112,26 +113,9 @@ _CREDIT_LABEL = re.compile(
 # A label some sites put before the caption for screen readers: "Image caption, ".
 _CAPTION_LABEL = re.compile(r"^(?:image\s+)?caption\s*[:,]\s*", re.I)
 _CREDIT_PAREN = re.compile(r"\s*\(([^()]{2,80})\)\s*$")
-_AGENCY = re.compile(
-    r"\b(?:AP|AFP|Reuters|TASS|EPA|Getty Images|Getty|Shutterstock|Bloomberg|"
-    r"Xinhua|Sputnik|ANP|dpa|PA|Anadolu|Kremlin\.ru|Unsplash|Wikimedia Commons|Pixabay)\b"
-)
-_LOCAL_FURNITURE = re.compile(
-    "|".join(
-        (
-            r"advertisement|advert|sponsored(?: content)?",
-            r"(?:read|see|show|load) (?:more|next|also)\W*",
-            r"share(?: this(?: article| story)?| on \w+)?\W*|tweet|email|print|copy link",
-            r"(?:sign up|subscribe)\b.*",
-            r".*\b(?:sign up|subscribe)\b.*\bnewsletters?\b.*",
-            r".*\bnewsletters?\b.*\b(?:sign up|subscribe|inbox)\b.*",
-            r"follow us\b.*|click here\b.*",
-            r"(?:please )?(?:support us|support our \w+|donate)\b.*",
-            r".*\ball rights reserved\b.*|(?:copyright|©)\s.*",
-        )
-    ).join(("^(?:", ")$")),
-    re.I,
-)
+# A news agency or picture library named as they write it: a credit ("(Jane Roe/Reuters)").
+_AGENCY = re.compile(r"\b" + lx.phrase_pattern("agencies", "photo_credits") + r"\b")
+_LOCAL_FURNITURE = re.compile("^" + lx.alternatives("html_furniture") + "$", re.I)
 """Fallback furniture rules, applied to lines shorter than 200 characters only."""
 
 

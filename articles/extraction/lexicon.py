@@ -1,266 +1,186 @@
-"""Word lists shared by :mod:`.people` and :mod:`.quotes`.
+"""The word lists of extraction: read once, here, from the files in ``data/``.
 
-These are general facts about how English-language news is written, not about
-any one article: the verbs that report speech, the titles and job nouns put in
-front of names, the words that make a capitalised phrase an organisation or a
-place rather than a person, and pronouns. Everything is lower-cased so callers
-look words up with ``word.lower()``.
+These are general facts about how English-language news is written, not about any one
+article: the verbs that report speech, the titles and job nouns put in front of names, the
+words that make a capitalised phrase an organisation or a place rather than a person,
+pronouns, news agencies, the words of photo credits. Each list is a file
+``data/NAME.txt``, one word or phrase a line; lines starting with ``#`` say what the list is
+for. Every list is read when this module is imported, once per process, and the other
+modules of the package import them from here, so a word is added in one place. Matching
+lists are lower-cased, so callers look words up with ``word.lower()``;
+:func:`entries` keeps a list's spelling (agency names, as the agencies write them).
+
+Given names come from the gender-guesser package's dictionary, also read here, lazily (it
+holds some 40,000 names; :func:`given_name_gender`, :func:`is_given_name`).
+
+Plain Python, no Django.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache, lru_cache
+from importlib.resources import files
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+_DATA = files(__package__) / "data"
+
+
+def _lines(name: str) -> list[str]:
+    """The lines of ``data/NAME.txt`` that hold an entry: stripped, no comments, no blanks."""
+    text = (_DATA / f"{name}.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@cache
+def tagged(name: str) -> dict[str, str | None]:
+    """The entries of ``data/NAME.txt`` in file order, as written, each with its tag or None.
+
+    A tag is a word in brackets at the end of a line ("Bloomberg (surname)").
+
+    >>> list(tagged("agencies").items())[:2]
+    [('AFP', None), ('Agence France-Presse', None)]
+    """
+    found: dict[str, str | None] = {}
+    for line in _lines(name):
+        entry, tag = _TAG.fullmatch(line).groups()
+        found.setdefault(entry, tag)
+    return found
+
+
+_TAG = re.compile(r"(.+?)(?:\s+\((\w+)\))?")
+
+
+def entries(name: str) -> tuple[str, ...]:
+    """The entries of ``data/NAME.txt`` in file order, as written, without their tags.
+
+    >>> entries("agencies")[:3]
+    ('AFP', 'Agence France-Presse', 'AP')
+    """
+    return tuple(tagged(name))
+
+
+def words(name: str) -> frozenset[str]:
+    """The entries of ``data/NAME.txt``, lower-cased, for look-ups with ``word.lower()``."""
+    return frozenset(entry.lower() for entry in entries(name))
+
+
+def phrase_pattern(*names: str) -> str:
+    """A regular-expression group matching any entry of the lists, a space standing for any
+    run of white space: ``"(?:social\\s+media|…)"``. The caller adds anchors and flags."""
+    phrases = (e for name in names for e in entries(name))
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + ")"
+
+
+def alternatives(name: str) -> str:
+    """A regular-expression group of the lines of ``data/NAME.txt``, each line a regular
+    expression of its own (a phrase and its variants): ``"(?:support\\s+us|^donate|…)"``."""
+    return "(?:" + "|".join(_lines(name)) + ")"
 
 
 # Verbs that report what someone said or wrote, in every form a reporter uses.
-# "called" is here because `what Putin has called a "security zone"` attributes
-# the quoted words; labels without a speaker are dropped later in any case.
-SPEECH_VERBS = _words(
-    """
-    say says said saying tell tells told telling add adds added adding
-    ask asks asked asking write writes wrote writing written
-    explain explains explained explaining note notes noted noting
-    continue continues continued continuing state states stated stating
-    declare declares declared declaring argue argues argued arguing
-    insist insists insisted insisting claim claims claimed claiming
-    warn warns warned warning recall recalls recalled recalling
-    reply replies replied replying respond responds responded responding
-    answer answers answered answering acknowledge acknowledges acknowledged acknowledging
-    dismiss dismisses dismissed dismissing
-    dub dubs dubbed dubbing liken likens likened likening brand brands branded branding
-    label labels labelled labeled labelling labeling term terms termed
-    admit admits admitted admitting announce announces announced announcing
-    tweet tweets tweeted tweeting post posts posted posting
-    remark remarks remarked remarking observe observes observed observing
-    suggest suggests suggested suggesting joke jokes joked joking
-    quip quips quipped quipping complain complains complained complaining
-    concede concedes conceded conceding conclude concludes concluded concluding
-    caution cautions cautioned cautioning predict predicts predicted predicting
-    promise promises promised promising vow vows vowed vowing pledge pledges pledged pledging
-    urge urges urged urging emphasize emphasizes emphasized emphasizing
-    emphasise emphasises emphasised stress stresses stressed stressing
-    testify testifies testified testifying shout shouts shouted shouting
-    yell yells yelled yelling exclaim exclaims exclaimed exclaiming
-    whisper whispers whispered mused muse muses lament laments lamented
-    boast boasts boasted boasting call calls called calling describe describes described
-    describing assert asserts asserted asserting contend contends contended
-    maintain maintains maintained counter counters countered countering
-    retort retorts retorted reiterate reiterates reiterated reiterating
-    repeat repeats repeated announce confirm confirms confirmed confirming
-    deny denies denied denying report reports reported reporting
-    chant chants chanted chanting sing sings sang read reads
-    proclaim proclaims proclaimed opine opines opined scoff scoffs scoffed
-    protest protests protested charge charges charged accuse accuses accused
-    demand demands demanded demanding plead pleads pleaded tout touts touted
-    praise praises praised criticize criticizes criticized quote quotes quoted
-    begin begins began interject interjects interjected interrupt interrupted
-    mention mentions mentioned recount recounts recounted speak speaks spoke speaking
-    whispering lamenting contending maintaining retorting repeating proclaiming opining
-    scoffing protesting pleading pled touting mentioning recounting interrupts interrupting
-    interjecting emphasising singing sung comment comments commented commenting
-    scold scolds scolded scolding
-    """
-)
-
-# The verbs whose subject is nearly always a person or a body that speaks: next
-# to a capitalised name they are evidence that the name is a person's.
-SAY_VERBS = _words(
-    """
-    say says said tell tells told add adds added ask asks asked write writes wrote
-    explain explains explained note notes noted recall recalls recalled
-    reply replies replied tweet tweets tweeted joke joked quip quipped insist insisted
-    argue argues argued continue continued testify testified
-    """
-)
-
-# Verbs that only count when the quotation sits right next to them
-# (`“…,” he went on`); they are too common as plain verbs otherwise.
-ADJACENT_ONLY_VERBS = _words("call calls called calling read reads begin begins began")
-
+SPEECH_VERBS = words("speech_verbs")
+# Verbs whose subject is nearly always a person or a body that speaks.
+SAY_VERBS = words("say_verbs")
+# Verbs that only count when the quotation sits right next to them.
+ADJACENT_ONLY_VERBS = words("adjacent_only_verbs")
 # Verbs whose object is the audience: "told CBS", "told reporters".
-AUDIENCE_VERBS = _words("tell tells told telling")
-
-# Words allowed between a subject and its speech verb: "Biden also said",
-# "Putin has repeatedly said", "the Kremlin on Wednesday dismissed".
-AUXILIARIES = _words(
-    """
-    has have had is was were are be been would will could should may might can
-    did does do also later then again once further separately previously recently
-    repeatedly reportedly publicly privately often frequently quickly simply still
-    never not already just even only subsequently earlier initially first finally
-    bluntly flatly angrily openly loudly quietly calmly matter-of-factly
-    """
-)
-
-DAYS_AND_MONTHS = _words(
-    """
-    monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec today yesterday tonight
-    """
-)
-
+AUDIENCE_VERBS = words("audience_verbs")
+# Words allowed between a subject and its speech verb: "Biden also said".
+AUXILIARIES = words("auxiliaries")
+DAYS_AND_MONTHS = words("days_and_months")
 # Capitalised titles written in front of a name ("Sen. Tom Carper").
-TITLES = _words(
-    """
-    president vice-president premier chancellor sen sen. senator rep rep. representative
-    gov gov. governor mayor secretary minister speaker judge justice chairman chairwoman
-    chair director ambassador envoy king queen prince princess pope cardinal bishop
-    archbishop rabbi imam rev rev. reverend father sister brother dr dr. doctor prof prof.
-    professor mr mr. mrs mrs. ms ms. miss sir dame lord lady gen gen. general col col.
-    colonel lt lt. lieutenant capt capt. captain maj maj. major sgt sgt. sergeant cmdr
-    cmdr. commander adm adm. admiral officer detective inspector superintendent sheriff
-    attorney prosecutor commissioner councilman councilwoman councillor councilor
-    alderman assemblyman assemblywoman congressman congresswoman delegate leader
-    chief ceo cfo coo founder president-elect sens. reps. gov.-elect
-    spokesman spokeswoman spokesperson counterpart advisor adviser aide official
-    head deputy candidate nominee economist analyst strategist pollster lawyer
-    coach anchor host correspondent reporter editor columnist author activist
-    chairperson treasurer manager marshal mufti sheikh ayatollah emir sultan tsar czar
-    organizer organiser comedian actor actress journalist pastor billionaire businessman
-    businesswoman entrepreneur filmmaker producer blogger volunteer coordinator researcher
-    scientist historian politician lawmaker negotiator photographer novelist playwright
-    musician rapper investor banker tycoon oligarch dissident widow widower executive expert
-    patriarch metropolitan archpriest priest monk abbot
-    """
-)
-
-# Words that never start a person's name even when capitalised at the start of
-# a sentence or in a headline-like phrase.
-FUNCTION_WORDS = _words(
-    """
-    the a an and but or nor so yet for of in on at to by with from as if when while
-    after before since until though although because despite during under over
-    this that these those there here then thus still also however meanwhile
-    it its he she they we i you his her their our my your him them us me who whom whose
-    which what where why how speaking asked according separately earlier later
-    in-depth even not no yes many some most more much all both each every other another
-    one two three four five six seven eight nine ten last next new former
-    former acting ex neither either now only just
-    """
-)
-
-# Countries, their people and large regions: one such word is a place, never a person
-# ("Russia said ...", "the French"). Multi-word places are caught by NON_NAME_WORDS.
-PLACES = _words(
-    """
-    afghanistan albania algeria america argentina armenia australia austria azerbaijan
-    belarus belgium bosnia brazil britain bulgaria canada chechnya chile china colombia
-    crimea croatia cuba cyprus czechia denmark donbas egypt england estonia ethiopia europe
-    finland france georgia germany greece hungary india indonesia iran iraq ireland israel
-    italy japan jordan kazakhstan kenya korea kosovo kyiv kiev kuwait latvia lebanon libya
-    lithuania london macedonia mexico moldova mongolia montenegro moscow morocco nato
-    netherlands nigeria norway pakistan palestine paris poland portugal qatar romania russia
-    scotland serbia slovakia slovenia somalia spain sudan sweden switzerland syria taiwan
-    tajikistan turkey turkmenistan ukraine uzbekistan venezuela vietnam wales washington
-    yemen beijing berlin brussels tokyo tehran gaza africa asia
-    alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii
-    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
-    michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon
-    pennsylvania tennessee texas utah vermont virginia wisconsin wyoming
-    """
-)
-
-PRONOUNS_PERSON = _words("he she him her")
-PRONOUNS_OTHER = _words("i we they it you one who this that")
-
+TITLES = words("titles")
+# Words that never start a person's name even when capitalised.
+FUNCTION_WORDS = words("function_words")
+# Countries, their people and large regions: one such word is a place, never a person.
+PLACES = words("places")
+PRONOUNS_PERSON = words("pronouns_person")
+PRONOUNS_OTHER = words("pronouns_other")
 # The last word of a capitalised phrase that names an organisation.
-ORG_HEADS = _words(
-    """
-    house ministry department office agency police committee party council commission
-    court senate congress parliament government administration campaign kremlin pentagon
-    army navy guard guards forces force corps bank fund inc inc. corp corp. co co. ltd
-    ltd. llc plc group university college institute foundation association union network
-    news times post journal service services bureau center centre organization
-    organisation board authority federation coalition alliance club church team company
-    airlines tribune press herald gazette magazine channel television radio
-    cabinet assembly duma knesset bundestag regime caucus initiative project trust
-    council secretariat directorate command ministry's embassy consulate mission
-    fbi cia nsa nato un eu imf
-    """
-)
-
-# Single capitalised words that are organisations when they speak ("the Kremlin said").
-ORG_WORDS = _words(
-    """
-    kremlin pentagon vatican elysee downing whitehall bundestag duma knesset
-    reuters interfax tass ap afp xinhua
-    """
-)
-
+ORG_HEADS = words("org_heads")
+# News agencies (their spelling kept) and picture libraries: see data/agencies.txt.
+AGENCIES = entries("agencies")
+PHOTO_CREDITS = entries("photo_credits")
+# Single capitalised words that are organisations when they speak ("the Kremlin said",
+# "Interfax reported"): the list's own words and every one-word news agency not named after
+# a person.
+ORG_WORDS = words("org_words") | {
+    name.lower() for name, tag in tagged("agencies").items() if " " not in name and tag != "surname"
+}
 # Words that make a capitalised phrase a place, an event or a thing, not a person.
-NON_NAME_WORDS = _words(
-    """
-    north south east west northern southern eastern western central northeastern
-    northwestern southeastern southwestern united states kingdom republic federation
-    street avenue road square palace hall bay river lake mountain mountains valley
-    county city region province state island islands beach park airport station
-    bridge tower building plaza cathedral mosque temple sea ocean gulf coast hill
-    day night week year election elections primary primaries convention debate
-    act bill law amendment constitution treaty accord agreement war crisis
-    national international american democratic republican democrats republicans
-    democrat republican conservative liberal christian muslim jewish catholic
-    god internet web twitter facebook youtube instagram google
-    games olympics olympiad paralympics championship championships cup festival summit
-    forum expo locals russian ukrainian belarusian chinese british french german european
-    soviet
-    """
-)
-
-# Given names that are also ordinary words: capitalised at the start of a sentence
-# they are still taken as the start of a name ("Will Hurd said", "Mark Warner").
-GIVEN_NAME_WORDS = _words(
-    """
-    will mark rich grant bill frank pat rob ray guy jack dean earl hope grace faith joy
-    rose may june april dawn sandy chip bud carol art gene lance drew chase hunter miles
-    wade summer ivy iris pearl ruby amber crystal bob sue don ben al chuck doug rusty herb
-    jean ted roy rex max sonny penny bella victor dick harry
-    """
-)
-
+NON_NAME_WORDS = words("non_name_words")
+# Given names that are also ordinary words ("Will Hurd said", "Mark Warner").
+GIVEN_NAME_WORDS = words("given_name_words")
 # Name particles written in lower case inside a name ("Ursula von der Leyen").
-NAME_PARTICLES = _words("de da di del della der den van von la le du bin ibn al el ben dos das")
-
+NAME_PARTICLES = words("name_particles")
 # Abbreviations that end with a full stop but do not end a sentence.
-ABBREVIATIONS = _words(
-    """
-    mr mrs ms dr sen rep gov gen col lt capt maj sgt cmdr adm rev prof st jr sr
-    jan feb mar apr jun jul aug sep sept oct nov dec no vs etc inc corp co ltd
-    mt ft sens reps atty supt insp det
-    """
-)
-
-# Lower-case words that may stand inside a role before its title noun
-# ("his national security advisor", "Democratic presidential nominee").
-ROLE_MODIFIERS = _words(
-    """
-    former deputy acting senior top chief national security press foreign defense
-    defence presidential vice assistant general state federal campaign party
-    communications policy economic military political interim longtime then future
-    associate executive managing principal regional local district supreme
-    intelligence health finance justice interior energy trade labor labour homeland
-    public affairs legal legislative research media digital data marketing
-    secretary minister spokesman spokeswoman spokesperson of
-    """
-)
-
+ABBREVIATIONS = words("abbreviations")
+# Lower-case words that may stand inside a role before its title noun.
+ROLE_MODIFIERS = words("role_modifiers")
 # Common nouns for people or sources that can stand as a speaker ("the official said").
-PEOPLE_NOUNS = _words(
+PEOPLE_NOUNS = words("people_nouns")
+# Honorifics, which say nothing of a role ("Mr.", "Dame").
+HONORIFICS = words("honorifics")
+# Words that open place names and are given names too ("Santa Barbara").
+PLACE_PREFIXES = words("place_prefixes")
+# Kin that introduce someone by a given name alone ("her father, Alexander,").
+KIN_WORDS = words("kin_words")
+# Words of a role that show a woman or a man ("spokeswoman", "widower").
+FEMALE_WORDS = words("female_words")
+MALE_WORDS = words("male_words")
+# Audiences: "told the Interfax news agency", "told state television".
+AUDIENCE_NOUNS = words("audience_nouns")
+AUDIENCE_MODIFIERS = words("audience_modifiers")
+# What a digest of one person's remarks calls them: "Here are X's comments:".
+REMARK_NOUNS = words("remark_nouns")
+# Things with words written on them: 'a placard reading "..."'.
+WRITTEN_THINGS = words("written_things")
+# Sources by kind (sources.classify_source), lower-cased.
+BROADCASTERS = words("broadcasters")
+SOCIAL_NETWORKS = words("social_networks")
+GOVERNMENT_HEADS = entries("government_heads")
+# Photo credits (text.py): words that hint at a credit, lower-case words a credit may
+# contain, and the last word of an organisation that hands out its own photographs.
+CREDIT_HINTS = entries("credit_hints")
+CREDIT_WORDS = words("credit_words")
+CREDIT_ORG_HEADS = words("credit_org_heads")
+
+
+# --- given names --------------------------------------------------------------------------
+
+_GENDERS = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    # gender-guesser ships Jörg Michael's dictionary of about 40,000 given names from many
+    # countries (Russian, Ukrainian and other Slavic names included), each marked male,
+    # female or either. Read lazily: most processes that import this never need it.
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=8192)
+def given_name_gender(word: str) -> str | None:
+    """ "m" or "f" for a given name that usually marks that gender, else None.
+
+    >>> given_name_gender("Olga"), given_name_gender("Sergei"), given_name_gender("Budapest")
+    ('f', 'm', None)
     """
-    official officials source sources critic critics analyst analysts expert experts
-    observer observers resident residents witness witnesses supporter supporters
-    opponent opponents voter voters aide aides lawmaker lawmakers people statement
-    report reports spokespeople representatives representative organizers organiser
-    organisers organizer member members staff staffer staffers person man woman men women
-    friend friends father mother son daughter wife husband brother sister
-    lawyer lawyers attorney attorneys judge prosecutor prosecutors police officer officers
-    doctor doctors economist economists strategist strategists pollster pollsters
-    candidate candidates nominee advisers advisors adviser advisor leader leaders
-    executive executives director chairman chairwoman president manager worker workers
-    student students teacher teachers group groups campaign administration memo letter
-    petition petitions appeal appeals complaint complaints ruling verdict indictment
-    statements letters post message
+    if not word[:1].isupper() or not word.isalpha():
+        return None
+    return _GENDERS.get(_detector().get_gender(word))
+
+
+@lru_cache(maxsize=8192)
+def is_given_name(word: str) -> bool:
+    """Whether ``word`` is a given name in the list, of any gender ("Andrea" too).
+
+    >>> is_given_name("Hillary"), is_given_name("Kremlin")
+    (True, False)
     """
-)
+    if not word[:1].isupper() or not word.isalpha():
+        return False
+    return _detector().get_gender(word) != "unknown"

@@ -25,15 +25,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import lexicon as lx
-from .given_names import given_name_gender
+from .lexicon import given_name_gender
 from .rules import Registry, note_fired, switched_off
 from .types import ExtractedPerson
 
 # Evidence that a capitalised run is a person's name (beside titles, roles and speech verbs).
 PEOPLE = Registry("people")
-# Words that open place names and are given names too ("Santa Barbara", "San Diego").
+# Words before a given name that make the pair a place or a credit ("in Milton Keynes").
 _NOT_BEFORE_A_GIVEN_NAME = frozenset("in at near outside inside across by".split())
-_PLACE_PREFIXES = frozenset("san santa santo sao saint st fort port mount lake cape".split())
 
 QUOTE_MARKS = frozenset('"“”«»„‟')
 
@@ -130,9 +129,6 @@ def is_title(tok: Token) -> bool:
     if low in lx.TITLES:
         return True
     return "-" in low and any(part in lx.TITLES for part in low.split("-")[1:])
-
-
-_HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. miss sir dame dr dr.".split())
 
 
 @dataclass(slots=True)
@@ -240,7 +236,7 @@ def _role_before(tokens: list[Token], i: int) -> tuple[int, str | None]:
         j -= 1
     while j <= i and tokens[j].low in ("of", "the"):
         j += 1
-    words = [t.text for t in tokens[j : i + 1] if t.low not in _HONORIFICS]
+    words = [t.text for t in tokens[j : i + 1] if t.low not in lx.HONORIFICS]
     if not words:
         return i + 1, None
     return j, " ".join(words)
@@ -442,7 +438,7 @@ def _given_name_first(
     return (
         PEOPLE.enabled("given_name_first")
         and first.low not in lower_words
-        and first.low not in _PLACE_PREFIXES
+        and first.low not in lx.PLACE_PREFIXES
         # "in Milton Keynes", "near Vernon Hills": a place; "Interview by Anna Lebedeva",
         # "Photo by ...": a credit or byline, not a person the article is about.
         and before not in _NOT_BEFORE_A_GIVEN_NAME
@@ -452,11 +448,6 @@ def _given_name_first(
     )
 
 
-# Words for kin that introduce someone by a given name alone: "her father, Alexander,".
-_KIN = frozenset(
-    """father mother son daughter wife husband brother sister grandmother grandfather
-    grandson granddaughter uncle aunt nephew niece cousin fiancee fiance partner""".split()
-)
 _SELF = frozenset("herself himself themselves".split())
 
 
@@ -486,7 +477,7 @@ def _given_name_introduced(tokens: list[Token], i: int) -> str | None:
     if low[-1] == "named" and low[-2] in lx.PEOPLE_NOUNS:
         return ""  # "a soldier named Ivan"
     after = tokens[i + 1].text if i + 1 < len(tokens) else "."
-    if low[-1] == "," and low[-2] in _KIN and after in ",.;":
+    if low[-1] == "," and low[-2] in lx.KIN_WORDS and after in ",.;":
         return low[-2]  # "her father, Alexander, is"
     return None
 
@@ -545,7 +536,7 @@ def _scan_paragraph(
         while k > 0 and (_is_name_token(tokens[run[k - 1]]) or _is_particle(tokens[run[k - 1]])):
             k -= 1
         name_idx = run[k:]
-        if not name_idx and len(run) > 1 and tokens[run[-2]].low in _HONORIFICS:
+        if not name_idx and len(run) > 1 and tokens[run[-2]].low in lx.HONORIFICS:
             name_idx = run[-1:]  # "Mr. King", "Ms. Major": a surname that is also a title
         before = tokens[run[0] - 1] if run[0] > 0 else None
         after_the = before is not None and before.low == "the"
@@ -630,7 +621,7 @@ def _scan_paragraph(
         parts = [tokens[x].text for x in name_idx]
         if tokens[name_idx[-1]].possessive:
             parts[-1] = _POSSESSIVE_RE.sub("", parts[-1])
-        honorific = first > 0 and tokens[first - 1].low in _HONORIFICS
+        honorific = first > 0 and tokens[first - 1].low in lx.HONORIFICS
         # A role of the "X of Y" form alone is weak: "director of the UCLA Anderson Forecast".
         evidence, why = False, ""
         if _honorific_evidence(honorific):
@@ -820,7 +811,7 @@ def _group(
             # given name often are named in full elsewhere: "his wife, Chelsea" / "Chelsea
             # Clinton".
             match = [p for p in by_surname.get(key, ()) if len(p.parts) == 1]
-            if m.role in _KIN:
+            if m.role in lx.KIN_WORDS:
                 match = [p for p in by_first.get(key, ()) if len(p.parts) > 1][:1] or match
             p = match[0] if match else _Person(list(m.name_parts), None, [], set())
             if not match:

@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from . import lexicon as lx
-from .given_names import given_name_gender
+from .lexicon import given_name_gender
 from .people import Mention, Token, description_after, is_title, name_key, scan
 from .rules import Registry, note_fired
 from .types import ExtractedPerson, ExtractedQuote
@@ -65,18 +65,6 @@ _AUDIENCE_STOP = (
         "last this".split()
     )
 )
-# Lower-case words that may continue an audience after its first word ("the Interfax news
-# agency", "state television", "a news conference").
-_AUDIENCE_NOUNS = frozenset(
-    "news agency outlet newspaper daily weekly broadcaster channel station website site program"
-    " programme show radio television tv magazine service podcast media conference briefing"
-    " meeting rally audience crowd forum summit hearing session interviewer journalists"
-    " reporters correspondent".split()
-)
-_AUDIENCE_MODIFIERS = frozenset(
-    "state local national independent state-run state-owned foreign western russian"
-    " opposition online regional business".split()
-)
 _TRANSCRIPT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
 _DASHES = frozenset("―—–-")
 _AS_SAYING = frozenset("saying telling writing stating adding".split())
@@ -90,11 +78,6 @@ _MAX_SENTENCE_TOKENS = 400
 
 # Speakers that hold for a stretch of the article rather than one sentence.
 CONTEXT = Registry("speaker_context")
-# What a digest of one person's remarks calls them: "Here are X's comments:".
-_REMARK_NOUNS = frozenset(
-    """comments comment remarks remark quotes quotations statements answers responses
-    highlights thoughts words views replies sayings pronouncements""".split()
-)
 
 
 @CONTEXT.rule("digest_intro")
@@ -108,7 +91,7 @@ def digest_intro(tokens: list[Token], mention_end: dict[int, Mention]) -> Mentio
     if not tokens or tokens[-1].text != ":" or len(tokens) > 30:
         return None
     for k, tok in enumerate(tokens[:-1]):
-        if tok.low not in _REMARK_NOUNS:
+        if tok.low not in lx.REMARK_NOUNS:
             continue
         for j in (k - 1, k - 2):  # "Lavrov's comments", "Lavrov 's comments"
             if j < 0:
@@ -774,14 +757,14 @@ class _Attributor:
                 continue
             if not tok.is_word or len(words) >= 5:
                 break
-            if tok.low in _AUDIENCE_STOP and (words or tok.low not in _AUDIENCE_MODIFIERS):
+            if tok.low in _AUDIENCE_STOP and (words or tok.low not in lx.AUDIENCE_MODIFIERS):
                 break
             if (
                 words
                 and not tok.is_cap
-                and tok.low not in _AUDIENCE_NOUNS
+                and tok.low not in lx.AUDIENCE_NOUNS
                 and words[-1].lower() not in _DETERMINERS
-                and words[-1].lower() not in _AUDIENCE_MODIFIERS
+                and words[-1].lower() not in lx.AUDIENCE_MODIFIERS
             ):
                 break  # "told reporters the decision was ...": the audience is "reporters"
             words.append(tok.text)
@@ -1086,14 +1069,6 @@ def verb_later_in_sentence(a: _Attributor, frame: _Frame, q: int, lo: int, hi: i
     return None
 
 
-_FEMALE_WORDS = frozenset(
-    "spokeswoman chairwoman businesswoman congresswoman councilwoman assemblywoman actress"
-    " widow wife mother daughter sister queen princess grandmother girlfriend".split()
-)
-_MALE_WORDS = frozenset(
-    "spokesman businessman congressman councilman assemblyman actor widower husband father son"
-    " brother king prince grandfather boyfriend".split()
-)
 # Slavic surnames show gender: Zakharova, Lebedeva, Kolesnikova for women; Peskov,
 # Lavrov, Zelensky, Kolokoltsev, Dobrovich for men.
 _FEMALE_SURNAME = re.compile(r"(?:ova|eva|yova|skaya|tskaya)$")
@@ -1103,9 +1078,9 @@ _MALE_SURNAME = re.compile(r"(?:[^aeiou]ov|[^aeiou]ev|sky|skiy|skii|vich)$")
 def _gender(name: str, role: str | None) -> str | None:
     """ "f", "m" or None (unknown) for a person, from their role's words or their surname."""
     words = set((role or "").lower().split())
-    if words & _FEMALE_WORDS:
+    if words & lx.FEMALE_WORDS:
         return "f"
-    if words & _MALE_WORDS:
+    if words & lx.MALE_WORDS:
         return "m"
     parts = name.split()
     if len(parts) > 1 and CONTEXT.enabled("gender_from_given_name"):
@@ -1139,12 +1114,6 @@ def _bare_word(word: str) -> str:
 
 # Quoted words that are not speech: written on something, or a term the writer names.
 NOT_SPEECH = Registry("not_speech")
-_WRITTEN_THINGS = frozenset(
-    """placard placards banner banners poster posters sign signs leaflet leaflets ad ads
-    advert adverts advertisement advertisements slogan slogans graffiti inscription
-    inscriptions t-shirt t-shirts billboard billboards flyer flyers sticker stickers
-    headline headlines caption captions plaque plaques""".split()
-)
 _WRITING_CUES = frozenset("saying said read reading reads signed titled entitled inscribed".split())
 _FILLER = frozenset("simply just only that which , : —".split())
 # What names a term rather than quoting a speaker: 'the so-called "creative class"',
@@ -1180,7 +1149,7 @@ def written_words(frame: _Frame, q: int, lo: int, text: str) -> bool:
         j -= 1
     if j < lo or tokens[j].low not in _WRITING_CUES:
         return False
-    return any(t.low.rstrip("'’s") in _WRITTEN_THINGS for t in tokens[max(lo, j - 6) : j])
+    return any(t.low.rstrip("'’s") in lx.WRITTEN_THINGS for t in tokens[max(lo, j - 6) : j])
 
 
 @NOT_SPEECH.rule("term_label")

@@ -12,26 +12,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-AGENCIES = {
-    "afp", "agence france-presse", "ap", "associated press", "reuters", "tass", "ria novosti",
-    "ria", "interfax", "bloomberg", "xinhua", "dpa", "ansa", "efe", "upi", "pa media",
-    "kyodo", "yonhap", "anadolu", "ukrinform", "unian", "belta", "sputnik",
-}
-BROADCASTERS = {
-    "cbs", "cnn", "bbc", "nbc", "abc", "fox news", "msnbc", "al jazeera", "sky news", "npr",
-    "pbs", "euronews", "dw", "deutsche welle", "france 24", "rt", "channel one", "rossiya 1",
-    "ntv", "radio liberty", "radio free europe", "voice of america", "itv", "cnbc",
-}
-SOCIAL_NETWORKS = {
-    "telegram", "twitter", "x", "facebook", "instagram", "youtube", "vkontakte", "vk",
-    "tiktok", "whatsapp", "threads", "bluesky", "truth social", "linkedin", "weibo",
-}
+from . import lexicon as lx
+
+# The names are lower-cased; each list is a file in data/ (see lexicon.py).
+AGENCIES = frozenset(name.lower() for name in lx.AGENCIES)
+BROADCASTERS = lx.BROADCASTERS
+SOCIAL_NETWORKS = lx.SOCIAL_NETWORKS
 GOVERNMENT_HEADS = re.compile(
-    r"\b(kremlin|white house|ministry|ministries|department|government|parliament|duma|"
-    r"senate|congress|cabinet|presidency|embassy|council|commission|prosecutor|prosecutors|"
-    r"police|army|armed forces|navy|military|governor's office|mayor's office|office of|"
-    r"administration|state department|pentagon|downing street|élysée|elysee|court)\b",
-    re.IGNORECASE,
+    r"\b(?:" + "|".join(map(re.escape, lx.GOVERNMENT_HEADS)) + r")\b", re.IGNORECASE
 )
 
 KINDS = ("publisher", "agency", "broadcaster", "social_network", "government", "other")

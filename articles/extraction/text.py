@@ -47,6 +47,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
+from . import lexicon as lx
 from .rules import Registry, note_fired
 from .types import DroppedLine, ParsedPage, RelatedLink
 
@@ -116,32 +117,10 @@ _APPEAL_OPENER_RE = re.compile(
     r"|can\s+you\s+help\s+us|we\s+need\s+your\s+help))\s*[:,.!?—–-]?$",
     re.I,
 )
-# Phrases that make a short line a call to action or a page widget.
-_CTA_RE = re.compile(
-    r"\b(?:support\s+(?:us|our|independent|quality)|^donate|donate\s+(?:now|today|here|to\s+us)"
-    r"|make\s+a\s+(?:donation|contribution|gift)|^subscribe|subscribe\s+(?:now|today|here|to)"
-    r"|subscription\s+(?:plans?|options?|offers?)|subscribers?\s+agree|sign(?:ed)?[\s-]?(?:up|in)"
-    r"|log[\s-]?(?:in|out)|newsletters?|read\s+(?:more|also|next|the\s+(?:rest|full|whole|original))"
-    r"|(?:continue|keep)\s+reading|share\s+(?:this|on|via)|follow\s+us|privacy\s+policy"
-    r"|(?:use|uses|accept|allow|manage)\s+cookies|cookie\s+(?:policy|settings|preferences)"
-    r"|terms\s+(?:of|and)|advertisement|sponsored\s+content|ad-free|ads-free|remind\s+me|not\s+now"
-    r"|no\s+thanks|maybe\s+later|click\s+here|tap\s+here|download\s+(?:the|our)\s+app|app\s+store"
-    r"|google\s+play|payment\s+methods?|become\s+a\s+(?:member|supporter|patron)|join\s+us"
-    r"|all\s+rights\s+reserved|skip\s+to|back\s+to\s+top|print\s+this|email\s+(?:us|this)"
-    r"|free\s+trial|unlock\s+(?:this|full|unlimited|all)|most\s+(?:read|popular|viewed)|top\s+stories|latest\s+news"
-    r"|listen\s+to\s+(?:this|the)\s+article|\d+\s+min(?:ute)?s?\s+read|photo\s+gallery"
-    r"|show\s+comments|leave\s+a\s+comment|\d+\s+comments|(?:unlimited|full|digital)\s+access"
-    r"|cancel\s+any\s?time|free\s+(?:account|access)|already\s+a\s+(?:subscriber|member))\b",
-    re.I,
-)
-# Widget words: furniture only as the whole of a very short line ("Share", "Print this").
-_WIDGET_RE = re.compile(
-    r"\b(?:support|donate|subscribe|share|tweet|print|e-?mail|comments?|menu|search|close"
-    r"|loading|advertisement|ad|premium|register|login|watch|listen|download|trending"
-    r"|facebook|twitter|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube"
-    r"|next|previous|more|back|home|continue|preview|payments?|methods?)\b",
-    re.I,
-)
+# Phrases that make a short line a call to action or a page widget (data/call_to_action.txt).
+_CTA_RE = re.compile(r"\b" + lx.alternatives("call_to_action") + r"\b", re.I)
+# Widget words: furniture only as the whole of a very short line (data/widget_words.txt).
+_WIDGET_RE = re.compile(r"\b" + lx.alternatives("widget_words") + r"\b", re.I)
 # The agency-style credits line at the foot of a story: "Reporting by X; Editing by Y".
 _CREDITS_RE = re.compile(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|translated|"
@@ -149,12 +128,8 @@ _CREDITS_RE = re.compile(
     re.I,
 )
 
-# A call to action is phrased as an imperative.
-_IMPERATIVE_RE = re.compile(
-    r"^(?:read|click|tap|subscribe|sign\s+up|follow|share|download|watch|listen|support|donate"
-    r"|join|learn\s+more|get|continue|see|find\s+out|don[’']t\s+miss|never\s+miss)\b",
-    re.I,
-)
+# A call to action is phrased as an imperative (data/imperatives.txt).
+_IMPERATIVE_RE = re.compile(r"^" + lx.alternatives("imperatives") + r"\b", re.I)
 # Topics of a reader-addressed paragraph that is furniture rather than article text.
 _FURNITURE_TOPIC_RE = re.compile(
     r"\b(?:support|donat\w*|subscri\w*|newsletters?|inbox|mailbox|sign[\s-]?up|ads|ad-free"
@@ -179,11 +154,9 @@ _SHORT_ADDRESS_RE = re.compile(
     r"\b(?:you|your|we|our|us|me|my)\b|(?:^|[.!?:]\s+)(?:You|Your|We|Our|Me|My)\b"
 )
 _BYLINE_RE = re.compile(r"^by\s+(?P<name>[A-Z][^\d]{1,120}?)\s*$", re.I)
+# A slash, or a word or name that credits a photo: "Photo: X", "X / TASS", "Getty Images".
 _CREDIT_HINT_RE = re.compile(
-    r"/|\b(?:photo|photograph|image|picture|credit|courtesy|via|getty|reuters|ap|afp|epa"
-    r"|tass|ria|shutterstock|alamy|pool|handout|file|sipa|xinhua|anadolu|dpa|ansa|efe"
-    r"|social\s+media|press\s+service|screenshot|open\s+sources|news\s+agency)\b",
-    re.I,
+    r"/|\b" + lx.phrase_pattern("credit_hints", "agencies", "photo_credits") + r"\b", re.I
 )
 _CREDIT_LABEL_RE = re.compile(
     r"^\(?(?:photo|photograph|image|picture|credit|foto)s?(?:\s+credit)?\s*(?:[:/]|by\b)\s*",
@@ -196,12 +169,6 @@ _DOMAIN_CREDIT_RE = re.compile(
     # A channel or account on a platform: "t.me/gubernator_46", "vk.com/club123".
     r"(?:/[\w.@-]+)?$",
     re.I,
-)
-# Lower-case words a credit may contain: "Social media", "Courtesy photo",
-# "Press service of the Moscow Mayor", "Sputnik / Kremlin via Reuters".
-_CREDIT_LOWER_WORDS = frozenset(
-    "via of the for and photo photos media social courtesy press service handout screenshot"
-    " video open sources file archive pool agency news".split()
 )
 # Furniture that tells the time or the reading time, or counts a gallery.
 _TIME_FURNITURE_RE = re.compile(
@@ -233,8 +200,6 @@ _SMALL_WORDS = frozenset(
 # "Name for Client" in a credit's first part, up to the slash.
 _PAREN_CREDIT_RE = re.compile(r"^(?P<caption>[^()]{2,200}?)\s*\((?P<credit>[^()]{2,80})\)$")
 _FOR_CLIENT_RE = re.compile(r"(?<=[a-z])\s+for\s+[^/]{2,60}?(?=\s*/)")
-# The last word of an organisation that hands out its own photographs.
-_CREDIT_ORG_HEADS = frozenset("agency ministry service office administration press".split())
 _NAME_CONNECTORS = frozenset("de da di van von der del la le bin al y and für".split())
 _REPORTING_RE = re.compile(
     r"\b(?:said|told|added|according\s+to|reported|says\s+that)\b|"
@@ -1226,7 +1191,7 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         or w[:1].isdigit()
         or w[:1] in "(@"
         or _DOMAIN_CREDIT_RE.match(w)
-        or (hinted and w.lower() in _CREDIT_LOWER_WORDS)
+        or (hinted and w.lower() in lx.CREDIT_WORDS)
         for w in rest
     ):
         return False
@@ -1234,7 +1199,7 @@ def _is_credit(text: str, *, alone: bool) -> bool:
         return all(part.strip() for part in text.split("/"))
     if hinted:
         return True
-    if alone and 2 <= len(words) <= 5 and words[-1].lower() in _CREDIT_ORG_HEADS:
+    if alone and 2 <= len(words) <= 5 and words[-1].lower() in lx.CREDIT_ORG_HEADS:
         return True  # an organisation's name alone: "Federal Space Agency", "Kremlin Press Office"
     # An agency alone ("TASS", "AFP"): a short upper-case word, only when standing alone.
     return alone and len(words) <= 2 and all(w.isupper() and len(w) >= 2 for w in words)
@@ -1277,7 +1242,7 @@ def _photo_line(item: str) -> tuple[str, str] | None:
         or w[:1].isdigit()
         or w == "/"
         or w.lower() in _NAME_CONNECTORS
-        or w.lower() in _CREDIT_LOWER_WORDS
+        or w.lower() in lx.CREDIT_WORDS
         for w in words
     ):
         return None

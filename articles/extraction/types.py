@@ -130,6 +130,18 @@ class ExtractedArticle:
     people: list[ExtractedPerson] = field(default_factory=list)
     quotes: list[ExtractedQuote] = field(default_factory=list)
 
+    def speakers_not_listed(self) -> list[str]:
+        """The names the quotes give to a person that ``people`` does not list, in quote order.
+
+        The rule "a quoted speaker is one of the article's people" is kept with these:
+        :func:`articles.extraction.extract_from_text` lists those named in full, and the
+        importer gives each one left (a one-word name, too weak to list) a person as the
+        quote's speaker, with no mention.
+        """
+        listed = {p.name for p in self.people}
+        speakers = (q.speaker for q in self.quotes if q.speaker_type == "person" and q.speaker)
+        return list(dict.fromkeys(s for s in speakers if s not in listed))
+
     def as_json(self, *, file: str) -> dict:
         """The dry-run JSON object for this article (the documented shape)."""
         page = self.page
