@@ -448,3 +448,20 @@ def test_head_of_organisation_is_a_person_not_the_organisation():
     assert speakers(*HEAD_OF)[1] == ("Imports will not fill the gap", "Anna Berg")
     with rules.disabled("speaker_phrase.head_of_organisation"):
         assert speakers(*HEAD_OF)[1] == ("Imports will not fill the gap", "Budget Committee")
+
+
+ANTECEDENT = [
+    "The court heard from the harbour master on Monday.",
+    "Jane Doe, 58, was fined over a post in which she praised two men as “heroes.”",
+]
+
+
+def test_antecedent_in_sentence_gives_a_pronoun_its_sentences_subject():
+    assert speakers(*ANTECEDENT) == [("heroes.", "Jane Doe")]
+    with rules.disabled("speaker_phrase.antecedent_in_sentence"):
+        assert speakers(*ANTECEDENT) == [("heroes.", None)]
+
+
+def test_antecedent_in_sentence_needs_an_agreeing_gender():
+    text = "Olga Petrova was fined over a post in which he praised two men as “heroes.”"
+    assert speakers(text) == [("heroes.", None)]

@@ -157,7 +157,7 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
 MT_DEV_BARS = [
     # metric, bar, reached, floor (today)
     ("quoteF1", 0.95, True, 0.95),
-    ("attrF1", 0.92, False, 0.88),
+    ("attrF1", 0.92, False, 0.91),
     ("peopleF1", 0.92, True, 0.95),
     ("bodyF1", 0.99, True, 0.99),
     ("caption", 0.90, False, 0.75),

@@ -547,7 +547,7 @@ class _Attributor:
             head = head_of_organisation(self, frame, m, j, lo)
             return head if head is not None else self.mention_speaker(m)
         if tok.low in lx.PRONOUNS_PERSON:
-            return self.resolver.pronoun(tok.low)
+            return antecedent_in_sentence(self, frame, j, tok.low) or self.resolver.pronoun(tok.low)
         if tok.low in lx.PRONOUNS_OTHER:
             return _NOBODY
         if (
@@ -881,6 +881,27 @@ def head_of_organisation(
     if last is not None:
         return _Speaker(last, "person", via="role", description=described)
     return _Speaker(None, None, description=described)
+
+
+@PHRASE.rule("antecedent_in_sentence")
+def antecedent_in_sentence(a: _Attributor, frame: _Frame, j: int, word: str) -> _Speaker | None:
+    """A pronoun whose own sentence opens with a person means them, before anyone named
+    earlier: 'Krieger, 63, was charged over a post in which he praised them as "heroes"'
+    -> Krieger. Only the sentence's first noun phrase, and only a person whose gender (when
+    the text shows it) agrees."""
+    if not PHRASE.enabled("antecedent_in_sentence"):
+        return None
+    tokens = frame.tokens
+    lo = next((s for s, e in frame.sentences if s <= j < e), 0)
+    m = frame.mention_start.get(tokens[lo].start) if lo < j else None
+    if m is None or m.kind != "person" or m.possessive or not a.resolver.usable(m):
+        return None
+    name = a.resolver.person(m.name)
+    want = {"she": "f", "her": "f", "he": "m", "him": "m", "his": "m"}.get(word)
+    if want is not None and a.resolver.gender.get(name) not in (None, want):
+        return None
+    note_fired("speaker_phrase.antecedent_in_sentence")
+    return _Speaker(name, "person", via="pronoun")
 
 
 @PHRASE.rule("introduced_later")
