@@ -465,3 +465,21 @@ def test_antecedent_in_sentence_gives_a_pronoun_its_sentences_subject():
 def test_antecedent_in_sentence_needs_an_agreeing_gender():
     text = "Olga Petrova was fined over a post in which he praised two men as “heroes.”"
     assert speakers(text) == [("heroes.", None)]
+
+
+MADE_CLEAR = "Jane Doe has made clear that the city “will not pay for the bridge.”"
+
+
+def test_made_clear_gives_the_quote_to_who_made_it_clear():
+    assert speakers(MADE_CLEAR) == [("will not pay for the bridge.", "Jane Doe")]
+    with rules.disabled("speaker_before.made_clear"):
+        assert speakers(MADE_CLEAR) == []
+
+
+def test_a_pronoun_never_means_capitalised_words_that_are_no_one():
+    text = [
+        "Jane Doe opposed the plan on Monday.",
+        "Costa Verde voted against it on Tuesday.",
+        "“It is a mistake,” she said.",
+    ]
+    assert speakers(*text) == [("It is a mistake", "Jane Doe")]

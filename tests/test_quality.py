@@ -102,7 +102,7 @@ VARIED = [
     ("varied2", "0.97", "0.88", "0.93", "0.99", "0", "1.0", True),
     ("varied_html", "0.92", "0.88", "0.90", "0.99", "1", "1.0", True),
     # Messy pages (print-to-PDF headers, live blogs, Q&A, dash attributions): not all solved.
-    ("varied3", "0.93", "0.70", "0.86", "0.95", "5", "0.9", False),
+    ("varied3", "0.93", "0.80", "0.86", "0.95", "5", "0.9", False),
 ]
 
 
@@ -157,7 +157,7 @@ def test_html_body_extraction_on_the_benchmark(tmp_path):
 MT_DEV_BARS = [
     # metric, bar, reached, floor (today)
     ("quoteF1", 0.95, True, 0.95),
-    ("attrF1", 0.92, False, 0.91),
+    ("attrF1", 0.92, True, 0.92),
     ("peopleF1", 0.92, True, 0.95),
     ("bodyF1", 0.99, True, 0.99),
     ("caption", 0.90, False, 0.75),

@@ -792,6 +792,8 @@ class _Attributor:
                 continue
             if m is None or m.kind != "person" or m.outer_start != tokens[j].start:
                 continue
+            if name_key(m.name) not in self.resolver.by_key and not m.evidence:
+                continue  # "the Puerto Rico deal": capitalised words, not one of the people
             name = self.resolver.person(m.name)
             self.resolver.named(name, _sentence_text(frame, (lo, hi)))
             prev = tokens[j - 1].low if j > lo else ""
@@ -999,6 +1001,20 @@ def as_put_it(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speake
         if speaker is not None and speaker.name:
             return speaker
     return None
+
+
+@SPEAKER_BEFORE.rule("made_clear")
+def made_clear(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speaker | None:
+    """'Putin had already made clear that Russia "did not interfere"': who made it clear
+    (a reporting phrase, not a speech verb)."""
+    tokens = frame.tokens
+    if tokens[v].low != "clear" or v - 1 < lo:
+        return None
+    verb = v - 2 if tokens[v - 1].low == "it" else v - 1
+    if verb < lo or tokens[verb].low not in ("made", "make", "makes", "making"):
+        return None
+    speaker = a.np_left(frame, verb, lo)
+    return speaker if speaker is not None and speaker.name else None
 
 
 @SPEAKER_BEFORE.rule("according_to")
