@@ -31,6 +31,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from newsroom.timeouts import is_statement_timeout
+
 logger = logging.getLogger(__name__)
 
 FIELDS_PARAM = "fields"
@@ -395,6 +397,10 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+# A statement of a public request ran past PUBLIC_STATEMENT_TIMEOUT_MS (newsroom/timeouts.py).
+TIMED_OUT = "The database took too long to answer this request; try again shortly."
+
+
 def problem_response(
     request, status_code: int, code: str, detail: str, *, kind: str | None = None, **members
 ) -> JsonResponse:
@@ -451,7 +457,7 @@ def exception_handler(exc, context):
 
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("API request failed on the database: %s", exc)
-        exc = ServiceUnavailable()
+        exc = ServiceUnavailable(TIMED_OUT if is_statement_timeout(exc) else None)
         exc.wait = RETRY_AFTER_UNAVAILABLE
     response = drf_exception_handler(exc, context)
     if response is None:

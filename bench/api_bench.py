@@ -97,7 +97,7 @@ def fill(n: int) -> dict:
         quotes.setdefault(quote.article_id, []).append(quote)
     now = timezone.now()
     Article.objects.update(status=Article.Status.PUBLISHED, published_at=now)
-    skip = {"id", "pk", "slug", "url", "content_hash", "search_vector"}
+    skip = {"id", "pk", "slug", "url", "import_key", "content_hash", "search_vector"}
     fields = [f.attname for f in Article._meta.concrete_fields if f.attname not in skip]
     batch = 1000
     for start in range(len(bases), n, batch):
@@ -108,6 +108,7 @@ def fill(n: int) -> dict:
             values.update(
                 slug=f"{base.slug[:180]}-{i}",
                 url=f"https://bench.example.org/copy/{i}",
+                import_key=f"https://bench.example.org/copy/{i}",  # unique, as the URL is
                 content_hash=f"{i:064x}",
                 status=Article.Status.PUBLISHED,
                 published_at=now - timezone.timedelta(minutes=i),

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # /healthz and /readyz, answered before host validation, the HTTPS redirect, sessions,
     # the page cache and the rate limit: probes come by IP over plain HTTP (newsroom/health.py).
     "newsroom.health.HealthCheckMiddleware",
+    # Before anything that may query: public requests' SQL under a statement timeout.
+    "newsroom.timeouts.PublicStatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with far-future caching and gzip, from the app itself (issue 13).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -131,6 +133,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+
+# Milliseconds any one SQL statement of a public request (the site and the API; not the
+# admin, imports or commands) may run on PostgreSQL before the server cancels it and the
+# request answers 503 with Retry-After (issue 11 §4; newsroom/timeouts.py). 0: no limit.
+# SQLite has no statement timeout.
+PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("PUBLIC_STATEMENT_TIMEOUT_MS", "2000"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; synchronous=NORMAL is safe with WAL and
