@@ -35,7 +35,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -44,6 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.text import slugify
@@ -572,6 +575,8 @@ def reassign_speaker(
     if (speaker is None) == (organization is None):
         raise ValidationError("Choose one speaker: a person or an organisation.", code="speaker")
     wanted = (speaker.pk if speaker else None, organization.pk if organization else None)
+    # A new mention gets the role readers see (as stored), never one only a draft gives.
+    role = Person.objects.filter(pk=wanted[0]).values_list("public_role", flat=True).first()
     changed = 0
     for quote in quotes:
         check_write(by=by, action="change", obj=quote)
@@ -582,7 +587,9 @@ def reassign_speaker(
         _save(quote, by=by, reason=f"speaker reassigned to {speaker or organization}")
         if speaker is not None:
             Mention.objects.get_or_create(
-                article_id=quote.article_id, person=speaker, defaults={"role": speaker.role}
+                article_id=quote.article_id,
+                person=speaker,
+                defaults={"role": role or ""},
             )
         changed += 1
     return changed
@@ -784,7 +791,9 @@ def import_uploads(*, files: Iterable[UploadedFile], by: User | None = None) -> 
 #   Readers see the row once ``public_at <= now``, so a scheduled article shows on time.
 # - ``Person`` / ``Source``: ``public_since``, the earliest of those times (for a source,
 #   also its published articles' times), so readers see them on time too; and
-#   ``public_quote_count`` / ``public_article_count``, counted at the last write. A scheduled
+#   ``public_quote_count`` / ``public_article_count``, counted at the last write; a person's
+#   ``public_role`` (:func:`public_role`): the editor's role, else the newest one readers see
+#   in a published article, so a role taken from a draft stays off the site. A scheduled
 #   article's own rows are counted when it goes live (``refresh_due``, run when the page
 #   cache's version expires at that time: ``articles.signals.public_cache_version``).
 
@@ -818,6 +827,29 @@ def _earliest(queryset, column: str, time: str):
 def _least(first, second):
     # LEAST ignores nulls on PostgreSQL only: coalesce each way so both databases agree.
     return Least(Coalesce(first, second), Coalesce(second, first))
+
+
+def editor_typed_role() -> Q:
+    """People whose ``role`` an editor typed: set, and not the importer's value
+    (``extracted["role"]``, kept from the article that made the person). A person made by hand
+    or on the review screen has no snapshot, so any role they have is an editor's."""
+    return ~Q(role="") & (~Q(extracted__has_key="role") | ~Q(role=KT("extracted__role")))
+
+
+def public_role(*, now: dt.datetime):
+    """The role readers see, for an UPDATE of people: the editor's, else the role the newest
+    published article gives (a mention whose ``public_at`` has come), else none."""
+    newest = (
+        Mention.objects.filter(person=OuterRef("pk"), public_at__lte=now)
+        .exclude(role="")
+        .order_by("-public_at", "-pk")
+        .values("role")[:1]
+    )
+    return Case(
+        When(editor_typed_role(), then=F("role")),
+        default=Coalesce(Subquery(newest), Value("")),
+        output_field=CharField(),
+    )
 
 
 def refresh_public_state(
@@ -886,6 +918,7 @@ def refresh_public_state(
                 _earliest(Mention.objects.all(), "person", "public_at"),
                 _earliest(Quote.objects.all(), "speaker", "public_at"),
             ),
+            public_role=public_role(now=now),
         )
     if everything or source_ids:
         rows = Source.objects.all() if everything else Source.objects.filter(pk__in=source_ids)
