@@ -103,8 +103,9 @@ class WriteRuleAdmin:
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        deleted = formset.deleted_forms if formset.can_delete else []
         for row in formset.forms:
-            if formset.can_delete and formset._should_delete_form(row):
+            if row in deleted:
                 if row.instance.pk is not None:
                     publishing.check_write(by=request.user, action="delete", obj=row.instance)
             elif row.has_changed():
