@@ -211,14 +211,14 @@ def _refusal(by: User, action: str, obj: models.Model) -> str:
             "Only editors with the publish permission import files: an import may refresh "
             "published articles."
         )
-    article = obj if isinstance(obj, Article) else None
+    article, what = obj, f"“{obj}”"
     if isinstance(obj, Quote | Mention):
         article = Article.objects.filter(pk=obj.article_id).first()
-    if article is not None:
+        what = f"the {opts.verbose_name_plural} of “{article}”"
+    if isinstance(article, Article):
         return (
-            f"You may not {action} the {opts.verbose_name_plural} of “{article}”: it is "
-            f"{Status(article.status).label.lower()}, and only editors with the publish "
-            "permission change what readers see."
+            f"You may not {action} {what}: it is {Status(article.status).label.lower()}, and "
+            "only editors with the publish permission change what readers see."
         )
     return (
         f"You may not {action} this {opts.verbose_name}: a published article shows it, and "
