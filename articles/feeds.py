@@ -62,7 +62,8 @@ class PersonQuotesFeed(Feed):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return f"The latest words of {obj.name}{', ' + obj.role if obj.role else ''}, as quoted."
+        role = f", {obj.public_role}" if obj.public_role else ""
+        return f"The latest words of {obj.name}{role}, as quoted."
 
     def items(self, obj):
         return (

@@ -271,9 +271,7 @@ class ArticleFilter(StrictFilterSet):
         return search_articles(qs, value)
 
     def filter_has_quotes(self, qs, name, value):
-        quoted = Exists(
-            Quote.objects.shown().filter(article=OuterRef("pk"))
-        )
+        quoted = Exists(Quote.objects.shown().filter(article=OuterRef("pk")))
         return qs.filter(quoted if value == "true" else ~quoted)
 
 
@@ -330,7 +328,9 @@ class PersonFilter(StrictFilterSet):
         ),
     )
     role = django_filters.CharFilter(
-        lookup_expr="icontains", help_text="Roles containing this (any case)."
+        field_name="public_role",
+        lookup_expr="icontains",
+        help_text="Roles containing this (any case).",
     )
     # Counts are kept on the row (public_quote_count, public_article_count: see
     # publishing.refresh_public_state), so sorting by them is one indexed pass; counted per

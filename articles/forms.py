@@ -2,6 +2,8 @@
 form that guards the workflow, the upload form for imports, and the intermediate pages
 for merging people and reassigning speakers."""
 
+import copy
+
 import lxml.html
 from django import forms
 from django.contrib import admin
@@ -241,10 +243,11 @@ class QuoteAdminForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
+        placed = copy.copy(self.instance)  # the quote as it would be saved, in its new article
+        placed.article = cleaned.get("article")
+        action = "add" if self.instance.pk is None else "change"
         try:
-            publishing.check_quote_placement(
-                quote=self.instance, article=cleaned.get("article"), by=self.user
-            )
+            publishing.check_write(by=self.user, action=action, obj=placed)
         except PermissionDenied as exc:
             raise ValidationError(str(exc), code="permission") from exc
         return cleaned

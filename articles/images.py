@@ -134,12 +134,15 @@ def download(url: str) -> bytes:
 def fetch_reference(article, *, by=None):
     """Fetch ``article.og_image_url`` into the library and make it the lead image.
 
-    Raises ImageProblem (nothing stored) when the download fails or the file is refused.
+    Raises ImageProblem (nothing stored) when the download fails or the file is refused,
+    PermissionDenied when ``by`` may not change the article.
     The caption and credit start from the article's; the alt text from the caption or
     headline, for the editor to correct.
     """
     from articles.models import LeadImage
+    from articles.publishing import check_write
 
+    check_write(by=by, action="change", obj=article)
     url = article.og_image_url
     if not url.startswith(("http://", "https://")):
         raise ImageProblem("no og:image reference to fetch.")

@@ -194,7 +194,10 @@ class Person(Versioned, Imported):
     )
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField(
-        max_length=300, blank=True, help_text="Title or job, as shown beside the name."
+        max_length=300,
+        blank=True,
+        help_text="Title or job. Typed here, readers see it beside the name at once; one the "
+        "importer took from an article shows only once a published article gives it.",
     )
     extracted = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -205,9 +208,15 @@ class Person(Versioned, Imported):
     )
     public_article_count = models.PositiveIntegerField(default=0, editable=False)
     public_quote_count = models.PositiveIntegerField(default=0, editable=False)
+    public_role = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="The role readers see: the editor's, else the newest published article's.",
+    )
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=PUBLIC_STATE_FIELDS)
+    history = HistoricalRecords(excluded_fields=[*PUBLIC_STATE_FIELDS, "public_role"])
 
     class Meta:
         ordering = ["name"]

@@ -36,7 +36,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -45,6 +47,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.text import slugify
@@ -57,6 +60,7 @@ from articles.importing import FAILED, FileResult, Importer
 from articles.models import (
     Article,
     ImportRun,
+    LeadImage,
     Mention,
     Person,
     PersonVariant,
@@ -119,6 +123,7 @@ _REVERTED_WITH = {"quote": ("paragraph", "start", "end")}
 # How long an open change form counts as "being edited" without a sign of life from it.
 PRESENCE_SECONDS = 45
 
+
 @dataclass
 class TransitionResult:
     """Which articles changed status, and which were left alone and why."""
@@ -127,82 +132,100 @@ class TransitionResult:
     skipped: list[tuple[Article, str]] = field(default_factory=list)
 
 
-# --- permissions ---------------------------------------------------------------------
+# --- permissions: one rule -----------------------------------------------------------
+#
+# Who may write what, in one sentence: a user may add, change or delete a row when they hold
+# Django's permission for it (``articles.<action>_<model>``) and, if readers see that row or
+# a page that shows it (or will, once scheduled), the publish permission too. A row being
+# saved counts as it will be and as it is stored: moving a quote out of a published article
+# changes that article. An import may refresh any published article, so it always counts as
+# live. Besides: moving an article into or out of "published" or "archived" needs the publish
+# permission (``check_transition``), merging people the merge permission. Every service below
+# and every admin path (forms, inlines, actions, deletes, reverts) asks ``may`` or
+# ``check_write``; ``tests/test_permission_matrix.py`` tries each path as each role.
 
 
 def can_publish(user: User | None) -> bool:
     return user is None or user.has_perm(PUBLISH_PERMISSION)
 
 
-def can_edit_article(user: User | None, article: Article) -> bool:
-    """Reporters edit drafts and articles in review; editors edit anything."""
-    if user is None:
-        return True
-    if not user.has_perm("articles.change_article"):
-        return False
-    return article.status not in GUARDED or can_publish(user)
+def is_live(obj: models.Model) -> bool:
+    """Whether readers see (or, once scheduled, will see) ``obj`` or a page that shows it.
 
-
-def is_live_person(person: Person) -> bool:
-    """Whether readers see (or, once scheduled, will see) this person on a page."""
-    return (
-        Article.objects.filter(status__in=GUARDED)
-        .filter(Q(mentions__person=person) | Q(quotes__speaker=person))
-        .exists()
-    )
-
-
-def is_live_source(source: Source) -> bool:
-    """Whether readers see (or, once scheduled, will see) this source on a page."""
-    return (
-        Article.objects.filter(status__in=GUARDED)
-        .filter(Q(source=source) | Q(quotes__speaker_organization=source))
-        .exists()
-    )
-
-
-def can_edit_person(user: User | None, person: Person | None) -> bool:
-    """Reporters edit people only readers cannot see yet; editors edit anyone."""
-    if user is None:
-        return True
-    if not user.has_perm("articles.change_person"):
-        return False
-    return person is None or person.pk is None or can_publish(user) or not is_live_person(person)
-
-
-def can_edit_source(user: User | None, source: Source | None) -> bool:
-    """Reporters edit sources only readers cannot see yet; editors edit any."""
-    if user is None:
-        return True
-    if not user.has_perm("articles.change_source"):
-        return False
-    return source is None or source.pk is None or can_publish(user) or not is_live_source(source)
-
-
-def check_quote_placement(*, quote: Quote, article: Article | None, by: User | None) -> None:
-    """Refuse to add a quote to, or move one out of or into, an article ``by`` may not edit.
-
-    ``quote`` is the quote being saved (its stored row, if any, is checked too:
-    moving a quote out of a published article changes that article).
-    Raises ``PermissionDenied``.
+    For the row as given, without reading its stored copy: an article by its status; a
+    quote, mention or name variant by the article or person it belongs to; a person by the
+    articles that name or quote them; a source by its articles and the quotes it said; a
+    lead image by the articles that show it; an import always.
     """
-    if by is None:
-        return
-    stored_article_id = (
-        Quote.objects.filter(pk=quote.pk).values_list("article_id", flat=True).first()
-        if quote.pk
-        else None
+    if isinstance(obj, Article):
+        return obj.status in GUARDED
+    if isinstance(obj, Quote | Mention):
+        return obj.article_id is not None and (
+            Article.objects.filter(pk=obj.article_id, status__in=GUARDED).exists()
+        )
+    if isinstance(obj, PersonVariant):
+        return obj.person_id is not None and is_live(Person(pk=obj.person_id))
+    if obj.pk is None:
+        return isinstance(obj, ImportRun)
+    live = Article.objects.filter(status__in=GUARDED)
+    if isinstance(obj, Person):
+        return live.filter(Q(mentions__person=obj) | Q(quotes__speaker=obj)).exists()
+    if isinstance(obj, Source):
+        return live.filter(Q(source=obj) | Q(quotes__speaker_organization=obj)).exists()
+    if isinstance(obj, LeadImage):
+        return live.filter(lead_image=obj).exists()
+    return isinstance(obj, ImportRun)
+
+
+def may(user: User | None, action: str, obj: models.Model | type[models.Model]) -> bool:
+    """The rule: may ``user`` ``action`` ("add", "change" or "delete") ``obj``?
+
+    ``obj`` is a row (as given: see :func:`check_write` for a save) or a model, for the
+    question "any row of it?" asked before a row is chosen. ``None`` is the system itself.
+    """
+    if user is None:
+        return True
+    opts = obj._meta
+    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return False
+    return isinstance(obj, type) or can_publish(user) or not is_live(obj)
+
+
+def check_write(*, by: User | None, action: str, obj: models.Model) -> None:
+    """Refuse (``PermissionDenied``, with the reason) a write :func:`may` does not allow,
+    of ``obj`` as it will be and of its stored row (a save cannot move a row out of a page
+    readers see either). Call before writing, inside the write's transaction."""
+    rows = [obj]
+    if obj.pk is not None and action != "add":
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        rows += [stored] if stored is not None else []
+    for row in rows:
+        if not may(by, action, row):
+            raise PermissionDenied(_refusal(by, action, row))
+
+
+def _refusal(by: User, action: str, obj: models.Model) -> str:
+    opts = obj._meta
+    if not by.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return f"You may not {action} {opts.verbose_name_plural}."
+    if isinstance(obj, ImportRun):
+        return (
+            "Only editors with the publish permission import files: an import may refresh "
+            "published articles."
+        )
+    article, what = obj, f"“{obj}”"
+    if isinstance(obj, Quote | Mention):
+        article = Article.objects.filter(pk=obj.article_id).first()
+        what = f"the {opts.verbose_name_plural} of “{article}”"
+    if isinstance(article, Article):
+        return (
+            f"You may not {action} {what}: it is {Status(article.status).label.lower()}, and "
+            "only editors with the publish permission change what readers see."
+        )
+    return (
+        f"You may not {action} this {opts.verbose_name}: a published article shows it, and "
+        "only editors with the publish permission change what readers see."
     )
-    targets = [article] if article is not None else []
-    if stored_article_id is not None and (article is None or stored_article_id != article.pk):
-        targets.append(Article.objects.get(pk=stored_article_id))
-    for target in targets:
-        if not can_edit_article(by, target):
-            raise PermissionDenied(
-                f"You may not change the quotes of “{target}”: it is "
-                f"{Status(target.status).label.lower()}, and only editors with the publish "
-                "permission change what readers see."
-            )
 
 
 def check_transition(*, article: Article, current: str | None, new: str, by: User | None) -> None:
@@ -339,11 +362,11 @@ def revert(*, current: models.Model, to: models.Model, by: User | None = None) -
     publish); bookkeeping (the raw scrape, snapshots, the import key) stays as stored.
     ``to`` may carry an editor's corrections on the revert form. Returns ``current``, saved.
     """
-    if isinstance(current, Article) and not can_edit_article(by, current):
-        raise PermissionDenied("You may not change this article.")
     for name in revert_fields(type(current)):
         attname = current._meta.get_field(name).attname
         setattr(current, attname, getattr(to, attname))
+    # As restored and as stored: a quote's old version may be in another article.
+    check_write(by=by, action="change", obj=current)
     when = getattr(to, "updated_at", None)
     label = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "an earlier one"
     _save(current, by=by, reason=f"reverted to the version of {label}")
@@ -554,10 +577,11 @@ def reassign_speaker(
     if (speaker is None) == (organization is None):
         raise ValidationError("Choose one speaker: a person or an organisation.", code="speaker")
     wanted = (speaker.pk if speaker else None, organization.pk if organization else None)
+    # A new mention gets the role readers see (as stored), never one only a draft gives.
+    role = Person.objects.filter(pk=wanted[0]).values_list("public_role", flat=True).first()
     changed = 0
     for quote in quotes:
-        if by is not None and not can_edit_article(by, quote.article):
-            raise PermissionDenied("You may not change quotes in this article.")
+        check_write(by=by, action="change", obj=quote)
         if (quote.speaker_id, quote.speaker_organization_id) == wanted:
             continue
         quote.speaker = speaker
@@ -565,7 +589,9 @@ def reassign_speaker(
         _save(quote, by=by, reason=f"speaker reassigned to {speaker or organization}")
         if speaker is not None:
             Mention.objects.get_or_create(
-                article_id=quote.article_id, person=speaker, defaults={"role": speaker.role}
+                article_id=quote.article_id,
+                person=speaker,
+                defaults={"role": role or ""},
             )
         changed += 1
     return changed
@@ -576,8 +602,7 @@ def set_quote_state(*, quotes: Iterable[Quote], state: str, by: User | None = No
     """Mark ``quotes`` verified, rejected or unreviewed; returns how many changed."""
     changed = 0
     for quote in quotes:
-        if by is not None and not can_edit_article(by, quote.article):
-            raise PermissionDenied("You may not change quotes in this article.")
+        check_write(by=by, action="change", obj=quote)
         if quote.state != state:
             quote.state = state
             _save(quote, by=by, reason=f"quote {Quote.State(state).label.lower()}")
@@ -617,8 +642,7 @@ def review_quote(
     if conflict is not None:
         raise StaleQuote(conflict)
     current = Quote.objects.select_related("article").get(pk=quote.pk)
-    if by is not None and not can_edit_article(by, current.article):
-        raise PermissionDenied("You may not change quotes in this article.")
+    check_write(by=by, action="change", obj=current)
     if new_speaker:
         found = add_speaker(**new_speaker, by=by)
         speaker, organization = (found, None) if isinstance(found, Person) else (None, found)
@@ -645,13 +669,13 @@ def add_speaker(*, name: str, kind: str, role: str = "", by: User | None = None)
     if kind == "person":
         key = name_key(name)
         found = Person.objects.filter(Q(name_key=key) | Q(variants__name_key=key)).first()
-        model, permission = Person, "articles.add_person"
+        model = Person
     else:
         found = Source.objects.filter(name__iexact=name).first()
-        model, permission = Source, "articles.add_source"
+        model = Source
     if found is not None:
         return found
-    if by is not None and not by.has_perm(permission):
+    if not may(by, "add", model):
         raise PermissionDenied(f"You may not add a {model._meta.verbose_name}.")
     slug = base = slugify(name)[:190] or model._meta.model_name
     n = 1
@@ -718,7 +742,7 @@ def rerun_extraction(*, articles: Iterable[Article], by: User | None = None) -> 
     results = []
     for article in articles:
         label = article.source_file or f"article {article.pk}"
-        if by is not None and not can_edit_article(by, article):
+        if not may(by, "change", article):
             results.append(_failed(label, article, "you may not change this article"))
             continue
         if not article.raw_input:
@@ -762,7 +786,9 @@ def import_uploads(*, files: Iterable[UploadedFile], by: User | None = None) -> 
 #   Readers see the row once ``public_at <= now``, so a scheduled article shows on time.
 # - ``Person`` / ``Source``: ``public_since``, the earliest of those times (for a source,
 #   also its published articles' times), so readers see them on time too; and
-#   ``public_quote_count`` / ``public_article_count``, counted at the last write. A scheduled
+#   ``public_quote_count`` / ``public_article_count``, counted at the last write; a person's
+#   ``public_role`` (:func:`public_role`): the editor's role, else the newest one readers see
+#   in a published article, so a role taken from a draft stays off the site. A scheduled
 #   article's own rows are counted when it goes live (``refresh_due``, run when the page
 #   cache's version expires at that time: ``articles.signals.public_cache_version``).
 
@@ -796,6 +822,29 @@ def _earliest(queryset, column: str, time: str):
 def _least(first, second):
     # LEAST ignores nulls on PostgreSQL only: coalesce each way so both databases agree.
     return Least(Coalesce(first, second), Coalesce(second, first))
+
+
+def editor_typed_role() -> Q:
+    """People whose ``role`` an editor typed: set, and not the importer's value
+    (``extracted["role"]``, kept from the article that made the person). A person made by hand
+    or on the review screen has no snapshot, so any role they have is an editor's."""
+    return ~Q(role="") & (~Q(extracted__has_key="role") | ~Q(role=KT("extracted__role")))
+
+
+def public_role(*, now: dt.datetime):
+    """The role readers see, for an UPDATE of people: the editor's, else the role the newest
+    published article gives (a mention whose ``public_at`` has come), else none."""
+    newest = (
+        Mention.objects.filter(person=OuterRef("pk"), public_at__lte=now)
+        .exclude(role="")
+        .order_by("-public_at", "-pk")
+        .values("role")[:1]
+    )
+    return Case(
+        When(editor_typed_role(), then=F("role")),
+        default=Coalesce(Subquery(newest), Value("")),
+        output_field=CharField(),
+    )
 
 
 def refresh_public_state(
@@ -864,6 +913,7 @@ def refresh_public_state(
                 _earliest(Mention.objects.all(), "person", "public_at"),
                 _earliest(Quote.objects.all(), "speaker", "public_at"),
             ),
+            public_role=public_role(now=now),
         )
     if everything or source_ids:
         rows = Source.objects.all() if everything else Source.objects.filter(pk__in=source_ids)

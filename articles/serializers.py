@@ -390,6 +390,10 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     article_count = serializers.IntegerField(
         source="public_article_count", help_text="Published articles naming the person."
     )
+    role = serializers.CharField(
+        source="public_role",
+        help_text="Title or job: the editors', else the one the newest published article gives.",
+    )
     quotes_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page, when the site has one.")
     api_url = serializers.SerializerMethodField()

@@ -1,9 +1,10 @@
 """What readers see, kept on the rows (articles.publishing.refresh_public_state).
 
-``Quote.public_at``, ``Mention.public_at`` and each person's and source's ``public_since`` and
-public counts must always agree with the rule computed from the articles
-(``Article.objects.published()``, ``Quote.objects.visible_rule()``), through every write
-path: the publishing services, the admin, plain saves and deletes, and the importer.
+``Quote.public_at``, ``Mention.public_at``, each person's and source's ``public_since`` and
+public counts, and each person's ``public_role``, must always agree with the rule computed
+from the articles (``Article.objects.published()``, ``Quote.objects.visible_rule()``),
+through every write path: the publishing services, the admin, plain saves and deletes, and
+the importer.
 """
 
 import datetime as dt
@@ -45,6 +46,7 @@ def expected_state() -> dict:
             "quotes": quotes,
             "articles": articles,
             "seen": bool(quotes or articles),
+            "role": expected_role(person, published),
         }
     sources = {}
     for source in Source.objects.all():
@@ -64,6 +66,19 @@ def expected_state() -> dict:
     }
 
 
+def expected_role(person, published) -> str:
+    """An editor's role (not the importer's snapshot), else the newest published article's."""
+    if person.role and person.role != person.extracted.get("role", object()):
+        return person.role
+    newest = (
+        Mention.objects.filter(person=person, article__in=published)
+        .exclude(role="")
+        .order_by("-article__published_at", "-pk")
+        .first()
+    )
+    return newest.role if newest else ""
+
+
 def kept_state(now) -> dict:
     return {
         "quotes": set(Quote.objects.filter(public_at__lte=now).values_list("pk", flat=True)),
@@ -73,6 +88,7 @@ def kept_state(now) -> dict:
                 "quotes": p.public_quote_count,
                 "articles": p.public_article_count,
                 "seen": p.public_since is not None and p.public_since <= now,
+                "role": p.public_role,
             }
             for p in Person.objects.all()
         },
@@ -108,8 +124,9 @@ def scene():
     source = SourceFactory(name="Kremlin")
     published = ArticleFactory(published=True)
     draft = ArticleFactory(source=published.source)
-    ann = PersonFactory(name="Ann Lee")
-    bob = PersonFactory(name="Bob Roe")
+    # Roles as the importer leaves them: readers see one only once a published article gives it.
+    ann = PersonFactory(name="Ann Lee", extracted={"role": "spokesman"})
+    bob = PersonFactory(name="Bob Roe", extracted={"role": "spokesman"})
     for article in (published, draft):
         MentionFactory(article=article, person=ann)
         QuoteFactory(article=article, speaker=ann)
