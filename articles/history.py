@@ -44,6 +44,30 @@ def record_baseline(sender, instance, raw: bool = False, **kwargs) -> None:
     history.bulk_history_create([stored], default_date=when or timezone.now())
 
 
+def record_baselines(model, instances) -> None:
+    """:func:`record_baseline` for many rows of ``model`` at once, in a few queries (for
+    writes that save rows in bulk and so send no ``pre_save``)."""
+    pks = [obj.pk for obj in instances if obj.pk is not None]
+    if not pks:
+        return
+    pk_name = model._meta.pk.attname
+    recorded = set(model.history.filter(**{f"{pk_name}__in": pks}).values_list(pk_name, flat=True))
+    stored = list(model._default_manager.filter(pk__in=[pk for pk in pks if pk not in recorded]))
+    if not stored:
+        return
+    runs = ImportRun.objects.select_related("user").in_bulk(
+        {getattr(obj, "import_run_id", None) for obj in stored} - {None}
+    )
+    for obj in stored:
+        run = runs.get(getattr(obj, "import_run_id", None))
+        obj._history_user = run.user if run else None
+        obj._change_reason = f"{BASELINE_REASON} run #{run.pk}" if run else BASELINE_REASON
+        obj._history_date = (
+            getattr(obj, "imported_at", None) or getattr(obj, "created_at", None) or timezone.now()
+        )
+    model.history.bulk_history_create(stored, batch_size=500)
+
+
 for model in TRACKED:
     pre_save.connect(record_baseline, sender=model, dispatch_uid=f"history-baseline-save-{model}")
     pre_delete.connect(record_baseline, sender=model, dispatch_uid=f"history-baseline-del-{model}")

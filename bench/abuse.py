@@ -204,6 +204,8 @@ def import_before(name: str, url: str, workdir: Path) -> None:
 
 def _outcome(status: int, out: str, err: str) -> str:
     for line in err.splitlines():
+        if " articles.importing " in line:
+            continue  # the file's log line, not the command's report of a refusal
         if ": " in line and not line.startswith("CommandError"):
             return "refused: " + line.split(": ", 1)[1].strip()
     summary = next((ln for ln in out.splitlines() if " files: " in ln), out.strip()[-120:])
@@ -337,13 +339,15 @@ def api_bars(pg_url: str, articles: int) -> tuple[list[dict], dict]:
 
 
 def reporter_bar() -> dict:
-    """tests/test_live_content_permissions.py by pytest (SQLite): its failures are Reporter
-    actions that changed live content (or Editors refused)."""
-    target = "tests/test_live_content_permissions.py"
+    """tests/test_permission_matrix.py and tests/test_live_content_permissions.py by pytest
+    (SQLite): their failures are Reporter actions that changed live content (or Editors
+    refused)."""
+    targets = ["tests/test_permission_matrix.py", "tests/test_live_content_permissions.py"]
+    target = " and ".join(targets)
     env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.xml"
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target]
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *targets]
         subprocess.run(
             [*command, f"--junitxml={report}"], cwd=ROOT, env=env, capture_output=True, text=True
         )

@@ -2,9 +2,11 @@
 an editor's body kept while the scrape grows; all through ``import_articles``."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.extraction.similarity import jaccard, shingles, sketch
-from articles.importing import POSSIBLE_VERSION_FLAG
+from articles.importing import POSSIBLE_VERSION_FLAG, Importer
 from articles.models import Article, Quote
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +215,39 @@ def test_the_similarity_examples_hold():
     from articles.extraction import similarity
 
     assert doctest.testmod(similarity).failed == 0
+
+
+def many_quotes(count: int, *, inserted: str = "") -> str:
+    lines = [f'"We will rebuild pier {n} by spring," said Mayor Jane Doe.' for n in range(count)]
+    url = f"https://example.org/news/harbour-plans-{count}"
+    return (
+        f"Harbour plans for {count} piers\n\n{inserted}"
+        + "\n\n".join(lines)
+        + (f"\n\nOriginal url: {url}\n")
+    )
+
+
+def moving_every_quote(tmp_path, count: int) -> int:
+    """Import ``count`` quotes, re-import with a paragraph above them all; the queries it took."""
+    path = tmp_path / f"harbour-{count}.txt"
+    path.write_text(many_quotes(count))
+    assert Importer().import_path(path).outcome == "created"
+    article = Article.objects.get(headline__endswith=f"{count} piers")
+    versions = dict(article.quotes.values_list("pk", "version"))
+    path.write_text(many_quotes(count, inserted=INSERTED))
+    with CaptureQueriesContext(connection) as queries:
+        assert Importer().import_path(path).outcome == "updated"
+    article.refresh_from_db()
+    assert quotes_in_place(article)
+    moved = list(article.quotes.filter(pk__in=versions))
+    assert len(moved) == count and {q.paragraph for q in moved} == set(range(1, count + 1))
+    # Each moved quote counted one save, with its import recorded as its creation first.
+    for quote in moved:
+        assert quote.version == versions[quote.pk] + 1
+        assert [h.history_type for h in quote.history.order_by("history_date")] == ["+", "~"]
+    return len(queries)
+
+
+def test_moving_every_quote_takes_the_same_queries_whatever_their_number(tmp_path):
+    few, many = moving_every_quote(tmp_path, 4), moving_every_quote(tmp_path, 60)
+    assert many <= few + 4, (few, many)
