@@ -483,3 +483,16 @@ def test_a_pronoun_never_means_capitalised_words_that_are_no_one():
         "“It is a mistake,” she said.",
     ]
     assert speakers(*text) == [("It is a mistake", "Jane Doe")]
+
+
+def test_subject_before_slash_credit_splits_a_long_photo_line():
+    from articles.extraction.text import split_caption_credit
+
+    line = "Jane Doe / Ruritanian Foreign Ministry / Flickr (CC BY-NC-SA 2.0)"
+    assert split_caption_credit(line) == (
+        "Jane Doe",
+        "Ruritanian Foreign Ministry / Flickr (CC BY-NC-SA 2.0)",
+    )
+    with rules.disabled("caption_credit.subject_before_slash_credit"):
+        assert split_caption_credit(line) is None
+    assert split_caption_credit("Alexander Reka / TASS") == (None, "Alexander Reka / TASS")

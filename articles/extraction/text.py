@@ -372,9 +372,8 @@ def _time_breadcrumb_copyright(line: str, n_words: int) -> bool:
 @FURNITURE.rule("tagline")
 def _tagline(line: str, n_words: int) -> bool:
     """A site's tagline or rights notice: "... All rights reserved."."""
-    return (
-        1 < n_words <= 40
-        and bool(_TAGLINE_RE.search(line) or "all rights reserved" in line.lower())
+    return 1 < n_words <= 40 and bool(
+        _TAGLINE_RE.search(line) or "all rights reserved" in line.lower()
     )
 
 
@@ -406,7 +405,7 @@ def _photo_caption(line: str, n_words: int) -> bool:
     """A photo's caption with its credit, standing between paragraphs of the article:
     "Sugar refinery in the village of Tetkino. t.me/gubernator_46",
     "Sergei Lavrov Russian Foreign Ministry / Flickr (CC BY-NC-SA 2.0)"."""
-    if not 1 < n_words <= 40 or line[-1] in ".!?\"”":
+    if not 1 < n_words <= 40 or line[-1] in '.!?"”':
         return False
     split = split_caption_credit(line)
     return split is not None and split[1] is not None and (split[0] is not None or "/" in line)
@@ -444,10 +443,10 @@ def _unquoted(line: str) -> str:
 def furniture_rule(line: str) -> str | None:
     """The name of the first furniture rule that fires on one line, or None for text.
 
-        >>> furniture_rule("Subscribe to our newsletter")
-        'furniture.call_to_action'
-        >>> furniture_rule("Shares fell 5% on Monday.") is None
-        True
+    >>> furniture_rule("Subscribe to our newsletter")
+    'furniture.call_to_action'
+    >>> furniture_rule("Shares fell 5% on Monday.") is None
+    True
     """
     line = line.strip()
     if not line:
@@ -579,6 +578,34 @@ def _teaser_list(items: list[str], i: int) -> bool:
     return titles == len(segment) or titles >= 2
 
 
+# How a photo line divides into caption and credit, beside the splitter's own forms.
+CAPTION = Registry("caption_credit")
+
+
+@CAPTION.rule("subject_before_slash_credit")
+def subject_before_slash_credit(line: str) -> tuple[str, str] | None:
+    """A photo line too long for a credit, whose first segment before " / " is not a
+    sentence and whose rest is a credit: the first segment names the picture's subject.
+
+        >>> subject_before_slash_credit(
+        ...     "Jane Doe / Ruritanian Foreign Ministry / Flickr (CC BY-NC-SA 2.0)")
+        ('Jane Doe', 'Ruritanian Foreign Ministry / Flickr (CC BY-NC-SA 2.0)')
+        >>> subject_before_slash_credit("Alexander Reka / TASS") is None  # a credit whole
+        True
+    """
+    if not CAPTION.enabled("subject_before_slash_credit") or " / " not in line:
+        return None
+    if _is_credit(line, alone=True):
+        return None
+    caption, credit = (part.strip() for part in line.split(" / ", 1))
+    if not caption or re.search(r"[.!?:;,]", caption) or len(caption.split()) > 8:
+        return None
+    if not _is_credit(credit, alone=False):
+        return None
+    note_fired("caption_credit.subject_before_slash_credit")
+    return caption, credit
+
+
 def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
     """Split a photo caption line into (caption, credit), or None if it is not one.
 
@@ -611,6 +638,9 @@ def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
             return caption or None, credit[labelled.end() :].strip(" )")
         if caption and _is_credit(credit, alone=False):
             return caption, credit
+    split = subject_before_slash_credit(line)
+    if split is not None:
+        return split
     # Try each sentence end, last first, as the border between caption and credit.
     for match in reversed(list(re.finditer(r"[.!?][\"”’')]?\s+", line))):
         caption, credit = line[: match.end()].strip(), line[match.end() :].strip()
