@@ -496,3 +496,11 @@ def test_subject_before_slash_credit_splits_a_long_photo_line():
     with rules.disabled("caption_credit.subject_before_slash_credit"):
         assert split_caption_credit(line) is None
     assert split_caption_credit("Alexander Reka / TASS") == (None, "Alexander Reka / TASS")
+
+
+def test_speaks_counts_a_name_set_off_after_kin_or_a_people_noun():
+    said = "His wife, Nurlana Abenova, told reporters that the family would appeal."
+    assert names(said) == ["Nurlana Abenova"]
+    with rules.disabled("people.speaks"):
+        assert names(said) == []
+    assert names("Rep. Jane Doe, R-Utah, said the hearing would go on.") == ["Jane Doe"]

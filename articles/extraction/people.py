@@ -403,14 +403,24 @@ def _role_evidence(role: str | None, of_role: tuple | None) -> bool:
 
 @PEOPLE.rule("speaks")
 def _speaks(tokens: list[Token], name_idx: list[int], prev: int) -> bool:
-    """A speech verb beside the name: "Jane Doe said", "said Jane Doe.", "Doe, 54, said"."""
+    """A speech verb beside the name: "Jane Doe said", "said Jane Doe.", "Doe, 54, said",
+    "his wife, Jane Doe, said"."""
     if not PEOPLE.enabled("speaks") or tokens[name_idx[-1]].possessive:
         return False
     nxt, n = name_idx[-1] + 1, len(tokens)
+    # "His wife, Aizada Temirbekova, told reporters": the name is itself the apposition.
+    set_off = (
+        prev >= 1
+        and tokens[prev].text == ","
+        and nxt < n
+        and tokens[nxt].text == ","
+        and (tokens[prev - 1].low in lx.KIN_WORDS or tokens[prev - 1].low in lx.PEOPLE_NOUNS)
+    )
     return bool(
         _speech_after(tokens, nxt)
         or (_speech_before(tokens, prev) and (nxt >= n or not tokens[nxt].is_word))
         or _speech_after_appositive(tokens, nxt)
+        or (set_off and _speech_after(tokens, nxt + 1))
     )
 
 
