@@ -109,6 +109,7 @@ def fill(n: int) -> dict:
                 slug=f"{base.slug[:180]}-{i}",
                 url=f"https://bench.example.org/copy/{i}",
                 content_hash=f"{i:064x}",
+                import_key=None,  # unique: a copy is no import
                 status=Article.Status.PUBLISHED,
                 published_at=now - timezone.timedelta(minutes=i),
             )
