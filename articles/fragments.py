@@ -144,6 +144,8 @@ def articles_showing(
     """Ids of the published (or scheduled) articles whose fragments show any of these:
     people named or quoted, sources (the publisher, or quoted), lead images."""
     people, sources, images = set(people) - {None}, set(sources) - {None}, set(images) - {None}
+    if not (people or sources or images):
+        return []
     shown = Q(pk__in=[])
     if people:
         shown |= Q(pk__in=Mention.objects.filter(person_id__in=people).values("article_id"))
@@ -155,8 +157,6 @@ def articles_showing(
         )
     if images:
         shown |= Q(lead_image_id__in=images)
-    if not (people or sources or images):
-        return []
     return list(
         Article.objects.filter(shown, status=Article.Status.PUBLISHED).values_list("pk", flat=True)
     )
@@ -251,7 +251,7 @@ def stored(*, slug: str, page: bool) -> ArticleFragment | None:
     ``page``: the page's fragments; else the API detail's.
     """
     shown = ("page_meta", "page_body", "people") if page else ("api_body", "changed_at")
-    article = (
+    found = (
         Article.objects.published()
         .filter(slug=slug)
         .select_related("fragment")
@@ -266,8 +266,9 @@ def stored(*, slug: str, page: bool) -> ArticleFragment | None:
             "fragment__article_updated_at",
             *(f"fragment__{name}" for name in shown),
         )
-        .first()
+        .order_by()[:1]
     )
+    article = next(iter(found), None)
     fragment = getattr(article, "fragment", None) if article is not None else None
     if fragment is None or not usable(fragment.key):
         return None
