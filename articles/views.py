@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Max, Q
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -382,20 +383,18 @@ _RELATED_CANDIDATES_SQL = """
 
 def related_articles(article: Article, people: list[int]) -> list[Article]:
     """The editors' related articles and the latest others naming the same people, newest
-    first, at most five (two queries, however many articles name those people).
+    first, at most five (one query on PostgreSQL, two elsewhere, however many articles name
+    those people).
 
     The latest five of each person are all the candidates there can be: on PostgreSQL one
-    index scan of a few rows per person; elsewhere one grouped query (small databases).
-    Then the candidates themselves, by primary key.
+    index scan of a few rows per person, in a subquery; elsewhere one grouped query first
+    (small databases). Then the candidates themselves, by primary key.
     """
     now = timezone.now()
     chosen = Q(pk__in=article.related.values("pk"))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _RELATED_CANDIDATES_SQL, [people, now, article.pk, RELATED_SHOWN, article.pk]
-            )
-            candidates = Q(pk__in=[row[0] for row in cursor.fetchall()])
+    if connection.vendor == "postgresql":  # in the same query as the articles themselves
+        params = [people, now, article.pk, RELATED_SHOWN, article.pk]
+        candidates = Q(pk__in=RawSQL(_RELATED_CANDIDATES_SQL, params))
     else:  # one grouped query instead (small databases), and the editors' choice
         latest = (
             Mention.objects.filter(person_id__in=people, public_at__lte=now)

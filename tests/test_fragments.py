@@ -340,8 +340,10 @@ def test_article_page_and_api_detail_run_constant_queries(
     client, django_assert_num_queries, django_assert_max_num_queries
 ):
     article, speaker, _ = quoted_article()
-    # The article with its fragment; the related articles: candidates, articles.
-    with django_assert_max_num_queries(3):
+    # The article with its fragment; the related articles (with their candidates on
+    # PostgreSQL; elsewhere the candidates first).
+    related_queries = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_max_num_queries(1 + related_queries):
         client.get(article.get_absolute_url())
     with django_assert_num_queries(1):
         assert client.get(api_url(article)).status_code == 200
@@ -352,14 +354,14 @@ def test_article_page_and_api_detail_run_constant_queries(
         related = ArticleFactory(published=True)
         article.related.add(related)
         Mention.objects.create(article=related, person=other)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1 + related_queries):
         html = page_text(client, article)
     assert html.count('<ul class="related">') == 1 and related.headline in html
     with django_assert_num_queries(1):
         assert len(client.get(api_url(article)).json()["quotes"]) == 6
     assert_fresh(client, article)
     # A full render, for comparison: the article, quotes, mentions and the related articles.
-    with without_fragments(), django_assert_num_queries(5):
+    with without_fragments(), django_assert_num_queries(3 + related_queries):
         client.get(article.get_absolute_url())
 
 
