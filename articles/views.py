@@ -3,7 +3,8 @@
 Readers see only published articles (``Article.objects.published()``) and the quotes
 and people in them; staff who may change articles can preview any article. Whole
 pages are cached (``cache_public_page``) under a version that ``articles.signals``
-bumps whenever content changes, so an editor's fix shows at once. Scraped text is
+bumps whenever content changes, so an editor's fix shows at once; uncached, an article page
+is built around the fragments stored on its last write (``articles.fragments``). Scraped text is
 untrusted: it reaches templates as plain strings, and the few pieces of markup built
 here (quotes marked in paragraphs, search highlights, JSON-LD) escape every piece.
 """
