@@ -27,7 +27,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from . import filters
+from . import filters, fragments
 from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSONOnlyNegotiation
 from .models import Article, Mention, Person, Quote, Source
 from .rendering import FastJSONRenderer
@@ -570,6 +570,17 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
+    def build_detail(self):
+        # The whole article as stored on its last write (articles.fragments): one query.
+        # Any parameter (fields=, status=, format=) is answered by the serializer.
+        if not self.request.query_params:
+            fragment = fragments.stored(slug=self.kwargs[self.lookup_field], page=False)
+            if fragment is not None:
+                self.last_modified = fragment.changed_at
+                content = fragments.with_origin(fragment.api_body, self.request)
+                return HttpResponse(content.encode(), content_type="application/json")
+        return super().build_detail()
 
 
 def quotes_queryset():

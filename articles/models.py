@@ -504,6 +504,33 @@ class Article(Versioned, Imported):
         return [p.strip() for p in _BLANK_LINE.split(self.body) if p.strip()]
 
 
+class ArticleFragment(models.Model):
+    """A published (or scheduled) article as readers get it, rendered when it was last
+    written (``articles.fragments``): its page's head and body, its API detail. Kept by
+    ``articles.publishing.refresh_public_state``; never edited, not in the history."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="fragment"
+    )
+    key = models.CharField(
+        max_length=32, help_text="What it was rendered with; another key is not served."
+    )
+    page_meta = models.TextField(blank=True)
+    page_body = models.TextField(blank=True)
+    api_body = models.TextField(blank=True)
+    changed_at = models.DateTimeField(help_text="The API detail's Last-Modified.")
+    article_updated_at = models.DateTimeField(
+        help_text="The article's updated_at when rendered: a row changed since is not served."
+    )
+    people = models.JSONField(default=list, blank=True, help_text="Ids of the people named.")
+
+    class Meta:
+        ordering = ["article"]
+
+    def __str__(self) -> str:
+        return f"Fragments of article {self.article_id}"
+
+
 class Shingle(models.Model):
     """One of the smallest hashes of an imported article's word 5-shingles (a MinHash
     sketch, ``articles.extraction.similarity``): a later scrape of the same article without

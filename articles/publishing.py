@@ -56,6 +56,7 @@ from articles.extraction import ExtractionError
 from articles.extraction.files import load_text
 from articles.extraction.lexicon import is_given_name
 from articles.extraction.people import name_key
+from articles.fragments import articles_showing, render_fragments
 from articles.importing import FAILED, FileResult, Importer
 from articles.models import (
     Article,
@@ -854,6 +855,7 @@ def refresh_public_state(
     mentions: Iterable[int] = (),
     people: Iterable[int | None] = (),
     sources: Iterable[int | None] = (),
+    pages: Iterable[int | None] = (),
     everything: bool = False,
 ) -> None:
     """Bring what readers see up to date after a write (ids of the rows written).
@@ -862,6 +864,11 @@ def refresh_public_state(
     ``mentions``: those rows and their people and sources; ``people`` / ``sources``: also
     these (for example the speaker a quote was taken from). ``everything``: all rows (a
     migration, a bulk load). A handful of set-based queries whatever the number of rows.
+
+    The pre-rendered fragments (``articles.fragments``) of the articles written, and of those
+    of the quotes and mentions written, are rendered again, and those of ``pages``: articles
+    that show something else that changed (a renamed person, the article a quote left).
+    A few queries per 200 articles, and the rendering itself.
     """
     now = timezone.now()
     article_ids = set(articles)
@@ -904,8 +911,11 @@ def refresh_public_state(
     people_ids.discard(None)
     source_ids.discard(None)
     seen_quotes = Quote.objects.filter(public_at__lte=now)
+    roles_before: dict[int, str] = {}
     if everything or people_ids:
         rows = Person.objects.all() if everything else Person.objects.filter(pk__in=people_ids)
+        if not everything:
+            roles_before = dict(rows.values_list("pk", "public_role"))
         rows.update(
             public_quote_count=_count(seen_quotes, "speaker"),
             public_article_count=_count(Mention.objects.filter(public_at__lte=now), "person"),
@@ -926,6 +936,20 @@ def refresh_public_state(
                 _earliest(Quote.objects.all(), "speaker_organization", "public_at"),
             ),
         )
+    rendered = set(article_ids) | set(pages)
+    if roles_before:
+        # A person's public role, changed by this write, shows on every article naming them
+        # without a role of its own.
+        now_roles = Person.objects.filter(pk__in=roles_before).values_list("pk", "public_role")
+        changed = [pk for pk, role in now_roles if roles_before[pk] != role]
+        rendered.update(articles_showing(people=changed))
+    if not everything and quote_ids:
+        rendered.update(Quote.objects.filter(pk__in=quote_ids).values_list("article_id", flat=True))
+    if not everything and mention_ids:
+        rendered.update(
+            Mention.objects.filter(pk__in=mention_ids).values_list("article_id", flat=True)
+        )
+    render_fragments(articles=rendered, everything=everything)
 
 
 def refresh_due(*, since: dt.datetime, until: dt.datetime | None = None) -> None:

@@ -1,9 +1,9 @@
 """Keep cached public pages fresh: a change to what readers see invalidates them all.
 
 Public pages are cached whole (see ``articles.views.cache_public_page``) under keys that
-carry a *version*. Saving or deleting an article, quote, person, name variant, mention
-or source bumps the version once the transaction commits, so the next request renders
-afresh and an editor's fix shows at once; the old entries simply expire.
+carry a *version*. Saving or deleting an article, quote, person, name variant, mention,
+source or lead image bumps the version once the transaction commits, so the next request
+renders afresh and an editor's fix shows at once; the old entries simply expire.
 
 The version also expires by itself when a scheduled article's publication time
 arrives, because no save happens then: the state kept in the cache records the next
@@ -27,14 +27,14 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Article, Mention, Person, PersonVariant, Quote, Source
+from .models import Article, LeadImage, Mention, Person, PersonVariant, Quote, Source
 
 STATE_KEY = "articles:public-pages:state"
-WATCHED = (Article, Quote, Person, PersonVariant, Mention, Source)
+WATCHED = (Article, Quote, Person, PersonVariant, Mention, Source, LeadImage)
 
 
 def _new_state() -> dict:
@@ -117,12 +117,15 @@ def _related_changed(**kwargs) -> None:
 # rows it touches, before and after (a quote moved to another speaker changes both
 # speakers' counts). Bulk writes call refresh_public_state themselves (the importer).
 
-# Which columns, read before a save, name what the row counted for until then.
+# Which columns, read before a save, name what the row counted for until then (and, for
+# a quote, the article it leaves when moved).
 _BEFORE = {
     Article: ("source_id",),
-    Quote: ("speaker_id", "speaker_organization_id"),
+    Quote: ("speaker_id", "speaker_organization_id", "article_id"),
     Mention: ("person_id",),
 }
+# Articles being deleted: their quotes' and mentions' deletions re-render no fragment.
+_deleting = threading.local()
 
 
 def _remember_before(sender, instance, raw=False, **kwargs) -> None:
@@ -137,37 +140,69 @@ def _remember_before(sender, instance, raw=False, **kwargs) -> None:
 def _refresh_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
+    from .fragments import articles_showing
     from .publishing import refresh_public_state
 
     before = getattr(instance, "_public_before", ())
     if sender is Article:
         refresh_public_state(articles=[instance.pk], sources=before)
     elif sender is Quote:
-        refresh_public_state(quotes=[instance.pk], people=before[:1], sources=before[1:])
+        refresh_public_state(
+            quotes=[instance.pk], people=before[:1], sources=before[1:2], pages=before[2:]
+        )
     elif sender is Mention:
         refresh_public_state(mentions=[instance.pk], people=before)
     elif sender is Person:
         # A saved instance may carry counts read before a write changed them: count again.
-        refresh_public_state(people=[instance.pk])
+        # Its name, role and slug are on the pages of the articles naming or quoting it.
+        refresh_public_state(people=[instance.pk], pages=articles_showing(people=[instance.pk]))
     elif sender is Source:
-        refresh_public_state(sources=[instance.pk])
+        refresh_public_state(sources=[instance.pk], pages=articles_showing(sources=[instance.pk]))
+    elif sender is LeadImage:
+        refresh_public_state(pages=articles_showing(images=[instance.pk]))
 
 
 def _refresh_deleted(sender, instance, **kwargs) -> None:
     from .publishing import refresh_public_state
 
+    deleting = getattr(_deleting, "ids", set())
     if sender is Article:
+        deleting.discard(instance.pk)
         refresh_public_state(sources=[instance.source_id])
-    elif sender is Quote:
+        return
+    page = [] if instance.article_id in deleting else [instance.article_id]
+    if sender is Quote:
         refresh_public_state(
-            people=[instance.speaker_id], sources=[instance.speaker_organization_id]
+            people=[instance.speaker_id], sources=[instance.speaker_organization_id], pages=page
         )
     elif sender is Mention:
-        refresh_public_state(people=[instance.person_id])
+        refresh_public_state(people=[instance.person_id], pages=page)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="fragments-article-deleting")
+def _article_deleting(sender, instance, **kwargs) -> None:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    _deleting.ids.add(instance.pk)
+
+
+@receiver(pre_delete, sender=LeadImage, dispatch_uid="fragments-image-deleting")
+def _image_deleting(sender, instance, **kwargs) -> None:
+    from .fragments import articles_showing
+
+    # Its articles' lead_image is set to null before post_delete: find them now.
+    instance._shown_in = articles_showing(images=[instance.pk])
+
+
+@receiver(post_delete, sender=LeadImage, dispatch_uid="fragments-image-deleted")
+def _image_deleted(sender, instance, **kwargs) -> None:
+    from .publishing import refresh_public_state
+
+    refresh_public_state(pages=getattr(instance, "_shown_in", ()))
 
 
 for model in (Article, Quote, Mention):
     pre_save.connect(_remember_before, sender=model, dispatch_uid=f"public-before-{model}")
     post_delete.connect(_refresh_deleted, sender=model, dispatch_uid=f"public-del-{model}")
-for model in (Article, Quote, Mention, Person, Source):
+for model in (Article, Quote, Mention, Person, Source, LeadImage):
     post_save.connect(_refresh_saved, sender=model, dispatch_uid=f"public-save-{model}")

@@ -3,7 +3,8 @@
 Readers see only published articles (``Article.objects.published()``) and the quotes
 and people in them; staff who may change articles can preview any article. Whole
 pages are cached (``cache_public_page``) under a version that ``articles.signals``
-bumps whenever content changes, so an editor's fix shows at once. Scraped text is
+bumps whenever content changes, so an editor's fix shows at once; uncached, an article page
+is built around the fragments stored on its last write (``articles.fragments``). Scraped text is
 untrusted: it reaches templates as plain strings, and the few pieces of markup built
 here (quotes marked in paragraphs, search highlights, JSON-LD) escape every piece.
 """
@@ -21,6 +22,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Max, Q
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -29,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import fragments
 from .images import lead_image_data
 from .models import Article, Mention, Person, Quote, Source
 from .search import query_words, search_articles, search_quotes
@@ -291,6 +294,10 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
         return super().get_queryset()
 
     def get(self, request, *args, **kwargs):
+        if not self.can_preview():
+            response = self.get_from_fragment()
+            if response is not None:
+                return response
         self.object = self.get_object()
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
@@ -302,23 +309,60 @@ class ArticleDetailView(ArticleViewMixin, DetailView):
             response["Cache-Control"] = "private, no-store"
         return response
 
+    def get_from_fragment(self):
+        """The page around the article's stored fragments (one query, and the related
+        articles'), or None when it has none that may be served (``articles.fragments``)."""
+        stored = fragments.stored(slug=self.kwargs[self.slug_url_kwarg], page=True)
+        if stored is None:
+            return None
+        article = self.object = stored.article
+        canonical = article.get_absolute_url()
+        if self.request.path != canonical:
+            return redirect(canonical, permanent=True)
+        context = self.get_context_data(
+            object=article,
+            fragment={
+                "meta": mark_safe(fragments.with_origin(stored.page_meta, self.request)),
+                "body": mark_safe(fragments.with_origin(stored.page_body, self.request)),
+            },
+            related=related_articles(article, stored.people),
+        )
+        return self.render_to_response(context)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if "fragment" in kwargs:
+            return context
         article = self.object
         quotes = list(article.quotes.shown().select_related("speaker", "speaker_organization"))
         mentions = list(article.mentions.select_related("person"))
-        related = related_articles(article, [m.person_id for m in mentions])
         context.update(
-            paragraphs=mark_quotes(article.paragraphs, quotes),
-            quotes=quotes,
-            mentions=mentions,
-            related=related,
-            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            json_ld=json_ld(news_article_data(article, self.request)),
-            og_image=lead_image_data(article, self.request),
-            description=Truncator(next(iter(article.paragraphs), "")).chars(200),
+            article_page_context(
+                article,
+                self.request,
+                quotes=quotes,
+                mentions=mentions,
+                preview=not article.is_published,
+            ),
+            related=related_articles(article, [m.person_id for m in mentions]),
         )
         return context
+
+
+def article_page_context(article: Article, request, *, quotes, mentions, preview: bool) -> dict:
+    """What the article page's head and body show (``_article_meta.html``,
+    ``_article_body.html``): rendered per request, or once into its fragments."""
+    return {
+        "article": article,
+        "paragraphs": mark_quotes(article.paragraphs, quotes),
+        "quotes": quotes,
+        "mentions": mentions,
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "json_ld": json_ld(news_article_data(article, request)),
+        "og_image": lead_image_data(article, request),
+        "description": Truncator(next(iter(article.paragraphs), "")).chars(200),
+        "preview": preview,
+    }
 
 
 RELATED_SHOWN = 5
@@ -340,20 +384,18 @@ _RELATED_CANDIDATES_SQL = """
 
 def related_articles(article: Article, people: list[int]) -> list[Article]:
     """The editors' related articles and the latest others naming the same people, newest
-    first, at most five (two queries, however many articles name those people).
+    first, at most five (one query on PostgreSQL, two elsewhere, however many articles name
+    those people).
 
     The latest five of each person are all the candidates there can be: on PostgreSQL one
-    index scan of a few rows per person; elsewhere one grouped query (small databases).
-    Then the candidates themselves, by primary key.
+    index scan of a few rows per person, in a subquery; elsewhere one grouped query first
+    (small databases). Then the candidates themselves, by primary key.
     """
     now = timezone.now()
     chosen = Q(pk__in=article.related.values("pk"))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _RELATED_CANDIDATES_SQL, [people, now, article.pk, RELATED_SHOWN, article.pk]
-            )
-            candidates = Q(pk__in=[row[0] for row in cursor.fetchall()])
+    if connection.vendor == "postgresql":  # in the same query as the articles themselves
+        params = [people, now, article.pk, RELATED_SHOWN, article.pk]
+        candidates = Q(pk__in=RawSQL(_RELATED_CANDIDATES_SQL, params))
     else:  # one grouped query instead (small databases), and the editors' choice
         latest = (
             Mention.objects.filter(person_id__in=people, public_at__lte=now)

@@ -5,6 +5,7 @@ Usage (from the project root, in the virtual environment; needs PostgreSQL and D
 
     python bench/uncached_bench.py                       # 1,000 and 10,000 articles, 5 s each
     python bench/uncached_bench.py --n 10000 --seconds 10 --rounds 3
+    python bench/uncached_bench.py --n 10000 --only article-page --only api-article
 
 For each ``--n``: a fresh database (``DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/newsroom_perfbench``, dropped at the end) filled by
@@ -176,7 +177,7 @@ def measure_one(n: int, args) -> dict:
     started = time.monotonic()
     counts = fill(n)
     counts["fill_seconds"] = round(time.monotonic() - started, 1)
-    paths = endpoints()
+    paths = {name: path for name, path in endpoints().items() if name in (args.only or LABELS)}
     from django.db import connections
 
     connections.close_all()
@@ -254,6 +255,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds (median)")
+    parser.add_argument(
+        "--only", action="append", choices=list(LABELS), help="these endpoints (repeatable)"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -270,6 +274,8 @@ def main() -> None:
             command = [sys.executable, __file__, "--one", "--n", str(n), "--out", out.name]
             for option in ("seconds", "connections", "workers", "rounds"):
                 command += [f"--{option}", str(getattr(args, option))]
+            for name in args.only or ():
+                command += ["--only", name]
             subprocess.run(command, check=True)
             results.append(json.loads(Path(out.name).read_text()))
     (ROOT / "bench" / "results").mkdir(exist_ok=True)

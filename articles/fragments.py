@@ -1,0 +1,288 @@
+"""Pre-rendered fragments of published articles, kept on their rows and refreshed on write.
+
+Rendering an article page or its API detail is most of its cost (quotes marked in the
+paragraphs, JSON-LD, the serializers), and none of it depends on the request but the
+scheme and host of absolute URLs. So each published (or scheduled) article keeps an
+:class:`~articles.models.ArticleFragment` row (apart from the article's, which every list
+reads):
+
+- ``page_meta`` / ``page_body``: the page's ``<head>`` extras and its body (the article,
+  its quotes, its people), rendered from the same partials as the full page
+  (``articles/_article_meta.html``, ``_article_body.html``); the related articles, which
+  depend on other articles and on the time, are still found per request;
+- ``api_body``: the API detail's JSON, and ``changed_at`` its Last-Modified;
+- ``people``: the ids of the people it names (for the related articles);
+- ``key``: what they were rendered with (:func:`current_key`), and ``article_updated_at``
+  the article's own ``updated_at`` then.
+
+Absolute URLs are rendered under a stand-in origin (:data:`ORIGIN`) that a request
+replaces with its own. :func:`render_fragments` is called by
+``articles.publishing.refresh_public_state``, in the writing transaction, for every article
+a write touches (its own row, its quotes and mentions, and the articles that show a
+renamed person or source or an edited lead image). A row whose key is not the current one
+(written before the fragments existed, or under another template, floor or time zone) is
+not used: the view renders the page in full, as it does for an article whose ``updated_at``
+moved since (a write that skipped ``refresh_public_state``, against the rule of
+``articles.signals``). ``manage.py render_fragments`` renders the stale ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix, set_script_prefix
+from rest_framework.request import Request
+
+from .models import Article, ArticleFragment, Mention, Quote
+
+# Bump when what the fragments hold changes in Python (the templates are digested below).
+FORMAT = 1
+# Stands for the request's scheme and host in stored absolute URLs: not a real host
+# (.invalid), and a request's own host (validated against ALLOWED_HOSTS) needs no escaping
+# in HTML or JSON, so replacing the stand-in gives the bytes a full render gives.
+ORIGIN = "http://zq0fragment0origin0qz.invalid"
+TEMPLATES = (
+    "articles/_article_meta.html",
+    "articles/_article_body.html",
+    "articles/_quote.html",
+)
+FIELDS = ("key", "page_meta", "page_body", "api_body", "changed_at", "article_updated_at", "people")
+BATCH = 200
+
+
+@functools.lru_cache(maxsize=1)
+def _templates_digest() -> str:
+    digest = hashlib.sha256()
+    for name in TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _key(*parts) -> str:
+    return hashlib.sha256(repr((*parts, _templates_digest())).encode()).hexdigest()[:32]
+
+
+def rendered_prefix() -> str:
+    """The script prefix fragments are rendered under (the site's, not a request's)."""
+    return settings.FORCE_SCRIPT_NAME or "/"
+
+
+def current_key() -> str:
+    """What a fragment must have been rendered with to be served now."""
+    return _key(
+        FORMAT,
+        settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE,
+        settings.TIME_ZONE,
+        settings.MEDIA_URL,
+        rendered_prefix(),
+    )
+
+
+def usable(key: str) -> bool:
+    """Whether a fragment stored with ``key`` may be served to this request."""
+    return bool(key) and key == current_key() and get_script_prefix() == rendered_prefix()
+
+
+class StandInRequest(HttpRequest):
+    """A GET of the home page whose absolute URLs start with :data:`ORIGIN`."""
+
+    def __init__(self):
+        super().__init__()
+        self.method = "GET"
+        self.path = self.path_info = "/"
+        scheme, host = ORIGIN.split("://")
+        self.META = {"SERVER_NAME": host, "SERVER_PORT": "80", "wsgi.url_scheme": scheme}
+        self.__dict__["_current_scheme_host"] = ORIGIN
+
+    def get_host(self) -> str:
+        return ORIGIN.split("://")[1]
+
+
+def with_origin(stored: str, request) -> str:
+    """``stored`` with the stand-in origin replaced by the request's scheme and host."""
+    return stored.replace(ORIGIN, request.build_absolute_uri("/")[:-1])
+
+
+def _shows_stand_in(article: Article, quotes, mentions) -> bool:
+    """Whether the article's own text holds the stand-in (it would be replaced: no fragment)."""
+    host = ORIGIN.split("://")[1]
+    texts = [
+        article.headline,
+        article.body,
+        article.byline,
+        article.url,
+        article.image_caption,
+        article.image_credit,
+    ]
+    if article.lead_image is not None:
+        image = article.lead_image
+        texts += [image.alt, image.caption, image.credit, image.file.name or ""]
+    if article.source is not None:
+        texts += [article.source.name, article.source.homepage]
+    texts += [quote.text for quote in quotes] + [quote.said_to for quote in quotes]
+    texts += [quote.speaker_name or "" for quote in quotes]
+    texts += [m.role for m in mentions] + [m.person.name for m in mentions]
+    texts += [m.person.role for m in mentions]
+    return any(host in text for text in texts)
+
+
+def articles_showing(
+    *,
+    people: Iterable[int] = (),
+    sources: Iterable[int] = (),
+    images: Iterable[int] = (),
+) -> list[int]:
+    """Ids of the published (or scheduled) articles whose fragments show any of these:
+    people named or quoted, sources (the publisher, or quoted), lead images."""
+    people, sources, images = set(people) - {None}, set(sources) - {None}, set(images) - {None}
+    if not (people or sources or images):
+        return []
+    shown = Q(pk__in=[])
+    if people:
+        shown |= Q(pk__in=Mention.objects.filter(person_id__in=people).values("article_id"))
+        shown |= Q(pk__in=Quote.objects.filter(speaker_id__in=people).values("article_id"))
+    if sources:
+        shown |= Q(source_id__in=sources)
+        shown |= Q(
+            pk__in=Quote.objects.filter(speaker_organization_id__in=sources).values("article_id")
+        )
+    if images:
+        shown |= Q(lead_image_id__in=images)
+    return list(
+        Article.objects.filter(shown, status=Article.Status.PUBLISHED).values_list("pk", flat=True)
+    )
+
+
+def render_fragments(*, articles: Iterable[int] = (), everything: bool = False) -> int:
+    """Render and store the fragments of these articles (all, with ``everything``).
+
+    Articles not published lose theirs. Side effects: a few queries per batch of 200
+    articles and one UPDATE per batch. Returns how many articles were rendered.
+    """
+    ids = None if everything else set(articles) - {None}
+    if ids is not None and not ids:
+        return 0
+    rows = Article.objects.all() if ids is None else Article.objects.filter(pk__in=ids)
+    gone = ArticleFragment.objects.exclude(article__status=Article.Status.PUBLISHED)
+    (gone if ids is None else gone.filter(article_id__in=ids)).delete()
+    published = list(
+        rows.filter(status=Article.Status.PUBLISHED).order_by("pk").values_list("pk", flat=True)
+    )
+    prefix = get_script_prefix()
+    set_script_prefix(rendered_prefix())
+    try:
+        for start in range(0, len(published), BATCH):
+            _render_batch(published[start : start + BATCH])
+    finally:
+        set_script_prefix(prefix)
+    return len(published)
+
+
+@transaction.atomic
+def _render_batch(ids: list[int]) -> None:
+    from .api import ArticleViewSet
+    from .views import UNSHOWN_ARTICLE_FIELDS, article_page_context
+
+    # Two writes to one article (two of its quotes, say) render it one after the other,
+    # the second from rows that include the first's: without the lock each could render
+    # without the other's change, and the last to store would keep it stale.
+    list(Article.objects.filter(pk__in=ids).order_by("pk").select_for_update().values("pk"))
+    key = current_key()
+    articles = list(
+        Article.objects.filter(pk__in=ids)
+        .select_related("source", "lead_image")
+        .defer(*UNSHOWN_ARTICLE_FIELDS)
+    )
+    quotes, mentions = defaultdict(list), defaultdict(list)
+    # The orders of the page's own queries (article.quotes.shown(), article.mentions).
+    for quote in (
+        Quote.objects.shown()
+        .filter(article_id__in=ids)
+        .select_related("speaker", "speaker_organization")
+    ):
+        quotes[quote.article_id].append(quote)
+    for mention in Mention.objects.filter(article_id__in=ids).select_related("person"):
+        mentions[mention.article_id].append(mention)
+    request = StandInRequest()
+    view = ArticleViewSet(request=Request(request), action="retrieve", kwargs={}, format_kwarg=None)
+    view.prepare(articles)
+    renderer = view.renderer_classes[0]()
+    fragments, unrenderable = [], []
+    for article in articles:
+        own_quotes, own_mentions = quotes[article.pk], mentions[article.pk]
+        if _shows_stand_in(article, own_quotes, own_mentions):
+            unrenderable.append(article.pk)
+            continue
+        context = article_page_context(
+            article, request, quotes=own_quotes, mentions=own_mentions, preview=False
+        )
+        fragments.append(
+            ArticleFragment(
+                article=article,
+                key=key,
+                page_meta=render_to_string("articles/_article_meta.html", context),
+                page_body=render_to_string("articles/_article_body.html", context),
+                api_body=renderer.render(view.get_serializer(article).data).decode(),
+                changed_at=view.changed_at(article),
+                article_updated_at=article.updated_at,
+                people=[m.person_id for m in own_mentions],
+            )
+        )
+    if unrenderable:
+        ArticleFragment.objects.filter(article_id__in=unrenderable).delete()
+    ArticleFragment.objects.bulk_create(
+        fragments, update_conflicts=True, unique_fields=["article"], update_fields=FIELDS
+    )
+
+
+def stored(*, slug: str, page: bool) -> ArticleFragment | None:
+    """The fragments of the article readers see at ``slug`` (``fragment.article`` holds the
+    few columns around them), or None when there are none that may be served. One query.
+
+    ``page``: the page's fragments; else the API detail's.
+    """
+    shown = ("page_meta", "page_body", "people") if page else ("api_body", "changed_at")
+    found = (
+        Article.objects.published()
+        .filter(slug=slug)
+        .select_related("fragment")
+        .only(
+            "slug",
+            "headline",
+            "status",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "fragment__key",
+            "fragment__article_updated_at",
+            *(f"fragment__{name}" for name in shown),
+        )
+        .order_by()[:1]
+    )
+    article = next(iter(found), None)
+    fragment = getattr(article, "fragment", None) if article is not None else None
+    if fragment is None or not usable(fragment.key):
+        return None
+    if fragment.article_updated_at != article.updated_at:
+        return None  # the article was written without refresh_public_state (an update())
+    return fragment
+
+
+def stale() -> list[int]:
+    """Ids of the published (or scheduled) articles without fragments that may be served:
+    rows from before fragments existed, or rendered under another template, floor or zone."""
+    return list(
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .exclude(fragment__key=current_key())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
