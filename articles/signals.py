@@ -31,7 +31,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Article, LeadImage, Mention, Person, PersonVariant, Quote, Source
+from .models import (
+    Article,
+    ArticleFragment,
+    LeadImage,
+    Mention,
+    Person,
+    PersonVariant,
+    Quote,
+    Source,
+)
 
 STATE_KEY = "articles:public-pages:state"
 WATCHED = (Article, Quote, Person, PersonVariant, Mention, Source, LeadImage)
@@ -132,9 +141,18 @@ def _remember_before(sender, instance, raw=False, **kwargs) -> None:
     if raw or instance.pk is None:
         instance._public_before = ()
         return
-    instance._public_before = (
-        sender._base_manager.filter(pk=instance.pk).values_list(*_BEFORE[sender]).first() or ()
-    )
+    rows = sender._base_manager.filter(pk=instance.pk)
+    columns = _BEFORE[sender]
+    if sender is not Article and transaction.get_connection().in_atomic_block:
+        # Lock the article before the row, in the order an article's own save takes them
+        # (its row, then its quotes'): the refresh renders the article's page under its
+        # lock, and two saves taking the locks in opposite orders could deadlock.
+        rows = rows.select_related("article").select_for_update(of=("article",))
+        rows = rows.only(*columns, "article__id")
+        before = rows.first()
+        instance._public_before = tuple(getattr(before, c) for c in columns) if before else ()
+        return
+    instance._public_before = rows.values_list(*columns).first() or ()
 
 
 def _refresh_saved(sender, instance, raw=False, **kwargs) -> None:
@@ -168,6 +186,8 @@ def _refresh_deleted(sender, instance, **kwargs) -> None:
     deleting = getattr(_deleting, "ids", set())
     if sender is Article:
         deleting.discard(instance.pk)
+        # Its quotes and mentions went first: what their refresh rendered for it goes too.
+        ArticleFragment.objects.filter(article_id=instance.pk).delete()
         refresh_public_state(sources=[instance.source_id])
         return
     page = [] if instance.article_id in deleting else [instance.article_id]
