@@ -1173,7 +1173,8 @@ _CLAUSE_BOUNDARY = frozenset("that is was are were be been being who which , ;".
 
 
 def _not_speech(frame: _Frame, q: int, lo: int, text: str) -> bool:
-    return any(rule.func(frame, q, lo, text) for rule in NOT_SPEECH)
+    rule, _ = NOT_SPEECH.first(frame, q, lo, text)  # (counts the firing)
+    return rule is not None
 
 
 @NOT_SPEECH.rule("written_words")
