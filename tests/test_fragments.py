@@ -20,6 +20,7 @@ from articles import fragments, images, publishing
 from articles.importing import Importer
 from articles.models import Article, ArticleFragment, LeadImage, Mention, Quote
 from tests.factories import ArticleFactory, MentionFactory, PersonFactory, QuoteFactory
+from tests.test_views import quoted_article as views_quoted_article
 
 pytestmark = pytest.mark.django_db
 
@@ -78,20 +79,10 @@ def page_text(client, article) -> str:
 
 
 def quoted_article(**kwargs):
-    body = 'First paragraph.\n\nShe said: "We will not stop," and left.'
-    article = ArticleFactory(published=True, body=body, **kwargs)
-    start = article.paragraphs[1].index("We will")
-    speaker = PersonFactory(name="Jane Example", slug="jane-example", role="minister")
-    Mention.objects.create(article=article, person=speaker, role="foreign minister")
-    quote = QuoteFactory(
-        article=article,
-        speaker=speaker,
-        text="We will not stop,",
-        paragraph=1,
-        start=start,
-        end=start + len("We will not stop,"),
-        state=Quote.State.VERIFIED,
-    )
+    """``tests.test_views.quoted_article``, its quote verified (above any confidence floor)."""
+    article, speaker, quote = views_quoted_article(**kwargs)
+    quote.state = Quote.State.VERIFIED
+    quote.save()
     return article, speaker, quote
 
 
