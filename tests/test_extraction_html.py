@@ -552,3 +552,18 @@ def test_headline_the_h1_and_jsonld_agree_on_beats_a_shorter_og_title():
 )
 def test_byline_the_page_shows_when_metadata_names_no_author(markup, byline):
     assert parse_html(page(body=markup)).byline == byline
+
+
+def test_a_figcaption_is_split_as_a_text_scrapes_photo_line_is():
+    from articles.extraction.html import split_caption_credit
+
+    # One splitter for both: the forms a text scrape's caption line takes hold in a page too.
+    assert split_caption_credit("Protesters in Minsk. Kyodo") == ("Protesters in Minsk.", "Kyodo")
+    assert split_caption_credit("Leaflets of the campaign. (example.org)") == (
+        "Leaflets of the campaign.",
+        "example.org",
+    )
+    assert split_caption_credit("A quiet street in the old town.") == (
+        "A quiet street in the old town.",
+        None,
+    )

@@ -41,6 +41,7 @@ import trafilatura
 from lxml import etree
 
 from . import lexicon as lx
+from .text import split_caption_credit as split_caption_line
 from .types import ParsedPage, RelatedLink
 
 __all__ = ["parse_html"]
@@ -655,12 +656,11 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     match = _CREDIT_PAREN.search(text)
     if match and ("/" in match.group(1) or _AGENCY.search(match.group(1))):
         return text[: match.start()].strip() or None, _clean_credit(match.group(1))
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\u0400-\u04ff])", text)
-    if len(sentences) > 1:
-        tail = sentences[-1]
-        short = len(tail.split()) <= 8 and not tail.endswith((".", "!", "?"))
-        if short and ("/" in tail or _AGENCY.search(tail)):
-            return " ".join(sentences[:-1]), tail
+    # The forms a caption line of a text scrape takes ("A man walks. John Doe / AP", a
+    # credit alone, "Caption | Photo: X"): one splitter for both.
+    split = split_caption_line(text)
+    if split is not None:
+        return split
     return text, None
 
 
