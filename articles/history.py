@@ -29,24 +29,13 @@ def record_baseline(sender, instance, raw: bool = False, **kwargs) -> None:
     """Record the stored state of ``instance`` as its creation, if it has no history yet."""
     if raw or instance._state.adding or instance.pk is None:
         return
-    history = sender.history
-    if history.filter(**{sender._meta.pk.attname: instance.pk}).exists():
-        return
-    stored = sender._default_manager.filter(pk=instance.pk).first()
-    if stored is None:
-        return
-    when = getattr(stored, "imported_at", None) or getattr(stored, "created_at", None)
-    run_id = getattr(stored, "import_run_id", None)
-    run = ImportRun.objects.select_related("user").filter(pk=run_id).first() if run_id else None
-    # Set even when None: simple_history would otherwise credit the current request's user.
-    stored._history_user = run.user if run else None
-    stored._change_reason = f"{BASELINE_REASON} run #{run.pk}" if run else BASELINE_REASON
-    history.bulk_history_create([stored], default_date=when or timezone.now())
+    record_baselines(sender, [instance])
 
 
 def record_baselines(model, instances) -> None:
-    """:func:`record_baseline` for many rows of ``model`` at once, in a few queries (for
-    writes that save rows in bulk and so send no ``pre_save``)."""
+    """Record the stored state of each of these rows of ``model`` that has no history yet
+    as its creation, in a few queries whatever their number (``pre_save`` does it for one
+    row; writes that save rows in bulk call it themselves)."""
     pks = [obj.pk for obj in instances if obj.pk is not None]
     if not pks:
         return
@@ -60,6 +49,7 @@ def record_baselines(model, instances) -> None:
     )
     for obj in stored:
         run = runs.get(getattr(obj, "import_run_id", None))
+        # Set even when None: simple_history would otherwise credit the request's user.
         obj._history_user = run.user if run else None
         obj._change_reason = f"{BASELINE_REASON} run #{run.pk}" if run else BASELINE_REASON
         obj._history_date = (

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
 
@@ -87,3 +88,12 @@ def browser():
     # ORM calls made while Playwright ran got their own database connection; close it,
     # or PostgreSQL refuses to drop the test database at the end of the session.
     connections.close_all()
+
+
+@pytest.fixture
+def back_to_the_latest_schema():
+    """For migration tests: later tests need every migration, so migrate forward again,
+    whatever the test did."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

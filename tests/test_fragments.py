@@ -366,16 +366,8 @@ def test_people_ids_kept_for_related_articles_follow_mentions(client):
     )
 
 
-@pytest.fixture
-def _back_to_the_latest_schema():
-    """Later tests need every migration: migrate forward again, whatever happened here."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_back_to_the_latest_schema")
+@pytest.mark.usefixtures("back_to_the_latest_schema")
 def test_the_migration_renders_the_published_articles_it_finds(client):
     before = [("articles", "0015_person_public_role")]
     after = [("articles", "0016_article_fragments")]

@@ -8,16 +8,8 @@ BEFORE = [("articles", "0010_public_counts")]
 AFTER = [("articles", "0011_import_key_and_near_duplicates")]
 
 
-@pytest.fixture
-def _back_to_the_latest_schema():
-    """Later tests need every migration: migrate forward again, whatever happened here."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_back_to_the_latest_schema")
+@pytest.mark.usefixtures("back_to_the_latest_schema")
 def test_existing_articles_get_their_key_and_old_duplicates_are_flagged_not_deleted():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
