@@ -504,3 +504,97 @@ def test_speaks_counts_a_name_set_off_after_kin_or_a_people_noun():
     with rules.disabled("people.speaks"):
         assert names(said) == []
     assert names("Rep. Jane Doe, R-Utah, said the hearing would go on.") == ["Jane Doe"]
+
+
+# Organisations and affiliations: capitalised words that are not a second person.
+
+INSTITUTE = (
+    '"The reactor could be running by spring," Helen Marsh of the Carver Center for Energy '
+    "Studies and Policy Research wrote in a report."
+)
+
+
+def test_name_continued_keeps_an_institutes_name_whole():
+    assert speakers(INSTITUTE) == [("The reactor could be running by spring", "Helen Marsh")]
+    assert names(INSTITUTE) == ["Helen Marsh"]
+    with rules.disabled("organisation.name_continued"):
+        assert "Policy Research" in names(INSTITUTE)
+
+
+def test_name_continued_stops_at_a_person_joined_by_and():
+    body = "The Ministry of Transport and Olga Demina announced the plan. Demina said it was final."
+    assert "Olga Demina" in names(body)
+
+
+def test_a_roles_of_does_not_continue_an_organisation():
+    body = '"Prices will rise," Tom Reyes, president and CEO of Harbor Freight Union stated.'
+    assert [p.name for p in extract_people([body])] == ["Tom Reyes"]
+
+
+AFFILIATION = 'Paul Kemper of The Ledger wrote, "The vote was never close."'
+
+
+def test_affiliation_is_where_a_person_works_not_a_person():
+    assert speakers(AFFILIATION) == [("The vote was never close.", "Paul Kemper")]
+    assert names(AFFILIATION) == ["Paul Kemper"]
+    with rules.disabled("organisation.affiliation"):
+        assert "Ledger" in names(AFFILIATION)
+
+
+def test_affiliation_needs_a_name_before_it():
+    body = "Fans of Marta Lindqvist were upset on Monday. “She was right,” said Jon Hale."
+    assert "Marta Lindqvist" in names(body)
+
+
+def test_a_place_after_a_persons_name_never_speaks():
+    body = (
+        "The pastor, quoting an old hymn (“lead us home”), endorsed Senator Ray Holt of "
+        "Nevada, urging his listeners to vote."
+    )
+    assert ("lead us home", "Nevada") not in speakers(body)
+
+
+def test_person_before_affiliation_gives_the_first_of_two_experts():
+    body = (
+        '"The test failed," analysts Ruth Adler and Sam Okafor of Boston\'s Institute for '
+        "Arms Control wrote."
+    )
+    assert speakers(body) == [("The test failed", "Ruth Adler")]
+    with rules.disabled("speaker_phrase.person_before_affiliation"):
+        assert speakers(body) != [("The test failed", "Ruth Adler")]
+
+
+def test_person_after_organisation_is_the_officer_not_the_service():
+    body = '"We held the line," said Navy 2nd Lt. Dana Whitfield.'
+    assert speakers(body) == [("We held the line", "Dana Whitfield")]
+    with rules.disabled("speaker_phrase.person_after_organisation"):
+        assert speakers(body) == [("We held the line", "Navy")]
+
+
+def test_a_given_name_that_is_also_a_word_starts_a_name_before_a_surname():
+    body = '"We will win," said former Governor Bill Hartley.'
+    assert speakers(body) == [("We will win", "Bill Hartley")]
+    assert names("The Senate passed the Farm Bill on Monday, and Hartley said it was late.") == [
+        "Hartley"
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"Turnout will decide it," said conservative activist Nora Blyth.',
+        '"Turnout will decide it," said retired Navy Capt. Nora Blyth, who ran the base.',
+        '"Turnout will decide it," said the mayor\'s deputy chief of staff, Nora Blyth, who '
+        "spoke after the vote.",
+    ],
+)
+def test_described_then_named_gives_the_person_after_the_description(sentence):
+    assert speakers(sentence) == [("Turnout will decide it", "Nora Blyth")]
+    with rules.disabled("speaker_phrase.described_then_named"):
+        assert speakers(sentence) != [("Turnout will decide it", "Nora Blyth")]
+
+
+def test_described_then_named_needs_a_word_for_a_person():
+    assert speakers('"Turnout will decide it," said the company on Monday, citing Nora Blyth.') != [
+        ("Turnout will decide it", "Nora Blyth")
+    ]

@@ -31,6 +31,9 @@ from .types import ExtractedPerson
 
 # Evidence that a capitalised run is a person's name (beside titles, roles and speech verbs).
 PEOPLE = Registry("people")
+# Capitalised words that belong to an organisation's name or a person's affiliation, not
+# to a second person.
+ORGANISATION = Registry("organisation")
 # Words before a given name that make the pair a place or a credit ("in Milton Keynes").
 _NOT_BEFORE_A_GIVEN_NAME = frozenset("in at near outside inside across by".split())
 
@@ -136,7 +139,8 @@ class Mention:
     """One place where the text names a person or an organisation.
 
     ``name`` is the surface form without title ("Joe Biden", "Biden");
-    ``kind`` is "person" or "org"; ``tok_start``/``tok_end`` index the
+    ``kind`` is "person", "org" or "place" (a place named as someone's affiliation,
+    "Senator Ted Cruz of Texas": never a speaker); ``tok_start``/``tok_end`` index the
     paragraph's tokens (:func:`tokenize`), the role included for ``tok_start``.
     """
 
@@ -492,6 +496,112 @@ def _given_name_introduced(tokens: list[Token], i: int) -> str | None:
     return None
 
 
+def _connector_before(tokens: list[Token], first: int) -> int:
+    """Index of the word before a run of capitalised words, past a "the" ("of the X")."""
+    c = first - 1
+    if c >= 0 and tokens[c].low == "the":
+        c -= 1
+    return c
+
+
+def _names_someone(tokens: list[Token], run: list[int]) -> bool:
+    """Whether capitalised words hold a person's name: a title or honorific, or a given
+    name followed by another word ("Hillary Clinton", "Gen. Mark Milley")."""
+    return any(
+        is_title(tokens[x])
+        or tokens[x].low in lx.HONORIFICS
+        or (x != run[-1] and given_name_gender(_POSSESSIVE_RE.sub("", tokens[x].text)) is not None)
+        for x in run
+    )
+
+
+@ORGANISATION.rule("name_continued")
+def _name_continued(tokens: list[Token], run: list[int], prev: Mention | None) -> bool:
+    """Capitalised words joined by "for", "of" or "and" to an organisation named just
+    before continue its name: "the James Martin Center for Nonproliferation Studies",
+    "the Institute for Science and International Security" (not people "Nonproliferation
+    Studies" and "International Security").
+
+    "and" continues only a name already joined so ("the Kremlin and Peskov" stays two);
+    a run with a title, or opening with a given name, is a person ("the Ministry of Defense
+    and Sergei Shoigu").
+    """
+    if prev is None or prev.kind != "org" or prev.possessive:
+        return False
+    c = _connector_before(tokens, run[0])
+    if c < 0 or prev.tok_end != c or tokens[c].low not in ("for", "of", "and", "&"):
+        return False
+    if tokens[c].low in ("and", "&") and not re.search(r" (?:for|of) ", prev.name):
+        return False
+    if is_title(tokens[prev.tok_end - 1]):
+        return False  # "CEO of Washington Restaurant Association": a role's "of"
+    return ORGANISATION.enabled("name_continued") and not _names_someone(tokens, run)
+
+
+@ORGANISATION.rule("affiliation")
+def _affiliation(tokens: list[Token], run: list[int], prev: Mention | None) -> bool:
+    """Capitalised words right after a person's name and "of", "from" or "at" say where the
+    person works or comes from, not who else is named: "George Zornick of The Nation wrote",
+    "Tatiana Stanovaya of R.Politik", "Senator Ted Cruz of Texas" (not people "Nation" and
+    "Texas"). Not after a word that only might be a name: "Supporters of Hillary Clinton"."""
+    if prev is None or prev.kind != "person" or prev.possessive:
+        return False
+    if not (prev.evidence or len(prev.name_parts) > 1):
+        return False
+    c = _connector_before(tokens, run[0])
+    return (
+        ORGANISATION.enabled("affiliation")
+        and c >= 0
+        and prev.tok_end == c
+        and tokens[c].low in ("of", "from", "at")
+        and not _names_someone(tokens, run)
+    )
+
+
+def _is_place(tokens: list[Token], run: list[int]) -> bool:
+    """ "Texas", "New Mexico": a place the lists know."""
+    words = " ".join(_bare(tokens[x].low) for x in run)
+    return words in lx.PLACES or _bare(tokens[run[-1]].low) in lx.PLACES
+
+
+def _org_mention(index: int, tokens: list[Token], run: list[int], kind: str = "org") -> Mention:
+    """An organisation (or, with ``kind="place"``, a place) named by the capitalised words
+    ``run`` ("the" before it kept)."""
+    last = tokens[run[-1]]
+    before = tokens[run[0] - 1] if run[0] > 0 else None
+    after_the = before is not None and before.low == "the"
+    org = " ".join(tokens[x].text for x in run)
+    if last.possessive:
+        org = _POSSESSIVE_RE.sub("", org)
+    if after_the:
+        org = "the " + org
+    first_tok = run[0] - 1 if after_the else run[0]
+    return Mention(
+        index,
+        tokens[run[0]].start,
+        last.end,
+        first_tok,
+        run[-1] + 1,
+        org,
+        kind,
+        possessive=last.possessive,
+        evidence=True,
+        outer_start=tokens[first_tok].start,
+    )
+
+
+def _continue_name(text: str, org: Mention, tokens: list[Token], run: list[int]) -> None:
+    """Extend the organisation ``org`` over the words ``run`` that continue its name."""
+    last = tokens[run[-1]]
+    tail = text[org.end : last.end]
+    if last.possessive:
+        tail = _POSSESSIVE_RE.sub("", tail)
+    org.name += tail
+    org.end = last.end
+    org.tok_end = run[-1] + 1
+    org.possessive = last.possessive
+
+
 def _scan_paragraph(
     index: int, text: str, tokens: list[Token], lower_words: set[str] | frozenset[str] = frozenset()
 ) -> list[Mention]:
@@ -539,11 +649,27 @@ def _scan_paragraph(
             run.pop(0)
         if not run:
             continue
+        prev_mention = mentions[-1] if mentions else None
+        if _name_continued(tokens, run, prev_mention):
+            note_fired("organisation.name_continued")
+            _continue_name(text, prev_mention, tokens, run)
+            continue
+        if _affiliation(tokens, run, prev_mention):
+            note_fired("organisation.affiliation")
+            kind = "place" if _is_place(tokens, run) else "org"
+            mentions.append(_org_mention(index, tokens, run, kind))
+            continue
         last = tokens[run[-1]]
         last_low = _bare(last.low)
         # Split the run into a prefix (titles, organisations, places) and the name.
         k = len(run)
-        while k > 0 and (_is_name_token(tokens[run[k - 1]]) or _is_particle(tokens[run[k - 1]])):
+        while k > 0 and (
+            _is_name_token(tokens[run[k - 1]])
+            or _is_particle(tokens[run[k - 1]])
+            # A given name that is also a word the lists keep out of names ("the Farm
+            # Bill") starts the name when a name follows: "President Bill Clinton".
+            or (k < len(run) and _bare(tokens[run[k - 1]].low) in lx.GIVEN_NAME_WORDS)
+        ):
             k -= 1
         name_idx = run[k:]
         if not name_idx and len(run) > 1 and tokens[run[-2]].low in lx.HONORIFICS:
@@ -557,26 +683,7 @@ def _scan_paragraph(
                 or _bare(tokens[run[0]].low) in lx.ORG_WORDS  # "Downing Street"
                 or (last.text.isupper() and len(last.text) > 1 and "." not in last.text)
             ):
-                org = " ".join(tokens[x].text for x in run)
-                if last.possessive:
-                    org = _POSSESSIVE_RE.sub("", org)
-                if after_the:
-                    org = "the " + org
-                first_tok = run[0] - 1 if after_the else run[0]
-                mentions.append(
-                    Mention(
-                        index,
-                        tokens[run[0]].start,
-                        last.end,
-                        first_tok,
-                        run[-1] + 1,
-                        org,
-                        "org",
-                        possessive=last.possessive,
-                        evidence=True,
-                        outer_start=tokens[first_tok].start,
-                    )
-                )
+                mentions.append(_org_mention(index, tokens, run))
             continue
         if len(name_idx) == 1 and (
             _bare(tokens[name_idx[0]].low) in lx.ORG_WORDS

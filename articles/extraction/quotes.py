@@ -373,7 +373,7 @@ class _Resolver:
 
     def usable(self, m: Mention) -> bool:
         """Whether a mention can be a speaker: an organisation, or a name the text vouches for."""
-        if m.kind == "org" or m.evidence or len(m.name_parts) > 1:
+        if m.kind != "person" or m.evidence or len(m.name_parts) > 1:
             return True
         key = name_key(m.name)
         return key in self.by_key or key in self.by_surname
@@ -426,6 +426,8 @@ class _Attributor:
         return self.resolver.where.get(speaker.name)
 
     def mention_speaker(self, m: Mention) -> _Speaker:
+        if m.kind == "place":
+            return _NOBODY  # "Senator Ted Cruz of Texas, urging": Texas says nothing
         if m.kind == "org":
             return _Speaker(
                 m.name[0].lower() + m.name[1:] if m.name.startswith("The ") else m.name,
@@ -513,13 +515,10 @@ class _Attributor:
                 first = self._np_ending_at(frame, start - 2, lo)
                 if first is not None and first.kind == "person" and first.name:
                     return first
-        # "Tatiana Stanovaya of R.Politik said": the person, not her organisation.
-        if m is not None and self._after_preposition(frame, j, lo):
-            start = _start_index(frame, m, j)
-            if tokens[start - 1].low in ("of", "at", "from"):
-                outer = self._np_ending_at(frame, start - 2, lo)
-                if outer is not None and outer.kind == "person" and outer.name:
-                    return outer
+        if m is not None:
+            affiliated = person_before_affiliation(self, frame, m, j, lo)
+            if affiliated is not None:
+                return affiliated
         return self._np_ending_at(frame, j, lo)
 
     def _np_before_apposition(self, frame: _Frame, j: int, lo: int) -> _Speaker | None:
@@ -608,7 +607,9 @@ class _Attributor:
         for k in range(j, min(hi, j + 8)):
             m = frame.mention_start.get(tokens[k].start)
             if m is not None:
-                return None if m.possessive else self.mention_speaker(m)
+                if m.possessive:
+                    return described_then_named(self, frame, j, hi)
+                return person_after_organisation(self, frame, m, hi) or self.mention_speaker(m)
             t = tokens[k]
             described = k - j < 4 and (
                 (k == j and t.low == "the")
@@ -618,6 +619,9 @@ class _Attributor:
             )  # "said the Rev. Peter Wherry", "said 9/11 widow Terry Strada"
             if not (is_title(t) or t.is_cap or t.low in lx.ROLE_MODIFIERS or described):
                 break
+        named = described_then_named(self, frame, j, hi)
+        if named is not None:
+            return named
         if tok.low in lx.PRONOUNS_PERSON:
             return self.resolver.pronoun(tok.low)
         if tok.low in _DETERMINERS:
@@ -837,6 +841,109 @@ def quoted_before_apposition(a: _Attributor, frame: _Frame, j: int, lo: int) -> 
                 note_fired("speaker_phrase.quoted_before_apposition")
                 return named
             return None
+    return None
+
+
+@PHRASE.rule("person_before_affiliation")
+def person_before_affiliation(
+    a: _Attributor, frame: _Frame, m: Mention, j: int, lo: int
+) -> _Speaker | None:
+    """The person, not where they work: 'Tatiana Stanovaya of R.Politik said', 'Jeffrey
+    Lewis of the James Martin Center for Nonproliferation Studies wrote'; of two people
+    named together, the first: 'experts David Albright and Serena Kelleher-Vergantini of
+    Washington's Institute for Science and International Security wrote' -> Albright."""
+    if not PHRASE.enabled("person_before_affiliation"):
+        return None
+    tokens = frame.tokens
+    k = _start_index(frame, m, j) - 1
+    if k > lo and tokens[k].possessive and tokens[k].is_cap:
+        k -= 1  # "of Washington's Institute"
+    if k - 1 < lo or tokens[k].low not in ("of", "at", "from"):
+        return None
+    outer = a._np_ending_at(frame, k - 1, lo)
+    if outer is None or outer.kind != "person" or not outer.name:
+        return None
+    note_fired("speaker_phrase.person_before_affiliation")
+    person = frame.mention_end.get(tokens[k - 1].end)
+    if person is not None:
+        start = _start_index(frame, person, k - 1)
+        if start - 2 >= lo and tokens[start - 1].low == "and":
+            first = a._np_ending_at(frame, start - 2, lo)
+            if first is not None and first.kind == "person" and first.name:
+                return first
+    return outer
+
+
+@PHRASE.rule("person_after_organisation")
+def person_after_organisation(
+    a: _Attributor, frame: _Frame, m: Mention, hi: int
+) -> _Speaker | None:
+    """An organisation named in front of a person's rank or title says whom they serve; the
+    person speaks: 'said Air Force 1st Lt. Tyler Livingston' -> Livingston, not the Air
+    Force."""
+    if not PHRASE.enabled("person_after_organisation") or m.kind != "org":
+        return None
+    tokens = frame.tokens
+    k = next((x for x in range(len(tokens)) if tokens[x].end == m.end), None)
+    if k is None:
+        return None
+    for x in range(k + 1, min(hi, k + 6)):
+        t = tokens[x]
+        person = frame.mention_start.get(t.start)
+        if person is not None:
+            if person.kind != "person" or person.possessive or x == k + 1:
+                return None
+            note_fired("speaker_phrase.person_after_organisation")
+            return a.mention_speaker(person)
+        ordinal = t.low in ("st", "nd", "rd", "th") and tokens[x - 1].text.isdigit()  # "1st"
+        if not (is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS):
+            return None
+    return None
+
+
+@PHRASE.rule("described_then_named")
+def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Speaker | None:
+    """After an inverted speech verb, the speaker described before their name: 'said
+    conservative activist Jane Roe', 'said retired Army Lt. Gen. John Doe', 'said the
+    senator's deputy campaign manager, John Doe, who ...' -> the person named. The words
+    before the name must hold a title or a word for a person ("activist", "voter")."""
+    if not PHRASE.enabled("described_then_named"):
+        return None
+    tokens = frame.tokens
+    role_seen = False
+    k = j
+    while k < min(hi, j + 10):
+        t = tokens[k]
+        m = frame.mention_start.get(t.start)
+        if m is not None and m.kind == "person" and not m.possessive:
+            if not (role_seen or m.role):
+                return None
+            note_fired("speaker_phrase.described_then_named")
+            return a.mention_speaker(m)
+        if m is not None:
+            while k < hi and tokens[k].end < m.end:
+                k += 1  # past an organisation or a possessive: "Army", "the senator's"
+            k += 1
+            continue
+        if t.text == ",":
+            before = tokens[k - 1]
+            nxt = frame.mention_start.get(tokens[k + 1].start) if k + 1 < hi else None
+            if not (role_seen and (is_title(before) or before.low in lx.PEOPLE_NOUNS) and nxt):
+                return None
+        elif not t.is_word or t.low == _QUOTE:
+            return None
+        elif not t.is_cap and (
+            (
+                t.low in lx.FUNCTION_WORDS
+                and not (k == j and t.low in ("the", "a", "an"))
+                and not (t.low == "of" and is_title(tokens[k - 1]))  # "chief of staff"
+            )
+            or t.low in lx.SPEECH_VERBS
+            or t.low in lx.AUXILIARIES
+        ):
+            return None
+        role_seen = role_seen or is_title(t) or t.low in lx.PEOPLE_NOUNS
+        k += 1
     return None
 
 
