@@ -598,3 +598,21 @@ def test_described_then_named_needs_a_word_for_a_person():
     assert speakers('"Turnout will decide it," said the company on Monday, citing Nora Blyth.') != [
         ("Turnout will decide it", "Nora Blyth")
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On Channel Nine's \u201cMorning Desk,\u201d Senator Ada Pryce said the bill was dead.",
+        "The figures come from his book \u201cThe Long Road Home.\u201d Mr. Pryce said so again.",
+    ],
+)
+def test_work_title_is_not_a_quote_whatever_the_verb(sentence):
+    assert not [text for text, _ in speakers(sentence) if text[:1].isupper()]
+    with rules.disabled("not_speech.work_title"):
+        assert [text for text, _ in speakers(sentence) if text[:1].isupper()]
+
+
+def test_work_title_keeps_words_in_sentence_case_after_a_possessive():
+    body = "Senator Ada Pryce said the party\u2019s \u201cPlan will fail in the spring.\u201d"
+    assert speakers(body) == [("Plan will fail in the spring.", "Ada Pryce")]

@@ -136,6 +136,8 @@ AUDIENCE_MODIFIERS = words("audience_modifiers")
 REMARK_NOUNS = words("remark_nouns")
 # Things with words written on them: 'a placard reading "..."'.
 WRITTEN_THINGS = words("written_things")
+# Nouns that name a work by its quoted title ("his book", "the show", "titled").
+WORK_NOUNS = words("work_nouns")
 # Sources by kind (sources.classify_source), lower-cased.
 BROADCASTERS = words("broadcasters")
 SOCIAL_NETWORKS = words("social_networks")

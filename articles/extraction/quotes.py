@@ -1297,6 +1297,29 @@ def written_words(frame: _Frame, q: int, lo: int, text: str) -> bool:
     return any(t.low.rstrip("'’s") in lx.WRITTEN_THINGS for t in tokens[max(lo, j - 6) : j])
 
 
+@NOT_SPEECH.rule("work_title")
+def work_title(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """A title-cased name in quotation marks after a broadcaster's or author's possessive or
+    a word for a work names a show, book or film, wherever the sentence's speech verb is:
+    'on Fox News channel's "Sunday Morning Futures," Rep. Jane Roe said', 'NBC's "Today"',
+    'his book "The Art of the Deal."' ('told ABC: "We will win."' stays speech)."""
+    if not NOT_SPEECH.enabled("work_title") or q == lo:
+        return False
+    words = text.strip(" ,;:").rstrip(".!?").split()
+    if (
+        not words
+        or len(words) > 8
+        or not all(
+            w[:1].isupper() or w.lower() in _SMALL_WORDS or not w[:1].isalpha() for w in words
+        )
+    ):
+        return False
+    if len(words) == 1 and text.rstrip()[-1:] in "!?":
+        return False  # 'Trump's "Sad!"': an exclamation
+    before = frame.tokens[q - 1]
+    return before.possessive or before.low in lx.WORK_NOUNS
+
+
 @NOT_SPEECH.rule("term_label")
 def term_label(frame: _Frame, q: int, lo: int, text: str) -> bool:
     """A short lower-case term the writer names is a label, not a quote: 'the so-called
