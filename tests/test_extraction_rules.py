@@ -616,3 +616,24 @@ def test_work_title_is_not_a_quote_whatever_the_verb(sentence):
 def test_work_title_keeps_words_in_sentence_case_after_a_possessive():
     body = "Senator Ada Pryce said the party\u2019s \u201cPlan will fail in the spring.\u201d"
     assert speakers(body) == [("Plan will fail in the spring.", "Ada Pryce")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "\u201cThe rule oversteps,\u201d Ida Marlow, the attorney general of Ohio, one of the "
+        "states that sued, said on Monday.",
+        "\u201cThe rule oversteps,\u201d Rep. Ida Marlow (R-Ohio), a member of the panel, said "
+        "on Monday.",
+    ],
+)
+def test_name_before_appositions_is_the_person_the_clause_opens_with(sentence):
+    assert speakers(sentence) == [("The rule oversteps", "Ida Marlow")]
+    with rules.disabled("speaker_phrase.name_before_appositions"):
+        assert speakers(sentence) != [("The rule oversteps", "Ida Marlow")]
+
+
+def test_a_delegates_title_is_not_part_of_her_name():
+    assert speakers('"It is a waste of time," said Del. Ida Marlow.') == [
+        ("It is a waste of time", "Ida Marlow")
+    ]

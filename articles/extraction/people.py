@@ -129,7 +129,7 @@ def is_title(tok: Token) -> bool:
     if not tok.is_word:
         return False
     low = _bare(tok.low)
-    if low in lx.TITLES:
+    if low in lx.TITLES or tok.low in lx.TITLES:  # "del." ("Del. Jane Roe"), not "del"
         return True
     return "-" in low and any(part in lx.TITLES for part in low.split("-")[1:])
 

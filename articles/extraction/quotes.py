@@ -490,6 +490,15 @@ class _Attributor:
                     inner = self._np_ending_at(frame, j - 1, k + 1)
                     if inner is not None and inner.kind == "person":
                         return inner
+                if (
+                    before is None
+                    or before.kind != "person"
+                    or before.name is None
+                    or before.name.lower() in lx.PLACES  # "…, the attorney general of Ohio,"
+                ):
+                    named = name_before_appositions(self, frame, k, lo)
+                    if named is not None:
+                        return named
                 if before is not None and before.name is not None:
                     return before
                 inner = self._np_ending_at(frame, j - 1, k + 1)
@@ -944,6 +953,49 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
             return None
         role_seen = role_seen or is_title(t) or t.low in lx.PEOPLE_NOUNS
         k += 1
+    return None
+
+
+@PHRASE.rule("name_before_appositions")
+def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _Speaker | None:
+    """The person who opens a clause and is described between commas before the verb, past
+    more than one description or a bracketed tag: '"…," Jane Roe, the attorney general of
+    Ohio, one of the states suing, said' / 'Rep. Jane Roe (R-Ohio), a panel member, said'.
+    ``k`` is the comma that closes the first name's neighbour."""
+    if not PHRASE.enabled("name_before_appositions"):
+        return None
+    tokens = frame.tokens
+    for _ in range(3):
+        end = k - 1
+        if end >= lo and tokens[end].text == ")":
+            opening = next(
+                (x for x in range(end - 1, max(lo, end - 8) - 1, -1) if tokens[x].text == "("), None
+            )
+            if opening is None:
+                return None
+            end = opening - 1  # past "(R-Ohio)"
+        m = frame.mention_end.get(tokens[end].end) if end >= lo else None
+        if (
+            m is not None
+            and m.kind == "person"
+            and not m.possessive
+            and m.name.lower() not in lx.PLACES
+        ):
+            start = _start_index(frame, m, end)
+            if start == lo or (start > lo and tokens[start - 1].low in (",", _QUOTE)):
+                note_fired("speaker_phrase.name_before_appositions")
+                return a.mention_speaker(m)
+            return None
+        k = next(
+            (
+                x
+                for x in range(k - 1, max(lo, k - 16) - 1, -1)
+                if tokens[x].text == "," or tokens[x].low == _QUOTE
+            ),
+            None,
+        )
+        if k is None or tokens[k].low == _QUOTE or k <= lo:
+            return None
     return None
 
 
