@@ -13,8 +13,9 @@ place word (Palace, Street, North...) are not people. Variants of one name
 (Biden, Joe Biden, President Biden; Zelensky and Zelenskiy) become one
 :class:`~.types.ExtractedPerson` whose ``name`` is the fullest form.
 
-:func:`tokenize` and :func:`find_mentions` are shared with :mod:`.quotes`,
-which needs the same mentions to resolve "he", "Sullivan" or "the Kremlin".
+:func:`tokenize` and :func:`scan` are shared with :mod:`.quotes`, which needs the
+same name spans (:class:`NameSpan`: one place where the text names a person or an
+organisation) to resolve "he", "Sullivan" or "the Kremlin".
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def is_title(tok: Token) -> bool:
 
 
 @dataclass(slots=True)
-class Mention:
+class NameSpan:
     """One place where the text names a person or an organisation.
 
     ``name`` is the surface form without title ("Joe Biden", "Biden");
@@ -494,8 +495,8 @@ def _given_name_introduced(tokens: list[Token], i: int) -> str | None:
 
 def _scan_paragraph(
     index: int, text: str, tokens: list[Token], lower_words: set[str] | frozenset[str] = frozenset()
-) -> list[Mention]:
-    mentions: list[Mention] = []
+) -> list[NameSpan]:
+    name_spans: list[NameSpan] = []
     n = len(tokens)
     i = 0
     while i < n:
@@ -563,8 +564,8 @@ def _scan_paragraph(
                 if after_the:
                     org = "the " + org
                 first_tok = run[0] - 1 if after_the else run[0]
-                mentions.append(
-                    Mention(
+                name_spans.append(
+                    NameSpan(
                         index,
                         tokens[run[0]].start,
                         last.end,
@@ -585,8 +586,8 @@ def _scan_paragraph(
             only = tokens[name_idx[0]]
             org = ("the " if after_the else "") + _POSSESSIVE_RE.sub("", only.text)
             first_tok = name_idx[0] - 1 if after_the else name_idx[0]
-            mentions.append(
-                Mention(
+            name_spans.append(
+                NameSpan(
                     index,
                     only.start,
                     only.end,
@@ -623,7 +624,7 @@ def _scan_paragraph(
         if role is None and len(name_idx) >= 2:
             role = _role_set_off_before(tokens, first, name_idx[-1] + 1)
             if role is not None:
-                for earlier in mentions:
+                for earlier in name_spans:
                     if earlier.tok_end == first - 1 and earlier.role is None:
                         # "... to the United Nations, Konstantin Gusev, said": "Nations"
                         # only ends the role, the speech verb is Gusev's.
@@ -655,8 +656,8 @@ def _scan_paragraph(
             role = role or kin or None
         shown_start = tokens[prev if honorific else role_start]
         shown_end = tokens[min(n - 1, name_idx[-1] + (1 if why == "people.speaks" else 0))]
-        mentions.append(
-            Mention(
+        name_spans.append(
+            NameSpan(
                 index,
                 tokens[first].start,
                 tokens[name_idx[-1]].end,
@@ -675,7 +676,7 @@ def _scan_paragraph(
         )
         if why:
             note_fired(why)
-    return mentions
+    return name_spans
 
 
 # ---------------------------------------------------------------------------
@@ -719,7 +720,7 @@ def name_key(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Grouping mentions into people
+# Grouping name spans into people
 
 
 @dataclass
@@ -749,7 +750,7 @@ def _compatible(a: list[str], b: list[str]) -> bool:
     return fa == fb or (fa[:1] == fb[:1] and initial)
 
 
-def _plausible_single_name(m: Mention, tokens: list[list[Token]], lower_words: set[str]) -> bool:
+def _plausible_single_name(m: NameSpan, tokens: list[list[Token]], lower_words: set[str]) -> bool:
     """Whether a one-word name with nobody fuller to attach to can be a person on its own.
 
     Not when the word is a place ("Russia said") or a common noun for people
@@ -778,24 +779,24 @@ _SENTENCE_OPENERS = _SENTENCE_ENDS | frozenset("(—–-;")
 
 
 @PEOPLE.rule("surname_alone_elsewhere")
-def _surname_alone_elsewhere(m: Mention, single_keys: set[str]) -> bool:
+def _surname_alone_elsewhere(m: NameSpan, single_keys: set[str]) -> bool:
     """A full name with no other evidence is a person when the text also uses the surname
     alone: "... met Anna Lindqvist." / "Lindqvist left early."."""
     return PEOPLE.enabled("surname_alone_elsewhere") and name_key(m.name_parts[-1]) in single_keys
 
 
 def _group(
-    mentions: list[Mention], tokens: list[list[Token]], lower_words: set[str]
+    name_spans: list[NameSpan], tokens: list[list[Token]], lower_words: set[str]
 ) -> tuple[list[_Person], dict[int, _Person]]:
-    """Group person mentions; returns the people and a map from mention id to person."""
+    """Group the name spans of people; returns the people and a map from span id to person."""
     people: list[_Person] = []
     owner: dict[int, _Person] = {}
-    multi = [m for m in mentions if m.kind == "person" and len(m.name_parts) > 1]
-    singles = [m for m in mentions if m.kind == "person" and len(m.name_parts) == 1]
+    multi = [m for m in name_spans if m.kind == "person" and len(m.name_parts) > 1]
+    singles = [m for m in name_spans if m.kind == "person" and len(m.name_parts) == 1]
     single_keys = {name_key(m.name) for m in singles}
     # The people so far by surname key and by first-name key, in the order they were met:
-    # comparing each mention with every person was quadratic on long files (issue #11).
-    # A person's parts do not change until all mentions are grouped.
+    # comparing each name span with every person was quadratic on long files (issue #11).
+    # A person's parts do not change until all name spans are grouped.
     by_surname: dict[str, list[_Person]] = {}
     by_first: dict[str, list[_Person]] = {}
 
@@ -841,7 +842,7 @@ def _group(
             p = _Person(list(m.name_parts), None, [], set())
             add(p)
             owner[id(m)] = p
-    for m in mentions:
+    for m in name_spans:
         p = owner.get(id(m))
         if p is None:
             continue
@@ -857,7 +858,7 @@ def _group(
 
 
 def _bind_descriptions(
-    paragraphs_tokens: list[list[Token]], mentions: list[Mention], owner: dict[int, _Person]
+    paragraphs_tokens: list[list[Token]], name_spans: list[NameSpan], owner: dict[int, _Person]
 ) -> None:
     """Give a role to a person first described and named only later.
 
@@ -865,14 +866,14 @@ def _bind_descriptions(
     him in the next paragraph ("Jake Sullivan told CBS"). The description is
     bound to the first role-less person who then speaks, within two paragraphs.
     """
-    for m in mentions:
+    for m in name_spans:
         if not m.possessive:
             continue
         tokens = paragraphs_tokens[m.paragraph]
         role, end = description_after(tokens, m.tok_end)
         if role is None or not _speech_after(tokens, end):
             continue
-        for other in mentions:
+        for other in name_spans:
             if other.paragraph <= m.paragraph or other.paragraph > m.paragraph + 2:
                 continue
             person = owner.get(id(other))
@@ -916,23 +917,23 @@ _PERSON_CONFIDENCE = {
 
 @dataclass
 class Scan:
-    """Everything :func:`scan` found: tokens per paragraph, mentions and people."""
+    """Everything :func:`scan` found: tokens per paragraph, name spans and people."""
 
     tokens: list[list[Token]]
-    mentions: list[Mention]
+    name_spans: list[NameSpan]
     people: list[ExtractedPerson]
-    mention_person: dict[int, str]
+    span_person: dict[int, str]
 
 
 @lru_cache(maxsize=8)
 def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
     tokens = [tokenize(p) for p in paragraphs]
     lower_words = {t.low for toks in tokens for t in toks if t.is_word and not t.is_cap}
-    mentions: list[Mention] = []
+    name_spans: list[NameSpan] = []
     for index, (text, toks) in enumerate(zip(paragraphs, tokens, strict=True)):
-        mentions.extend(_scan_paragraph(index, text, toks, lower_words))
-    grouped, owner = _group(mentions, tokens, lower_words)
-    _bind_descriptions(tokens, mentions, owner)
+        name_spans.extend(_scan_paragraph(index, text, toks, lower_words))
+    grouped, owner = _group(name_spans, tokens, lower_words)
+    _bind_descriptions(tokens, name_spans, owner)
     people = []
     canonical: dict[int, str] = {}
     for p in grouped:
@@ -950,20 +951,20 @@ def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
             )
         )
     names = {id(p): " ".join(p.parts) for p in grouped}
-    for m in mentions:
+    for m in name_spans:
         p = owner.get(id(m))
         if p is not None:
             canonical[id(m)] = names[id(p)]
-    return Scan(tokens, mentions, people, canonical)
+    return Scan(tokens, name_spans, people, canonical)
 
 
 def scan(paragraphs: list[str]) -> Scan:
-    """Tokenize the body and find its mentions and people (cached for the last few bodies)."""
+    """Tokenize the body and find its name spans and people (cached for the last few bodies)."""
     return _scan_cached(tuple(paragraphs), switched_off())
 
 
 def extract_people(paragraphs: list[str]) -> list[ExtractedPerson]:
-    """Return every person named in the article body, in order of first mention.
+    """Return every person named in the article body, in the order the text first names them.
 
     ``paragraphs`` is the body (no headline). Each person appears once, under
     the fullest form of the name the text uses; the other forms are in

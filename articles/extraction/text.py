@@ -28,7 +28,7 @@ The furniture rules describe how news sites are built, not one outlet's
 sentences: short call-to-action lines (support, subscribe, share, read more),
 reader-addressed paragraphs about donations, newsletters, ads or cookies, lone
 URLs, lines with no words, and the appeal block. A long paragraph that merely
-mentions "support" or a "newsletter" is article text and is kept.
+speaks of "support" or a "newsletter" is article text and is kept.
 
 Example::
 
@@ -755,7 +755,7 @@ def strip_markup(text: str) -> str:
     """Reduce stray HTML in a plain-text scrape to its text.
 
     Scripts and styles go whole (their content is code, not article text); other
-    tags go and their text stays. Text that merely mentions "<" is left alone.
+    tags go and their text stays. Text that merely contains "<" is left alone.
     """
     if "<" not in text:
         return text
