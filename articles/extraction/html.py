@@ -10,7 +10,9 @@ Two independent passes over the page:
   excluded), which scored best on the article-extraction benchmark of the
   candidates measured (see ``bench/body_extraction.py``). Its plain-text output
   is split into paragraphs and site furniture lines (newsletter sign-ups,
-  donation appeals, "Read more", share buttons...) are dropped.
+  "Read more", share buttons, agency credits...) are dropped by the one
+  furniture test, :func:`.text.furniture_rule`, with the rules safe on a page
+  (:data:`.text.PAGE_FURNITURE`); each goes to ``page.dropped`` with its rule.
 
 Everything returned is plain text: markup is never copied from the page, and
 ``<script>``/``<style>`` contents never reach the body. Text that *talks about*
@@ -756,7 +758,8 @@ def is_furniture(line: str) -> bool:
     The one furniture test (:func:`articles.extraction.text.furniture_rule`) with the
     subset of its rules safe on text trafilatura has already cleaned,
     :data:`~articles.extraction.text.PAGE_FURNITURE`: the whole set, built for
-    plain-text scrapes, also drops one-word headings, bare URLs and some reporting
-    paragraphs, and cost 0.012 body F1 on the benchmark.
+    plain-text scrapes, also drops the article's one-word headings, paragraphs of
+    Japanese (written without spaces) and service pieces that speak to the reader, and
+    cost 0.012 body F1 on the benchmark.
     """
     return furniture_rule(line, only=PAGE_FURNITURE) is not None

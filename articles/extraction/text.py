@@ -449,19 +449,25 @@ def _page_chrome(line: str, n_words: int) -> bool:
 
 
 PAGE_FURNITURE = frozenset(
-    {"page_chrome", "appeal_or_related_label", "agency_credits", "time_breadcrumb_copyright",
-     "tagline"}
-)  # fmt: skip
+    {
+        "page_chrome",
+        "appeal_or_related_label",
+        "agency_credits",
+        "time_breadcrumb_copyright",
+        "tagline",
+    }
+)
 """The furniture rules applied to the main text of an HTML page (``html.parse_html``).
 
 trafilatura has already taken the page's chrome away, so only the rules that match a whole
 line of chrome or credits are safe there. Chosen on the 181 pages of the body-extraction
 benchmark, each rule added alone to ``page_chrome``: ``agency_credits`` (+0.0002 F1),
 ``tagline`` (+0.0001, "X contributed to this report"), ``appeal_or_related_label`` and
-``time_breadcrumb_copyright`` (no loss) are in; ``one_word`` (-0.0079: one-word headings and
-list items of the article), ``reader_appeal`` (-0.0038), ``no_letters``, ``photo_caption``,
+``time_breadcrumb_copyright`` (no loss) are in; ``one_word`` (-0.0079: the article's one-word
+headings, and whole paragraphs of Japanese, written without spaces), ``reader_appeal``
+(-0.0038: service pieces that speak to the reader), ``no_letters``, ``photo_caption``,
 ``widget``, ``label_and_url``, ``call_to_action`` and ``date_line`` (-0.0003 to -0.00002) are
-out. README, "How extraction works", gives the commands.
+out: ``python bench/body_extraction.py --page-furniture`` prints the table.
 """
 if not PAGE_FURNITURE <= {r.name for r in FURNITURE.all()}:
     raise ValueError(f"PAGE_FURNITURE names unknown rules: {PAGE_FURNITURE}")
