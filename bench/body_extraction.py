@@ -14,6 +14,7 @@ Usage (from the repository root, venv active)::
     python bench/body_extraction.py                       # all approaches
     python bench/body_extraction.py bench/results/body.json --approach ours
     python bench/body_extraction.py --limit 20 --bootstrap 1000
+    python bench/body_extraction.py --page-furniture      # which furniture rules pages get
 
 The first argument is where our predictions go (default
 ``bench/results/body_predictions.json``); the other approaches are written next
@@ -127,6 +128,56 @@ def format_row(name: str, summary: dict, pages_per_second: float | None) -> str:
     )
 
 
+def page_furniture_table(scorer: ModuleType, gold: dict[str, str], pages: dict[str, str]) -> None:
+    """Print our body F1 with each furniture rule added alone to ``page_chrome``.
+
+    How ``text.PAGE_FURNITURE``, the rules the main text of a page runs, was chosen; also
+    the F1 with that subset, with ``page_chrome`` alone and with every rule. trafilatura's
+    text is computed once per page and reused.
+    """
+    import trafilatura
+
+    from articles.extraction import html as html_module
+    from articles.extraction.text import FURNITURE, PAGE_FURNITURE
+
+    real_extract = trafilatura.extract
+    extracted: dict[str, str | None] = {}
+
+    def extract_once(page: str, **options):
+        if page not in extracted:
+            extracted[page] = real_extract(page, **options)
+        return extracted[page]
+
+    names = list(pages)
+    every = frozenset(r.name for r in FURNITURE.all())
+    subsets = [("page_chrome", frozenset({"page_chrome"}))]
+    subsets += [
+        (f"page_chrome + {r.name}", frozenset({"page_chrome", r.name}))
+        for r in FURNITURE.all()
+        if r.name != "page_chrome"
+    ]
+    subsets += [("PAGE_FURNITURE", PAGE_FURNITURE), ("every furniture rule", every)]
+    print("| furniture rules | precision | recall | F1 | accuracy | F1 change |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    trafilatura.extract = extract_once
+    try:
+        base = None
+        for label, subset in subsets:
+            html_module.PAGE_FURNITURE = subset
+            predictions = {n: extract_ours(pages[n]) for n in names}
+            summary = score(scorer, gold, predictions, 0)
+            base = summary["f1"] if base is None else base
+            print(
+                f"| {label} | {summary['precision']:.4f} | {summary['recall']:.4f} "
+                f"| {summary['f1']:.5f} | {summary['accuracy']:.4f} "
+                f"| {summary['f1'] - base:+.5f} |",
+                flush=True,
+            )
+    finally:
+        trafilatura.extract = real_extract
+        html_module.PAGE_FURNITURE = PAGE_FURNITURE
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen approaches, write their predictions, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -138,12 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
     parser.add_argument("--bootstrap", type=int, default=0, help="bootstrap resamples for ±std")
+    parser.add_argument(
+        "--page-furniture",
+        action="store_true",
+        help="only: our F1 with each furniture rule added to page_chrome",
+    )
     args = parser.parse_args(argv)
 
     scorer = load_scorer(args.scorer)
     gold = scorer.load_ground_truth(args.benchmark / "ground-truth.json")
     names = sorted(gold)[: args.limit or None]
     pages = {n: (args.benchmark / "html" / f"{n}.html").read_text(encoding="utf-8") for n in names}
+    if args.page_furniture:
+        print(f"{len(names)} pages from {args.benchmark}")
+        page_furniture_table(scorer, gold, pages)
+        return 0
     available = approaches()
     chosen = args.approach or list(available)
     unknown = sorted(set(chosen) - set(available))

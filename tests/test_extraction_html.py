@@ -456,6 +456,7 @@ def test_furniture_lines_are_recognised(line):
         "Support for the bill grew after the vote.",
         "The newsletter, founded in 1990, reported the leak first.",
         "Share prices fell by 4% on Monday.",
+        "Copyright law is changing, the minister said.",
         PARAGRAPH,
     ],
 )

@@ -85,7 +85,14 @@ def test_gender_from_given_name_resolves_she_to_the_woman():
 
 # --- furniture and header ---------------------------------------------------------------
 
-from articles.extraction.text import furniture_rule, parse_text, split_caption_credit  # noqa: E402
+from articles.extraction.html import parse_html  # noqa: E402
+from articles.extraction.text import (  # noqa: E402
+    PAGE_FURNITURE,
+    furniture_rule,
+    parse_text,
+    split_caption_credit,
+)
+from articles.extraction.types import DroppedLine  # noqa: E402
 
 ARTICLE = """River Floods Three Towns
 
@@ -133,6 +140,48 @@ def test_photo_caption_between_paragraphs_is_dropped():
         assert furniture_rule(line) is None
     page = parse_text(ARTICLE.format(middle=line + "\n\nThe mayor said schools would reopen."))
     assert line not in page.body
+
+
+def test_page_chrome_drops_a_sign_up_line_in_a_scrape():
+    line = "For more, sign up for the What’s Working newsletter."
+    assert furniture_rule(line) == "furniture.page_chrome"
+    page = parse_text(ARTICLE.format(middle=line + "\n\nThe mayor said schools would reopen."))
+    assert line not in page.body
+    assert DroppedLine(line, "furniture.page_chrome") in page.dropped
+    with rules.disabled("furniture.page_chrome"):
+        assert furniture_rule(line) is None
+        page = parse_text(ARTICLE.format(middle=line + "\n\nThe mayor said schools would reopen."))
+        assert line in page.body
+
+
+HTML_PARAGRAPH = (
+    "The council met on Tuesday to discuss the new budget, which includes money for roads, "
+    "schools and the harbour, and agreed to publish the full figures next month."
+)
+HTML_PAGE = (
+    "<html><body><article>"
+    + "".join(f"<p>{i}. {HTML_PARAGRAPH}</p>" for i in range(1, 4))
+    + "<p>Sign up for our free weekly newsletter</p><h2>Harbour</h2>"
+    + f"<p>4. {HTML_PARAGRAPH}</p><p>(Reporting by Jane Roe; Editing by John Doe)</p>"
+    + "</article></body></html>"
+)
+
+
+def test_a_page_runs_the_page_subset_of_the_one_furniture_test():
+    page = parse_html(HTML_PAGE)
+    assert page.dropped == [
+        DroppedLine("Sign up for our free weekly newsletter", "furniture.page_chrome"),
+        DroppedLine("(Reporting by Jane Roe; Editing by John Doe)", "furniture.agency_credits"),
+    ]
+    # A one-word heading of the article is furniture in a scrape, not in a page's main text.
+    assert furniture_rule("Harbour") == "furniture.one_word"
+    assert "one_word" not in PAGE_FURNITURE
+    assert "Harbour" in page.body
+    with rules.disabled("furniture.page_chrome", "furniture.agency_credits"):
+        page = parse_html(HTML_PAGE)
+        assert page.dropped == []
+        assert "Sign up for our free weekly newsletter" in page.body
+        assert "(Reporting by Jane Roe; Editing by John Doe)" in page.body
 
 
 def test_a_turn_to_the_reader_opens_an_appeal_that_runs_to_the_end():

@@ -10,7 +10,9 @@ Two independent passes over the page:
   excluded), which scored best on the article-extraction benchmark of the
   candidates measured (see ``bench/body_extraction.py``). Its plain-text output
   is split into paragraphs and site furniture lines (newsletter sign-ups,
-  donation appeals, "Read more", share buttons...) are dropped.
+  "Read more", share buttons, agency credits...) are dropped by the one
+  furniture test, :func:`.text.furniture_rule`, with the rules safe on a page
+  (:data:`.text.PAGE_FURNITURE`); each goes to ``page.dropped`` with its rule.
 
 Everything returned is plain text: markup is never copied from the page, and
 ``<script>``/``<style>`` contents never reach the body. Text that *talks about*
@@ -41,8 +43,9 @@ import trafilatura
 from lxml import etree
 
 from . import lexicon as lx
+from .text import PAGE_FURNITURE, furniture_rule
 from .text import split_caption_credit as split_caption_line
-from .types import ParsedPage, RelatedLink
+from .types import DroppedLine, ParsedPage, RelatedLink
 
 __all__ = ["parse_html"]
 
@@ -116,8 +119,6 @@ _CAPTION_LABEL = re.compile(r"^(?:image\s+)?caption\s*[:,]\s*", re.I)
 _CREDIT_PAREN = re.compile(r"\s*\(([^()]{2,80})\)\s*$")
 # A news agency or picture library named as they write it: a credit ("(Jane Roe/Reuters)").
 _AGENCY = re.compile(r"\b" + lx.phrase_pattern("agencies", "photo_credits") + r"\b")
-_LOCAL_FURNITURE = re.compile("^" + lx.alternatives("html_furniture") + "$", re.I)
-"""Fallback furniture rules, applied to lines shorter than 200 characters only."""
 
 
 def parse_html(html: str, *, url: str | None = None) -> ParsedPage:
@@ -169,7 +170,9 @@ def parse_html(html: str, *, url: str | None = None) -> ParsedPage:
     page.image_caption, page.image_credit = _find_caption(tree, ld, article)
     page.image_url = _find_image_url(meta, page.page_url)
     page.related = _find_related(tree, base_url=page.page_url)
-    page.body = _find_body(html, url=page.page_url, headline=page.headline, related=page.related)
+    page.body = _find_body(
+        html, url=page.page_url, headline=page.headline, related=page.related, dropped=page.dropped
+    )
     if page.headline is None:
         page.flags.append("no_headline")
     return page
@@ -711,9 +714,17 @@ def _has_related_ancestor(node: etree._Element) -> bool:
 
 
 def _find_body(
-    html: str, *, url: str | None, headline: str | None, related: list[RelatedLink]
+    html: str,
+    *,
+    url: str | None,
+    headline: str | None,
+    related: list[RelatedLink],
+    dropped: list[DroppedLine],
 ) -> list[str]:
-    """The main-content paragraphs: trafilatura's text, split into lines and de-furnitured."""
+    """The main-content paragraphs: trafilatura's text, split into lines and de-furnitured.
+
+    Each furniture line goes to ``dropped`` with the rule that dropped it.
+    """
     try:
         text = trafilatura.extract(
             html,
@@ -730,19 +741,25 @@ def _find_body(
         line = _clean(raw)
         if not line or (not paragraphs and headline and line == headline):
             continue
-        if _RELATED_PREFIX.match(line) or line in related_titles or is_furniture(line):
+        if _RELATED_PREFIX.match(line) or line in related_titles:
+            continue
+        rule = furniture_rule(line, only=PAGE_FURNITURE)
+        if rule:
+            dropped.append(DroppedLine(line, rule))
             continue
         paragraphs.append(line)
     return paragraphs
 
 
 def is_furniture(line: str) -> bool:
-    """True for a generic site-furniture line (sign-ups, appeals, share buttons, "Read more").
+    """True for a site-furniture line of a page's main text (sign-ups, share buttons,
+    "Read more", agency credits, copyright lines).
 
-    Deliberately narrow: trafilatura has already removed page chrome, so only
-    short lines matching an explicit call-to-action pattern go. (The broader
-    :func:`articles.extraction.text.is_furniture`, built for plain-text scrapes,
-    also drops one-word headings, bare URLs and some reporting paragraphs; on the
-    body-extraction benchmark it cost 0.009 F1, so it is not used here.)
+    The one furniture test (:func:`articles.extraction.text.furniture_rule`) with the
+    subset of its rules safe on text trafilatura has already cleaned,
+    :data:`~articles.extraction.text.PAGE_FURNITURE`: the whole set, built for
+    plain-text scrapes, also drops the article's one-word headings, paragraphs of
+    Japanese (written without spaces) and service pieces that speak to the reader, and
+    cost 0.012 body F1 on the benchmark.
     """
-    return len(line) < 200 and bool(_LOCAL_FURNITURE.match(line))
+    return furniture_rule(line, only=PAGE_FURNITURE) is not None

@@ -13,8 +13,9 @@ place word (Palace, Street, North...) are not people. Variants of one name
 (Biden, Joe Biden, President Biden; Zelensky and Zelenskiy) become one
 :class:`~.types.ExtractedPerson` whose ``name`` is the fullest form.
 
-:func:`tokenize` and :func:`find_mentions` are shared with :mod:`.quotes`,
-which needs the same mentions to resolve "he", "Sullivan" or "the Kremlin".
+:func:`tokenize` and :func:`scan` are shared with :mod:`.quotes`, which needs the
+same name spans (:class:`NameSpan`: one place where the text names a person or an
+organisation) to resolve "he", "Sullivan" or "the Kremlin".
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def is_title(tok: Token) -> bool:
 
 
 @dataclass(slots=True)
-class Mention:
+class NameSpan:
     """One place where the text names a person or an organisation.
 
     ``name`` is the surface form without title ("Joe Biden", "Biden");
@@ -516,7 +517,7 @@ def _names_someone(tokens: list[Token], run: list[int]) -> bool:
 
 
 @ORGANISATION.rule("name_continued")
-def _name_continued(tokens: list[Token], run: list[int], prev: Mention | None) -> bool:
+def _name_continued(tokens: list[Token], run: list[int], prev: NameSpan | None) -> bool:
     """Capitalised words joined by "for", "of" or "and" to an organisation named just
     before continue its name: "the James Martin Center for Nonproliferation Studies",
     "the Institute for Science and International Security" (not people "Nonproliferation
@@ -539,7 +540,7 @@ def _name_continued(tokens: list[Token], run: list[int], prev: Mention | None) -
 
 
 @ORGANISATION.rule("affiliation")
-def _affiliation(tokens: list[Token], run: list[int], prev: Mention | None) -> bool:
+def _affiliation(tokens: list[Token], run: list[int], prev: NameSpan | None) -> bool:
     """Capitalised words right after a person's name and "of", "from" or "at" say where the
     person works or comes from, not who else is named: "George Zornick of The Nation wrote",
     "Tatiana Stanovaya of R.Politik", "Senator Ted Cruz of Texas" (not people "Nation" and
@@ -564,7 +565,7 @@ def _is_place(tokens: list[Token], run: list[int]) -> bool:
     return words in lx.PLACES or _bare(tokens[run[-1]].low) in lx.PLACES
 
 
-def _org_mention(index: int, tokens: list[Token], run: list[int], kind: str = "org") -> Mention:
+def _org_span(index: int, tokens: list[Token], run: list[int], kind: str = "org") -> NameSpan:
     """An organisation (or, with ``kind="place"``, a place) named by the capitalised words
     ``run`` ("the" before it kept)."""
     last = tokens[run[-1]]
@@ -576,7 +577,7 @@ def _org_mention(index: int, tokens: list[Token], run: list[int], kind: str = "o
     if after_the:
         org = "the " + org
     first_tok = run[0] - 1 if after_the else run[0]
-    return Mention(
+    return NameSpan(
         index,
         tokens[run[0]].start,
         last.end,
@@ -590,7 +591,7 @@ def _org_mention(index: int, tokens: list[Token], run: list[int], kind: str = "o
     )
 
 
-def _continue_name(text: str, org: Mention, tokens: list[Token], run: list[int]) -> None:
+def _continue_name(text: str, org: NameSpan, tokens: list[Token], run: list[int]) -> None:
     """Extend the organisation ``org`` over the words ``run`` that continue its name."""
     last = tokens[run[-1]]
     tail = text[org.end : last.end]
@@ -604,8 +605,8 @@ def _continue_name(text: str, org: Mention, tokens: list[Token], run: list[int])
 
 def _scan_paragraph(
     index: int, text: str, tokens: list[Token], lower_words: set[str] | frozenset[str] = frozenset()
-) -> list[Mention]:
-    mentions: list[Mention] = []
+) -> list[NameSpan]:
+    name_spans: list[NameSpan] = []
     n = len(tokens)
     i = 0
     while i < n:
@@ -649,15 +650,15 @@ def _scan_paragraph(
             run.pop(0)
         if not run:
             continue
-        prev_mention = mentions[-1] if mentions else None
-        if _name_continued(tokens, run, prev_mention):
+        prev_span = name_spans[-1] if name_spans else None
+        if _name_continued(tokens, run, prev_span):
             note_fired("organisation.name_continued")
-            _continue_name(text, prev_mention, tokens, run)
+            _continue_name(text, prev_span, tokens, run)
             continue
-        if _affiliation(tokens, run, prev_mention):
+        if _affiliation(tokens, run, prev_span):
             note_fired("organisation.affiliation")
             kind = "place" if _is_place(tokens, run) else "org"
-            mentions.append(_org_mention(index, tokens, run, kind))
+            name_spans.append(_org_span(index, tokens, run, kind))
             continue
         last = tokens[run[-1]]
         last_low = _bare(last.low)
@@ -683,7 +684,7 @@ def _scan_paragraph(
                 or _bare(tokens[run[0]].low) in lx.ORG_WORDS  # "Downing Street"
                 or (last.text.isupper() and len(last.text) > 1 and "." not in last.text)
             ):
-                mentions.append(_org_mention(index, tokens, run))
+                name_spans.append(_org_span(index, tokens, run))
             continue
         if len(name_idx) == 1 and (
             _bare(tokens[name_idx[0]].low) in lx.ORG_WORDS
@@ -692,8 +693,8 @@ def _scan_paragraph(
             only = tokens[name_idx[0]]
             org = ("the " if after_the else "") + _POSSESSIVE_RE.sub("", only.text)
             first_tok = name_idx[0] - 1 if after_the else name_idx[0]
-            mentions.append(
-                Mention(
+            name_spans.append(
+                NameSpan(
                     index,
                     only.start,
                     only.end,
@@ -730,7 +731,7 @@ def _scan_paragraph(
         if role is None and len(name_idx) >= 2:
             role = _role_set_off_before(tokens, first, name_idx[-1] + 1)
             if role is not None:
-                for earlier in mentions:
+                for earlier in name_spans:
                     if earlier.tok_end == first - 1 and earlier.role is None:
                         # "... to the United Nations, Konstantin Gusev, said": "Nations"
                         # only ends the role, the speech verb is Gusev's.
@@ -762,8 +763,8 @@ def _scan_paragraph(
             role = role or kin or None
         shown_start = tokens[prev if honorific else role_start]
         shown_end = tokens[min(n - 1, name_idx[-1] + (1 if why == "people.speaks" else 0))]
-        mentions.append(
-            Mention(
+        name_spans.append(
+            NameSpan(
                 index,
                 tokens[first].start,
                 tokens[name_idx[-1]].end,
@@ -782,7 +783,7 @@ def _scan_paragraph(
         )
         if why:
             note_fired(why)
-    return mentions
+    return name_spans
 
 
 # ---------------------------------------------------------------------------
@@ -826,7 +827,7 @@ def name_key(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Grouping mentions into people
+# Grouping name spans into people
 
 
 @dataclass
@@ -856,7 +857,7 @@ def _compatible(a: list[str], b: list[str]) -> bool:
     return fa == fb or (fa[:1] == fb[:1] and initial)
 
 
-def _plausible_single_name(m: Mention, tokens: list[list[Token]], lower_words: set[str]) -> bool:
+def _plausible_single_name(m: NameSpan, tokens: list[list[Token]], lower_words: set[str]) -> bool:
     """Whether a one-word name with nobody fuller to attach to can be a person on its own.
 
     Not when the word is a place ("Russia said") or a common noun for people
@@ -885,24 +886,24 @@ _SENTENCE_OPENERS = _SENTENCE_ENDS | frozenset("(—–-;")
 
 
 @PEOPLE.rule("surname_alone_elsewhere")
-def _surname_alone_elsewhere(m: Mention, single_keys: set[str]) -> bool:
+def _surname_alone_elsewhere(m: NameSpan, single_keys: set[str]) -> bool:
     """A full name with no other evidence is a person when the text also uses the surname
     alone: "... met Anna Lindqvist." / "Lindqvist left early."."""
     return PEOPLE.enabled("surname_alone_elsewhere") and name_key(m.name_parts[-1]) in single_keys
 
 
 def _group(
-    mentions: list[Mention], tokens: list[list[Token]], lower_words: set[str]
+    name_spans: list[NameSpan], tokens: list[list[Token]], lower_words: set[str]
 ) -> tuple[list[_Person], dict[int, _Person]]:
-    """Group person mentions; returns the people and a map from mention id to person."""
+    """Group the name spans of people; returns the people and a map from span id to person."""
     people: list[_Person] = []
     owner: dict[int, _Person] = {}
-    multi = [m for m in mentions if m.kind == "person" and len(m.name_parts) > 1]
-    singles = [m for m in mentions if m.kind == "person" and len(m.name_parts) == 1]
+    multi = [m for m in name_spans if m.kind == "person" and len(m.name_parts) > 1]
+    singles = [m for m in name_spans if m.kind == "person" and len(m.name_parts) == 1]
     single_keys = {name_key(m.name) for m in singles}
     # The people so far by surname key and by first-name key, in the order they were met:
-    # comparing each mention with every person was quadratic on long files (issue #11).
-    # A person's parts do not change until all mentions are grouped.
+    # comparing each name span with every person was quadratic on long files (issue #11).
+    # A person's parts do not change until all name spans are grouped.
     by_surname: dict[str, list[_Person]] = {}
     by_first: dict[str, list[_Person]] = {}
 
@@ -948,7 +949,7 @@ def _group(
             p = _Person(list(m.name_parts), None, [], set())
             add(p)
             owner[id(m)] = p
-    for m in mentions:
+    for m in name_spans:
         p = owner.get(id(m))
         if p is None:
             continue
@@ -964,7 +965,7 @@ def _group(
 
 
 def _bind_descriptions(
-    paragraphs_tokens: list[list[Token]], mentions: list[Mention], owner: dict[int, _Person]
+    paragraphs_tokens: list[list[Token]], name_spans: list[NameSpan], owner: dict[int, _Person]
 ) -> None:
     """Give a role to a person first described and named only later.
 
@@ -972,14 +973,14 @@ def _bind_descriptions(
     him in the next paragraph ("Jake Sullivan told CBS"). The description is
     bound to the first role-less person who then speaks, within two paragraphs.
     """
-    for m in mentions:
+    for m in name_spans:
         if not m.possessive:
             continue
         tokens = paragraphs_tokens[m.paragraph]
         role, end = description_after(tokens, m.tok_end)
         if role is None or not _speech_after(tokens, end):
             continue
-        for other in mentions:
+        for other in name_spans:
             if other.paragraph <= m.paragraph or other.paragraph > m.paragraph + 2:
                 continue
             person = owner.get(id(other))
@@ -1023,23 +1024,23 @@ _PERSON_CONFIDENCE = {
 
 @dataclass
 class Scan:
-    """Everything :func:`scan` found: tokens per paragraph, mentions and people."""
+    """Everything :func:`scan` found: tokens per paragraph, name spans and people."""
 
     tokens: list[list[Token]]
-    mentions: list[Mention]
+    name_spans: list[NameSpan]
     people: list[ExtractedPerson]
-    mention_person: dict[int, str]
+    span_person: dict[int, str]
 
 
 @lru_cache(maxsize=8)
 def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
     tokens = [tokenize(p) for p in paragraphs]
     lower_words = {t.low for toks in tokens for t in toks if t.is_word and not t.is_cap}
-    mentions: list[Mention] = []
+    name_spans: list[NameSpan] = []
     for index, (text, toks) in enumerate(zip(paragraphs, tokens, strict=True)):
-        mentions.extend(_scan_paragraph(index, text, toks, lower_words))
-    grouped, owner = _group(mentions, tokens, lower_words)
-    _bind_descriptions(tokens, mentions, owner)
+        name_spans.extend(_scan_paragraph(index, text, toks, lower_words))
+    grouped, owner = _group(name_spans, tokens, lower_words)
+    _bind_descriptions(tokens, name_spans, owner)
     people = []
     canonical: dict[int, str] = {}
     for p in grouped:
@@ -1057,20 +1058,20 @@ def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
             )
         )
     names = {id(p): " ".join(p.parts) for p in grouped}
-    for m in mentions:
+    for m in name_spans:
         p = owner.get(id(m))
         if p is not None:
             canonical[id(m)] = names[id(p)]
-    return Scan(tokens, mentions, people, canonical)
+    return Scan(tokens, name_spans, people, canonical)
 
 
 def scan(paragraphs: list[str]) -> Scan:
-    """Tokenize the body and find its mentions and people (cached for the last few bodies)."""
+    """Tokenize the body and find its name spans and people (cached for the last few bodies)."""
     return _scan_cached(tuple(paragraphs), switched_off())
 
 
 def extract_people(paragraphs: list[str]) -> list[ExtractedPerson]:
-    """Return every person named in the article body, in order of first mention.
+    """Return every person named in the article body, in the order the text first names them.
 
     ``paragraphs`` is the body (no headline). Each person appears once, under
     the fullest form of the name the text uses; the other forms are in

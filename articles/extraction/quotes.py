@@ -15,8 +15,8 @@ Rule-based, plain Python (no Django, no statistical model). The steps:
    the nearest speech verb before it (``Peskov said: "…"``, ``Biden said Putin
    would "not stop"``), else one later in the sentence (``"common sense"
    actions…, Jean-Pierre added``). The verb's subject is a person or
-   organisation mention from :mod:`.people`, a pronoun (resolved to the last
-   person who was a subject or a speaker), or a description.
+   organisation the text names (a :class:`~.people.NameSpan`), a pronoun
+   (resolved to the last person who was a subject or a speaker), or a description.
 3. **Carry-over**: an unattributed whole-sentence quote belongs to the speaker
    of the quote before it in the same paragraph (a quote broken by its
    attribution), or of the previous paragraph when the quote opens its own
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from . import lexicon as lx
 from .lexicon import given_name_gender
-from .people import Mention, Token, description_after, is_title, name_key, scan
+from .people import NameSpan, Token, description_after, is_title, name_key, scan
 from .rules import Registry, note_fired
 from .types import ExtractedPerson, ExtractedQuote
 
@@ -81,7 +81,7 @@ CONTEXT = Registry("speaker_context")
 
 
 @CONTEXT.rule("digest_intro")
-def digest_intro(tokens: list[Token], mention_end: dict[int, Mention]) -> Mention | None:
+def digest_intro(tokens: list[Token], name_ending_at: dict[int, NameSpan]) -> NameSpan | None:
     """A short paragraph ending in a colon that announces one person's remarks opens a
     digest: the quotations under the subheads that follow are theirs.
 
@@ -96,10 +96,10 @@ def digest_intro(tokens: list[Token], mention_end: dict[int, Mention]) -> Mentio
         for j in (k - 1, k - 2):  # "Lavrov's comments", "Lavrov 's comments"
             if j < 0:
                 continue
-            m = mention_end.get(tokens[j].end)
+            m = name_ending_at.get(tokens[j].end)
             if m is None and tokens[j].text.endswith(("'s", "’s")):
                 owner = tokens[j].text[:-2]
-                m = next((m for m in mention_end.values() if m.name.split()[-1] == owner), None)
+                m = next((m for m in name_ending_at.values() if m.name.split()[-1] == owner), None)
             if m is not None and m.kind == "person":
                 return m
     return None
@@ -116,11 +116,13 @@ def own_pronoun_gender(resolver: _Resolver, frame: _Frame, lo: int, hi: int) -> 
     people = [
         m
         for j in range(lo, hi)
-        if (m := frame.mention_start.get(tokens[j].start)) is not None and m.kind == "person"
+        if (m := frame.name_starting_at.get(tokens[j].start)) is not None and m.kind == "person"
     ]
     if len({m.name for m in people}) != 1:
         return
-    after = next(j for j in range(lo, hi) if frame.mention_start.get(tokens[j].start) is people[0])
+    after = next(
+        j for j in range(lo, hi) if frame.name_starting_at.get(tokens[j].start) is people[0]
+    )
     for tok in tokens[after + 1 : hi]:
         if tok.low == _QUOTE:
             return  # a pronoun inside a quote is the speaker's own word, not about them
@@ -254,11 +256,11 @@ class _Frame:
     quote_at: dict[int, int]  # token index -> span index
     spans: list[QuotedSpan]
     sentences: list[tuple[int, int]]  # token ranges
-    mention_end: dict[int, Mention]
-    mention_start: dict[int, Mention]
+    name_ending_at: dict[int, NameSpan]
+    name_starting_at: dict[int, NameSpan]
 
 
-def _frame(text: str, all_tokens: list[Token], mentions: list[Mention]) -> _Frame:
+def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _Frame:
     spans = find_quoted_spans(text)
     tokens: list[Token] = []
     quote_at: dict[int, int] = {}
@@ -277,17 +279,19 @@ def _frame(text: str, all_tokens: list[Token], mentions: list[Mention]) -> _Fram
             k += 1
     tokens.extend(all_tokens[k:])
     span_starts = [s.outer_start for s in spans]
-    mention_end: dict[int, Mention] = {}
-    mention_start: dict[int, Mention] = {}
-    for m in mentions:
+    name_ending_at: dict[int, NameSpan] = {}
+    name_starting_at: dict[int, NameSpan] = {}
+    for m in name_spans:
         # Inside a quotation? Spans are ordered and disjoint: the one starting last before it.
         k = bisect_right(span_starts, m.start) - 1
         if k >= 0 and m.start < spans[k].outer_end:
             continue
-        mention_end[m.end] = m
-        mention_start[m.outer_start] = m
-        mention_start.setdefault(m.start, m)
-    return _Frame(text, tokens, quote_at, spans, _sentences(tokens), mention_end, mention_start)
+        name_ending_at[m.end] = m
+        name_starting_at[m.outer_start] = m
+        name_starting_at.setdefault(m.start, m)
+    return _Frame(
+        text, tokens, quote_at, spans, _sentences(tokens), name_ending_at, name_starting_at
+    )
 
 
 def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
@@ -371,15 +375,15 @@ class _Resolver:
                 return named[0]
         return surface
 
-    def usable(self, m: Mention) -> bool:
-        """Whether a mention can be a speaker: an organisation, or a name the text vouches for."""
+    def usable(self, m: NameSpan) -> bool:
+        """Whether a name span can be a speaker: an organisation, or a name the text vouches for."""
         if m.kind != "person" or m.evidence or len(m.name_parts) > 1:
             return True
         key = name_key(m.name)
         return key in self.by_key or key in self.by_surname
 
     def named(self, name: str, sentence: str | None = None) -> None:
-        """Note that ``name`` was just mentioned (for later pronouns), in ``sentence``."""
+        """Note that ``name`` was just named (for later pronouns), in ``sentence``."""
         if sentence:
             self.where[name] = sentence
         self.last_person = name
@@ -402,8 +406,8 @@ class _Attributor:
     def __init__(self, paragraphs: list[str], people: list[ExtractedPerson]) -> None:
         found = scan(paragraphs)
         self.resolver = _Resolver(people)
-        by_par: dict[int, list[Mention]] = {}
-        for m in found.mentions:
+        by_par: dict[int, list[NameSpan]] = {}
+        for m in found.name_spans:
             if self.resolver.usable(m):
                 by_par.setdefault(m.paragraph, []).append(m)
         self.frames = [
@@ -425,7 +429,9 @@ class _Attributor:
             return None
         return self.resolver.where.get(speaker.name)
 
-    def mention_speaker(self, m: Mention) -> _Speaker:
+    def speaker_named(self, m: NameSpan) -> _Speaker:
+        """The speaker that name span ``m`` names: the organisation, or the person it is of
+        (a place names no one)."""
         if m.kind == "place":
             return _NOBODY  # "Senator Ted Cruz of Texas, urging": Texas says nothing
         if m.kind == "org":
@@ -470,7 +476,7 @@ class _Attributor:
                 k -= 1
             if k >= lo and tokens[k].text == "," and k - 1 >= lo:
                 inner = self._np_ending_at(frame, j - 1, k + 1)
-                vouched = frame.mention_end.get(tokens[k - 1].end)
+                vouched = frame.name_ending_at.get(tokens[k - 1].end)
                 if (
                     inner is not None
                     and inner.kind == "person"
@@ -517,7 +523,7 @@ class _Attributor:
                     return outer
                 break
         # "Obama and Clinton said": a joint source is given to the first named.
-        m = frame.mention_end.get(tokens[j].end)
+        m = frame.name_ending_at.get(tokens[j].end)
         if m is not None and m.kind == "person":
             start = _start_index(frame, m, j)
             if start - 2 >= lo and tokens[start - 1].low == "and":
@@ -538,8 +544,8 @@ class _Attributor:
         return quoted
 
     def _after_preposition(self, frame: _Frame, j: int, lo: int) -> bool:
-        """Whether the mention ending at token ``j`` follows a preposition ("for the Kremlin")."""
-        m = frame.mention_end.get(frame.tokens[j].end)
+        """Whether the name ending at token ``j`` follows a preposition ("for the Kremlin")."""
+        m = frame.name_ending_at.get(frame.tokens[j].end)
         if m is None:
             return False
         start = _start_index(frame, m, j)
@@ -550,10 +556,10 @@ class _Attributor:
         if j < lo:
             return None
         tok = tokens[j]
-        m = frame.mention_end.get(tok.end)
+        m = frame.name_ending_at.get(tok.end)
         if m is not None and not m.possessive:
             head = head_of_organisation(self, frame, m, j, lo)
-            return head if head is not None else self.mention_speaker(m)
+            return head if head is not None else self.speaker_named(m)
         if tok.low in lx.PRONOUNS_PERSON:
             return antecedent_in_sentence(self, frame, j, tok.low) or self.resolver.pronoun(tok.low)
         if tok.low in lx.PRONOUNS_OTHER:
@@ -614,11 +620,11 @@ class _Attributor:
             return None
         tok = tokens[j]
         for k in range(j, min(hi, j + 8)):
-            m = frame.mention_start.get(tokens[k].start)
+            m = frame.name_starting_at.get(tokens[k].start)
             if m is not None:
                 if m.possessive:
                     return described_then_named(self, frame, j, hi)
-                return person_after_organisation(self, frame, m, hi) or self.mention_speaker(m)
+                return person_after_organisation(self, frame, m, hi) or self.speaker_named(m)
             t = tokens[k]
             described = k - j < 4 and (
                 (k == j and t.low == "the")
@@ -658,13 +664,13 @@ class _Attributor:
         return self.np_right(frame, v, hi)
 
     def clause_subject(self, frame: _Frame, lo: int, v: int) -> _Speaker | None:
-        """The first subject-like mention of a sentence, for "X did this and said "..."."""
+        """The first subject-like name of a sentence, for "X did this and said "..."."""
         tokens = frame.tokens
         for j in range(lo, v):
             tok = tokens[j]
             if tok.low == _QUOTE:
                 return None
-            m = frame.mention_start.get(tok.start)
+            m = frame.name_starting_at.get(tok.start)
             if m is None:
                 if tok.low in lx.PRONOUNS_PERSON and (j == lo or tokens[j - 1].text == ","):
                     return self.resolver.pronoun(tok.low)
@@ -672,7 +678,7 @@ class _Attributor:
             prev = tokens[j - 1].low if j > lo else ""
             if prev in _PREPOSITIONS or m.possessive:
                 continue
-            return self.mention_speaker(m)
+            return self.speaker_named(m)
         return None
 
     # -- verbs -------------------------------------------------------------
@@ -703,9 +709,9 @@ class _Attributor:
         if i < len(tokens) and tokens[i].low in lx.FUNCTION_WORDS | lx.AUXILIARIES:
             return None  # a subhead ("— On Ukraine and ...", "— Does he ...?"), no signature
         for k in range(i, min(len(tokens), i + 8)):
-            m = frame.mention_end.get(tokens[k].end)
+            m = frame.name_ending_at.get(tokens[k].end)
             if m is not None and m.kind == "person":
-                return self.mention_speaker(m)
+                return self.speaker_named(m)
             if tokens[k].text in ",.;:" or tokens[k].low == _QUOTE:
                 break
         names = []
@@ -796,12 +802,12 @@ class _Attributor:
         if issuer is not None:
             self.resolver.statement_by = issuer
         for j in range(lo, hi):
-            m = frame.mention_start.get(tokens[j].start)
+            m = frame.name_starting_at.get(tokens[j].start)
             if m is not None and m.kind == "org":
                 words = m.name.split()
                 head = _bare_word(words[-1])
                 if head in lx.ORG_HEADS and len([w for w in words if w.lower() != "the"]) > 1:
-                    self.resolver.last_org[head] = self.mention_speaker(m).name
+                    self.resolver.last_org[head] = self.speaker_named(m).name
                 continue
             if m is None or m.kind != "person" or m.outer_start != tokens[j].start:
                 continue
@@ -855,7 +861,7 @@ def quoted_before_apposition(a: _Attributor, frame: _Frame, j: int, lo: int) -> 
 
 @PHRASE.rule("person_before_affiliation")
 def person_before_affiliation(
-    a: _Attributor, frame: _Frame, m: Mention, j: int, lo: int
+    a: _Attributor, frame: _Frame, m: NameSpan, j: int, lo: int
 ) -> _Speaker | None:
     """The person, not where they work: 'Tatiana Stanovaya of R.Politik said', 'Jeffrey
     Lewis of the James Martin Center for Nonproliferation Studies wrote'; of two people
@@ -873,7 +879,7 @@ def person_before_affiliation(
     if outer is None or outer.kind != "person" or not outer.name:
         return None
     note_fired("speaker_phrase.person_before_affiliation")
-    person = frame.mention_end.get(tokens[k - 1].end)
+    person = frame.name_ending_at.get(tokens[k - 1].end)
     if person is not None:
         start = _start_index(frame, person, k - 1)
         if start - 2 >= lo and tokens[start - 1].low == "and":
@@ -885,7 +891,7 @@ def person_before_affiliation(
 
 @PHRASE.rule("person_after_organisation")
 def person_after_organisation(
-    a: _Attributor, frame: _Frame, m: Mention, hi: int
+    a: _Attributor, frame: _Frame, m: NameSpan, hi: int
 ) -> _Speaker | None:
     """An organisation named in front of a person's rank or title says whom they serve; the
     person speaks: 'said Air Force 1st Lt. Tyler Livingston' -> Livingston, not the Air
@@ -898,12 +904,12 @@ def person_after_organisation(
         return None
     for x in range(k + 1, min(hi, k + 6)):
         t = tokens[x]
-        person = frame.mention_start.get(t.start)
+        person = frame.name_starting_at.get(t.start)
         if person is not None:
             if person.kind != "person" or person.possessive or x == k + 1:
                 return None
             note_fired("speaker_phrase.person_after_organisation")
-            return a.mention_speaker(person)
+            return a.speaker_named(person)
         ordinal = t.low in ("st", "nd", "rd", "th") and tokens[x - 1].text.isdigit()  # "1st"
         if not (is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS):
             return None
@@ -923,12 +929,12 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
     k = j
     while k < min(hi, j + 10):
         t = tokens[k]
-        m = frame.mention_start.get(t.start)
+        m = frame.name_starting_at.get(t.start)
         if m is not None and m.kind == "person" and not m.possessive:
             if not (role_seen or m.role):
                 return None
             note_fired("speaker_phrase.described_then_named")
-            return a.mention_speaker(m)
+            return a.speaker_named(m)
         if m is not None:
             while k < hi and tokens[k].end < m.end:
                 k += 1  # past an organisation or a possessive: "Army", "the senator's"
@@ -936,7 +942,7 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
             continue
         if t.text == ",":
             before = tokens[k - 1]
-            nxt = frame.mention_start.get(tokens[k + 1].start) if k + 1 < hi else None
+            nxt = frame.name_starting_at.get(tokens[k + 1].start) if k + 1 < hi else None
             if not (role_seen and (is_title(before) or before.low in lx.PEOPLE_NOUNS) and nxt):
                 return None
         elif not t.is_word or t.low == _QUOTE:
@@ -974,7 +980,7 @@ def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
             if opening is None:
                 return None
             end = opening - 1  # past "(R-Ohio)"
-        m = frame.mention_end.get(tokens[end].end) if end >= lo else None
+        m = frame.name_ending_at.get(tokens[end].end) if end >= lo else None
         if (
             m is not None
             and m.kind == "person"
@@ -984,7 +990,7 @@ def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
             start = _start_index(frame, m, end)
             if start == lo or (start > lo and tokens[start - 1].low in (",", _QUOTE)):
                 note_fired("speaker_phrase.name_before_appositions")
-                return a.mention_speaker(m)
+                return a.speaker_named(m)
             return None
         k = next(
             (
@@ -1019,7 +1025,7 @@ def statement_issuer(a: _Attributor, frame: _Frame, lo: int, hi: int) -> _Speake
 
 @PHRASE.rule("head_of_organisation")
 def head_of_organisation(
-    a: _Attributor, frame: _Frame, m: Mention, j: int, lo: int
+    a: _Attributor, frame: _Frame, m: NameSpan, j: int, lo: int
 ) -> _Speaker | None:
     """'the head of the Duma's foreign affairs committee said' is a person, not the
     committee: the person last written about, whom the description varies on ('senior
@@ -1054,7 +1060,7 @@ def antecedent_in_sentence(a: _Attributor, frame: _Frame, j: int, word: str) -> 
         return None
     tokens = frame.tokens
     lo = next((s for s, e in frame.sentences if s <= j < e), 0)
-    m = frame.mention_start.get(tokens[lo].start) if lo < j else None
+    m = frame.name_starting_at.get(tokens[lo].start) if lo < j else None
     if m is None or m.kind != "person" or m.possessive or not a.resolver.usable(m):
         return None
     name = a.resolver.person(m.name)
@@ -1074,10 +1080,10 @@ def introduced_later(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Speaker
     for t in frame.tokens[j + 1 : hi]:
         if t.low == _QUOTE:
             return None
-        m = frame.mention_start.get(t.start)
+        m = frame.name_starting_at.get(t.start)
         if m is not None and m.why == "people.given_name_introduced":
             note_fired("speaker_phrase.introduced_later")
-            return a.mention_speaker(m)
+            return a.speaker_named(m)
     return None
 
 
@@ -1292,8 +1298,8 @@ def _gender(name: str, role: str | None) -> str | None:
     return None
 
 
-def _start_index(frame: _Frame, m: Mention, j: int) -> int:
-    """The index in ``frame.tokens`` of the first token of mention ``m`` (role included),
+def _start_index(frame: _Frame, m: NameSpan, j: int) -> int:
+    """The index in ``frame.tokens`` of the first token of name span ``m`` (role included),
     which ends at token ``j``."""
     k = j
     while k > 0 and frame.tokens[k].start > m.outer_start:
@@ -1808,8 +1814,8 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
         prev_intro = attributor.introducer(frame)
         prev_text = frame.text
         if CONTEXT.enabled("digest_intro"):
-            owner = digest_intro(frame.tokens, frame.mention_end)
+            owner = digest_intro(frame.tokens, frame.name_ending_at)
             if owner is not None:
-                digest, digest_text = attributor.mention_speaker(owner), frame.text
+                digest, digest_text = attributor.speaker_named(owner), frame.text
     results[:sorted_upto] = sorted(results[:sorted_upto], key=lambda x: (x.paragraph, x.start))
     return results

@@ -27,7 +27,7 @@ Plain Python, no Django.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -89,12 +89,18 @@ class Registry:
         """Whether rule ``name`` of this stage is switched on (for rules used inline)."""
         return not is_disabled(f"{self.stage}.{name}")
 
-    def first(self, *args: Any, **kwargs: Any) -> tuple[Rule, Any] | tuple[None, None]:
+    def first(
+        self, *args: Any, only: Collection[str] | None = None, **kwargs: Any
+    ) -> tuple[Rule, Any] | tuple[None, None]:
         """Run the rules in order; the first one returning a truthy value wins.
 
-        Returns ``(rule, value)`` and counts the firing, or ``(None, None)``.
+        ``only`` (rule names, without the stage) runs just that subset of the rules, still
+        in the registry's order. Returns ``(rule, value)`` and counts the firing, or
+        ``(None, None)``.
         """
         for rule in self:
+            if only is not None and rule.name not in only:
+                continue
             value = rule.func(*args, **kwargs)
             if value:
                 _FIRED[rule.full_name] += 1
