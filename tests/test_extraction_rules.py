@@ -686,3 +686,35 @@ def test_a_delegates_title_is_not_part_of_her_name():
     assert speakers('"It is a waste of time," said Del. Ida Marlow.') == [
         ("It is a waste of time", "Ida Marlow")
     ]
+
+
+PORTRAIT = (
+    "Minister Warns of a Hard Winter\n\n"
+    "Ruritania's Energy Minister Jana Petrova.\n\n"
+    "Gas reserves will not last until spring, Energy Minister Jana Petrova told lawmakers on "
+    "Tuesday, calling for cuts in public buildings.\n\n"
+    "The ministry has asked regions to lower heating in offices by two degrees."
+)
+
+
+def test_portrait_without_credit_is_the_caption_not_the_first_paragraph():
+    from articles.extraction.text import parse_text
+
+    page = parse_text(PORTRAIT)
+    assert page.image_caption == "Ruritania's Energy Minister Jana Petrova."
+    assert page.body[0].startswith("Gas reserves")
+    with rules.disabled("caption_credit.portrait_without_credit"):
+        page = parse_text(PORTRAIT)
+        assert page.image_caption is None
+        assert page.body[0] == "Ruritania's Energy Minister Jana Petrova."
+
+
+def test_a_standfirst_that_says_something_stays_in_the_body():
+    from articles.extraction.text import parse_text
+
+    page = parse_text(
+        PORTRAIT.replace(
+            "Ruritania's Energy Minister Jana Petrova.", "Heating in Ruritania Will Be Cut."
+        )
+    )
+    assert page.image_caption is None

@@ -30,8 +30,6 @@ def _eval_data():
         pytest.skip("shared/eval is not beside the project")
 
 
-
-
 def dry_run_json(folder: Path, out: Path) -> Path:
     with out.open("w") as fh:
         for path in iter_input_files([folder]):
@@ -160,7 +158,7 @@ MT_DEV_BARS = [
     ("attrF1", 0.92, True, 0.92),
     ("peopleF1", 0.92, True, 0.95),
     ("bodyF1", 0.99, True, 0.99),
-    ("caption", 0.90, False, 0.81),
+    ("caption", 0.90, False, 0.87),
     ("credit", 0.90, True, 0.95),
 ]
 

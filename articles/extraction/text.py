@@ -648,6 +648,42 @@ def subject_before_slash_credit(line: str) -> tuple[str, str] | None:
     return caption, credit
 
 
+_PORTRAIT_SMALL_WORDS = frozenset("of the and for at in de von van".split())
+
+
+@CAPTION.rule("portrait_without_credit")
+def portrait_without_credit(line: str) -> bool:
+    """A line that only names a person, with their role and a full stop, is a portrait's
+    caption: a standfirst says something, this says who is in the picture.
+
+        >>> portrait_without_credit("Ruritania's Finance Minister Jane Doe.")
+        True
+        >>> portrait_without_credit("The minister said prices would rise.")
+        False
+    """
+    if not CAPTION.enabled("portrait_without_credit") or not line.endswith("."):
+        return False
+    words = line[:-1].split()
+    if not 2 <= len(words) <= 12 or _has_quote(line):
+        return False
+    capitalised = 0
+    for word in words:
+        bare = word.strip(",").lower()
+        if bare in lx.AUXILIARIES or bare in lx.SPEECH_VERBS:
+            return False  # "Heating Will Be Cut.": a title-cased sentence
+        if word[:1].isupper():
+            capitalised += 1
+        elif (
+            bare not in _PORTRAIT_SMALL_WORDS
+            and bare not in lx.TITLES
+            and bare not in lx.ROLE_MODIFIERS
+        ):
+            return False  # a verb or any other word: a sentence, not a name
+    return capitalised >= 2 and any(
+        a[:1].isupper() and b[:1].isupper() for a, b in zip(words, words[1:], strict=False)
+    )
+
+
 def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
     """Split a photo caption line into (caption, credit), or None if it is not one.
 
@@ -1103,6 +1139,16 @@ def _take_header(items: list[str], page: ParsedPage) -> tuple[int, list[str]]:
             and _repeated_below(item, items[i + 1 :])
         ):
             # The photo's caption under the headline, printed again as a paragraph below.
+            page.image_caption = item
+            i += 1
+            continue
+        if (
+            page.image_caption is None
+            and page.image_credit is None
+            and i == after_headline
+            and portrait_without_credit(item)
+        ):
+            note_fired("caption_credit.portrait_without_credit")
             page.image_caption = item
             i += 1
             continue
