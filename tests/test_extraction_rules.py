@@ -718,3 +718,31 @@ def test_a_standfirst_that_says_something_stays_in_the_body():
         )
     )
     assert page.image_caption is None
+
+
+def test_said_before_participle_goes_on_with_the_one_who_said():
+    body = (
+        "Lena Hart left before the vote ended, Omar Reyes said, adding, "
+        "\u201cShe was not worried.\u201d"
+    )
+    assert speakers(body) == [("She was not worried.", "Omar Reyes")]
+    with rules.disabled("speaker_before.said_before_participle"):
+        assert speakers(body) == [("She was not worried.", "Lena Hart")]
+
+
+def test_name_as_modifier_gives_the_person_named_after_the_word_for_them():
+    body = (
+        "Senator Ada Pryce spoke in Dayton on Monday. \u201cShe has our vote,\u201d said Pryce "
+        "constituent Tom Vail, who drove two hours."
+    )
+    assert ("She has our vote", "Tom Vail") in speakers(body)
+    with rules.disabled("speaker_phrase.name_as_modifier"):
+        assert ("She has our vote", "Tom Vail") not in speakers(body)
+
+
+def test_a_clause_subject_after_a_preposition_is_skipped_at_its_name_too():
+    body = (
+        "In an interview with reporter Jane Ocampo, Ivan Lazic said he would appeal and added, "
+        "\u201cI will win this.\u201d"
+    )
+    assert speakers(body) == [("I will win this.", "Ivan Lazic")]

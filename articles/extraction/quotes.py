@@ -624,7 +624,11 @@ class _Attributor:
             if m is not None:
                 if m.possessive:
                     return described_then_named(self, frame, j, hi)
-                return person_after_organisation(self, frame, m, hi) or self.speaker_named(m)
+                return (
+                    person_after_organisation(self, frame, m, hi)
+                    or name_as_modifier(self, frame, m, hi)
+                    or self.speaker_named(m)
+                )
             t = tokens[k]
             described = k - j < 4 and (
                 (k == j and t.low == "the")
@@ -666,6 +670,7 @@ class _Attributor:
     def clause_subject(self, frame: _Frame, lo: int, v: int) -> _Speaker | None:
         """The first subject-like name of a sentence, for "X did this and said "..."."""
         tokens = frame.tokens
+        skipped: set[int] = set()
         for j in range(lo, v):
             tok = tokens[j]
             if tok.low == _QUOTE:
@@ -676,7 +681,9 @@ class _Attributor:
                     return self.resolver.pronoun(tok.low)
                 continue
             prev = tokens[j - 1].low if j > lo else ""
-            if prev in _PREPOSITIONS or m.possessive:
+            if prev in _PREPOSITIONS or m.possessive or id(m) in skipped:
+                # "with journalist Jane Roe": neither at her role nor at her name
+                skipped.add(id(m))
                 continue
             return self.speaker_named(m)
         return None
@@ -912,6 +919,33 @@ def person_after_organisation(
             return a.speaker_named(person)
         ordinal = t.low in ("st", "nd", "rd", "th") and tokens[x - 1].text.isdigit()  # "1st"
         if not (is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS):
+            return None
+    return None
+
+
+@PHRASE.rule("name_as_modifier")
+def name_as_modifier(a: _Attributor, frame: _Frame, m: NameSpan, hi: int) -> _Speaker | None:
+    """A name before a word for a person modifies it; the person named after speaks: 'said
+    Cruz constituent Jane Roe', 'said Putin ally Jane Roe' -> Roe."""
+    if not PHRASE.enabled("name_as_modifier") or m.kind != "person":
+        return None
+    tokens = frame.tokens
+    k = next((x for x in range(len(tokens)) if tokens[x].end == m.end), None)
+    if k is None:
+        return None
+    for x in range(k + 1, min(hi, k + 4)):
+        t = tokens[x]
+        person = frame.name_starting_at.get(t.start)
+        if person is not None:
+            if person.kind != "person" or person.possessive or len(person.name_parts) < 2:
+                return None
+            if x == k + 1:
+                return None
+            note_fired("speaker_phrase.name_as_modifier")
+            return a.speaker_named(person)
+        if not t.is_word or t.is_cap or t.low in lx.FUNCTION_WORDS or t.low in lx.SPEECH_VERBS:
+            return None
+        if t.low in lx.AUXILIARIES or t.low in lx.DAYS_AND_MONTHS:
             return None
     return None
 
@@ -1203,6 +1237,9 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
     if not a._is_verb(tokens[v], adjacent):
         return None
     if tokens[v].low.endswith("ing") and v > lo and tokens[v - 1].text == ",":
+        said = said_before_participle(a, frame, v, q, lo)
+        if said is not None:
+            return said
         # '..., calling it an "ethical error"': a participle's speaker is its clause's subject.
         speaker = a.clause_subject(frame, lo, v)
         if speaker is not None and speaker.name:
@@ -1214,6 +1251,29 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
         speaker = a.clause_subject(frame, lo, v)
     if speaker is None:
         speaker = unnamed_subject(frame, lo, v)
+    return speaker
+
+
+@SPEAKER_BEFORE.rule("said_before_participle")
+def said_before_participle(
+    a: _Attributor, frame: _Frame, v: int, q: int, lo: int
+) -> _Speaker | None:
+    """'…, Jane Roe said, adding, "…"': the one who said goes on, whoever the sentence
+    opened with ('Doe left early, Roe said, adding: "He was tired."' -> Roe)."""
+    if not SPEAKER_BEFORE.enabled("said_before_participle"):
+        return None
+    tokens = frame.tokens
+    if not (tokens[v].low.endswith("ing") and a._is_verb(tokens[v], adjacent=True)):
+        return None
+    if v <= lo or tokens[v - 1].text != ",":
+        return None
+    verb = v - 2
+    if verb < lo or not a._is_verb(tokens[verb], adjacent=True):
+        return None
+    speaker = a.np_left(frame, verb, lo)
+    if speaker is None or not speaker.name:
+        return None
+    note_fired("speaker_before.said_before_participle")
     return speaker
 
 
