@@ -739,10 +739,3 @@ def test_name_as_modifier_gives_the_person_named_after_the_word_for_them():
     with rules.disabled("speaker_phrase.name_as_modifier"):
         assert ("She has our vote", "Tom Vail") not in speakers(body)
 
-
-def test_a_clause_subject_after_a_preposition_is_skipped_at_its_name_too():
-    body = (
-        "In an interview with reporter Jane Ocampo, Ivan Lazic said he would appeal and added, "
-        "\u201cI will win this.\u201d"
-    )
-    assert speakers(body) == [("I will win this.", "Ivan Lazic")]

@@ -670,7 +670,6 @@ class _Attributor:
     def clause_subject(self, frame: _Frame, lo: int, v: int) -> _Speaker | None:
         """The first subject-like name of a sentence, for "X did this and said "..."."""
         tokens = frame.tokens
-        skipped: set[int] = set()
         for j in range(lo, v):
             tok = tokens[j]
             if tok.low == _QUOTE:
@@ -681,9 +680,7 @@ class _Attributor:
                     return self.resolver.pronoun(tok.low)
                 continue
             prev = tokens[j - 1].low if j > lo else ""
-            if prev in _PREPOSITIONS or m.possessive or id(m) in skipped:
-                # "with journalist Jane Roe": neither at her role nor at her name
-                skipped.add(id(m))
+            if prev in _PREPOSITIONS or m.possessive:
                 continue
             return self.speaker_named(m)
         return None
