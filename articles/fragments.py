@@ -285,12 +285,16 @@ def listed(queryset, *, api: bool):
     ``api``: the API list's rows (``list_api``, ``list_changed_at``); else the home page's.
     """
     shown = ("list_api", "list_changed_at") if api else ("list_html",)
-    return queryset.select_related(None).select_related("fragment").only(
-        "published_at",
-        "updated_at",
-        "fragment__key",
-        "fragment__article_updated_at",
-        *(f"fragment__{name}" for name in shown),
+    return (
+        queryset.select_related(None)
+        .select_related("fragment")
+        .only(
+            "published_at",
+            "updated_at",
+            "fragment__key",
+            "fragment__article_updated_at",
+            *(f"fragment__{name}" for name in shown),
+        )
     )
 
 
