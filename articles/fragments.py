@@ -12,6 +12,10 @@ reads):
   depend on other articles and on the time, are still found per request;
 - ``api_body``: the API detail's JSON, and ``changed_at`` its Last-Modified;
 - ``people``: the ids of the people it names (for the related articles);
+- ``list_api`` / ``list_changed_at``: its item in the API's article list (the summary,
+  ``ArticleSerializer`` without people and quotes) and that item's Last-Modified;
+  ``list_html``: its summary on the home page (``articles/_article_summary.html``). A list
+  is then one query of these rows (and its count), joined as they are (:func:`listed`);
 - ``key``: what they were rendered with (:func:`current_key`), and ``article_updated_at``
   the article's own ``updated_at`` then.
 
@@ -35,7 +39,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, set_script_prefix
@@ -44,7 +48,7 @@ from rest_framework.request import Request
 from .models import Article, ArticleFragment, Mention, Quote
 
 # Bump when what the fragments hold changes in Python (the templates are digested below).
-FORMAT = 1
+FORMAT = 2
 # Stands for the request's scheme and host in stored absolute URLs: not a real host
 # (.invalid), and a request's own host (validated against ALLOWED_HOSTS) needs no escaping
 # in HTML or JSON, so replacing the stand-in gives the bytes a full render gives.
@@ -53,8 +57,20 @@ TEMPLATES = (
     "articles/_article_meta.html",
     "articles/_article_body.html",
     "articles/_quote.html",
+    "articles/_article_summary.html",
 )
-FIELDS = ("key", "page_meta", "page_body", "api_body", "changed_at", "article_updated_at", "people")
+FIELDS = (
+    "key",
+    "page_meta",
+    "page_body",
+    "api_body",
+    "changed_at",
+    "article_updated_at",
+    "people",
+    "list_api",
+    "list_changed_at",
+    "list_html",
+)
 BATCH = 200
 
 
@@ -216,6 +232,7 @@ def _render_batch(ids: list[int]) -> None:
     view = ArticleViewSet(request=Request(request), action="retrieve", kwargs={}, format_kwarg=None)
     view.prepare(articles)
     renderer = view.renderer_classes[0]()
+    detail = {}
     fragments, unrenderable = [], []
     for article in articles:
         own_quotes, own_mentions = quotes[article.pk], mentions[article.pk]
@@ -225,16 +242,27 @@ def _render_batch(ids: list[int]) -> None:
         context = article_page_context(
             article, request, quotes=own_quotes, mentions=own_mentions, preview=False
         )
+        detail[article.pk] = {
+            "page_meta": render_to_string("articles/_article_meta.html", context),
+            "page_body": render_to_string("articles/_article_body.html", context),
+            "api_body": renderer.render(view.get_serializer(article).data).decode(),
+            "changed_at": view.changed_at(article),
+        }
+    # The list's own view of the same rows: its summary fields, its count of quotes.
+    listing = ArticleViewSet(request=Request(request), action="list", kwargs={}, format_kwarg=None)
+    shown = [article for article in articles if article.pk in detail]
+    listing.prepare(shown)
+    for article in shown:
         fragments.append(
             ArticleFragment(
                 article=article,
                 key=key,
-                page_meta=render_to_string("articles/_article_meta.html", context),
-                page_body=render_to_string("articles/_article_body.html", context),
-                api_body=renderer.render(view.get_serializer(article).data).decode(),
-                changed_at=view.changed_at(article),
+                **detail[article.pk],
                 article_updated_at=article.updated_at,
-                people=[m.person_id for m in own_mentions],
+                people=[m.person_id for m in mentions[article.pk]],
+                list_api=renderer.render(listing.get_serializer(article).data).decode(),
+                list_changed_at=listing.changed_at(article),
+                list_html=render_summary(article),
             )
         )
     if unrenderable:
@@ -242,6 +270,50 @@ def _render_batch(ids: list[int]) -> None:
     ArticleFragment.objects.bulk_create(
         fragments, update_conflicts=True, unique_fields=["article"], update_fields=FIELDS
     )
+
+
+def render_summary(article: Article) -> str:
+    """The article's summary on the home page, as the list's template includes it."""
+    return render_to_string("articles/_article_summary.html", {"article": article})
+
+
+def listed(queryset, *, api: bool):
+    """``queryset`` of articles (a list's own, in its order) reading only what a list of
+    stored rows needs: the few columns its order, cursors and freshness check read, and each
+    fragment's key and row (no other related row).
+
+    ``api``: the API list's rows (``list_api``, ``list_changed_at``); else the home page's.
+    """
+    shown = ("list_api", "list_changed_at") if api else ("list_html",)
+    return (
+        queryset.select_related(None)
+        .select_related("fragment")
+        .only(
+            "published_at",
+            "updated_at",
+            "fragment__key",
+            "fragment__article_updated_at",
+            *(f"fragment__{name}" for name in shown),
+        )
+    )
+
+
+def stored_rows(articles) -> list[ArticleFragment | None]:
+    """For each article of a :func:`listed` queryset, its fragment if it may be served (its
+    key the current one, rendered from the article as it is), else None."""
+    if get_script_prefix() != rendered_prefix():
+        return [None for _ in articles]
+    key = current_key()
+    rows = []
+    for article in articles:
+        fragment = getattr(article, "fragment", None)
+        fresh = (
+            fragment is not None
+            and fragment.key == key
+            and fragment.article_updated_at == article.updated_at
+        )
+        rows.append(fragment if fresh else None)
+    return rows
 
 
 def stored(*, slug: str, page: bool) -> ArticleFragment | None:
@@ -279,10 +351,12 @@ def stored(*, slug: str, page: bool) -> ArticleFragment | None:
 
 def stale() -> list[int]:
     """Ids of the published (or scheduled) articles without fragments that may be served:
-    rows from before fragments existed, or rendered under another template, floor or zone."""
+    rows from before fragments existed, rendered under another template, floor or zone, or
+    from an article written since without ``refresh_public_state``."""
+    served = Q(fragment__key=current_key(), fragment__article_updated_at=F("updated_at"))
     return list(
         Article.objects.filter(status=Article.Status.PUBLISHED)
-        .exclude(fragment__key=current_key())
+        .exclude(served)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

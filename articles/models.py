@@ -506,7 +506,8 @@ class Article(Versioned, Imported):
 
 class ArticleFragment(models.Model):
     """A published (or scheduled) article as readers get it, rendered when it was last
-    written (``articles.fragments``): its page's head and body, its API detail. Kept by
+    written (``articles.fragments``): its page's head and body, its API detail, its item in
+    the API's article list and its summary on the home page. Kept by
     ``articles.publishing.refresh_public_state``; never edited, not in the history."""
 
     article = models.OneToOneField(
@@ -523,6 +524,11 @@ class ArticleFragment(models.Model):
         help_text="The article's updated_at when rendered: a row changed since is not served."
     )
     people = models.JSONField(default=list, blank=True, help_text="Ids of the people named.")
+    list_api = models.TextField(blank=True, help_text="The item's JSON in the API's list.")
+    list_changed_at = models.DateTimeField(
+        null=True, help_text="The list item's Last-Modified (the article's, or its source's)."
+    )
+    list_html = models.TextField(blank=True, help_text="The item's summary on the home page.")
 
     class Meta:
         ordering = ["article"]

@@ -275,10 +275,32 @@ def visible_sources():
 
 
 class ArticleListView(ArticleViewMixin, ListView):
-    """Home: the latest published articles, newest first."""
+    """Home: the latest published articles, newest first, each summary as stored on the
+    article's last write (``articles.fragments``): one query of stored rows and the count."""
 
     paginate_by = 20
     context_object_name = "articles"
+
+    def get_queryset(self):
+        return fragments.listed(super().get_queryset(), api=False)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["articles"]
+        rows = fragments.stored_rows(page)
+        # Rows with no summary that may be served: rendered here, in one more query.
+        missing = [article.pk for article, row in zip(page, rows, strict=True) if row is None]
+        full = {}
+        if missing:
+            full = super().get_queryset().filter(pk__in=missing).in_bulk()
+        context["summaries"] = [
+            mark_safe(row.list_html)  # rendered from the summary's template, escaped there
+            if row is not None
+            else fragments.render_summary(full[article.pk])
+            for article, row in zip(page, rows, strict=True)
+            if row is not None or article.pk in full  # not unpublished in between
+        ]
+        return context
 
 
 class ArticleDetailView(ArticleViewMixin, DetailView):

@@ -21,6 +21,13 @@ the medians over rounds; the machine has 2 cores shared with wrk and anything el
 so read the ratios. Only 127.0.0.1 is requested; every load is bounded by ``--seconds``.
 
 Prints a Markdown table per N and writes ``bench/results/uncached_bench.json``.
+
+To compare two versions of the code on the same data, one right after the other: fill once
+with ``--fill-only --keep`` (the database is left as filled), then measure each checkout with
+``--reuse`` (no fill; ``--keep`` again to measure it once more) and its own ``--port``:
+
+    DATABASE_URL=.../newsroom_before python bench/uncached_bench.py --n 10000 --fill-only --keep
+    DATABASE_URL=.../newsroom_before python bench/uncached_bench.py --n 10000 --reuse --keep
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from api_bench import fill, to_ms  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_perfbench"
-PORTS = {"cached": 8771, "uncached": 8772}
+PORT = 8771  # the cached server's; the uncached one listens on the next
 SEARCH_WORD = "minister"  # pages: 392 of 10,000 articles match
 QUOTE_WORD = "people"  # quotes: 6,244 of 83,174 match
 
@@ -166,7 +173,8 @@ def median_of(runs: list[dict]) -> dict:
 def measure_one(n: int, args) -> dict:
     """Fill a fresh database with ``n`` articles and measure every endpoint (run in a child)."""
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    recreate(database_url)
+    if not args.reuse:
+        recreate(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -175,24 +183,35 @@ def measure_one(n: int, args) -> dict:
 
     django.setup()
     started = time.monotonic()
-    counts = fill(n)
-    counts["fill_seconds"] = round(time.monotonic() - started, 1)
+    if args.reuse:
+        from articles.models import Article, Quote
+
+        counts = {
+            "articles": Article.objects.published().count(),
+            "quotes": Quote.objects.visible().count(),
+        }
+    else:
+        counts = fill(n)
+        counts["fill_seconds"] = round(time.monotonic() - started, 1)
+    if args.fill_only:
+        return {"n": n, "counts": counts, "paths": {}, "endpoints": {}}
     paths = {name: path for name, path in endpoints().items() if name in (args.only or LABELS)}
     from django.db import connections
 
     connections.close_all()
     results = {"n": n, "counts": counts, "paths": paths, "endpoints": {}}
+    ports = {"cached": args.port, "uncached": args.port + 1}
     servers = {}
     with tempfile.TemporaryDirectory() as folder:
         base_env = {**os.environ, "API_BENCH_CEILING_DIR": folder}
         try:
-            for mode, port in PORTS.items():
+            for mode, port in ports.items():
                 cache = "600" if mode == "cached" else "0"
                 env = {**base_env, "PUBLIC_PAGE_CACHE_SECONDS": cache}
                 servers[mode] = start_gunicorn(env, port, args.workers)
             sizes = {}
             for name, path in paths.items():
-                url = f"http://127.0.0.1:{PORTS['uncached']}{path}"
+                url = f"http://127.0.0.1:{ports['uncached']}{path}"
                 with urllib.request.urlopen(url) as response:
                     body = response.read()
                 (Path(folder) / name).write_bytes(body)
@@ -201,9 +220,9 @@ def measure_one(n: int, args) -> dict:
             for round_ in range(args.rounds):
                 for name, path in paths.items():
                     targets = {
-                        "ceiling": f"http://127.0.0.1:{PORTS['uncached']}/bench/ceiling/{name}/",
-                        "uncached": f"http://127.0.0.1:{PORTS['uncached']}{path}",
-                        "cached": f"http://127.0.0.1:{PORTS['cached']}{path}",
+                        "ceiling": f"http://127.0.0.1:{ports['uncached']}/bench/ceiling/{name}/",
+                        "uncached": f"http://127.0.0.1:{ports['uncached']}{path}",
+                        "cached": f"http://127.0.0.1:{ports['cached']}{path}",
                     }
                     for kind, url in targets.items():
                         for _ in range(2 * args.workers):  # warm every worker (and its cache)
@@ -221,7 +240,8 @@ def measure_one(n: int, args) -> dict:
                 server.send_signal(signal.SIGTERM)
             for server in servers.values():
                 server.wait(timeout=30)
-            drop(database_url)
+            if not args.keep:
+                drop(database_url)
     return results
 
 
@@ -258,6 +278,10 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", choices=list(LABELS), help="these endpoints (repeatable)"
     )
+    parser.add_argument("--port", type=int, default=PORT, help="cached server's port (+1)")
+    parser.add_argument("--keep", action="store_true", help="leave the database as it is")
+    parser.add_argument("--reuse", action="store_true", help="measure the database as it is")
+    parser.add_argument("--fill-only", action="store_true", help="fill and stop (with --keep)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -272,8 +296,11 @@ def main() -> None:
         # One child process per size: a fresh Django and database connection each time.
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [sys.executable, __file__, "--one", "--n", str(n), "--out", out.name]
-            for option in ("seconds", "connections", "workers", "rounds"):
+            for option in ("seconds", "connections", "workers", "rounds", "port"):
                 command += [f"--{option}", str(getattr(args, option))]
+            for flag in ("keep", "reuse", "fill_only"):
+                if getattr(args, flag):
+                    command.append(f"--{flag.replace('_', '-')}")
             for name in args.only or ():
                 command += ["--only", name]
             subprocess.run(command, check=True)

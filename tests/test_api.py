@@ -323,7 +323,9 @@ def test_etag_answers_304_and_changes_with_the_content(api):
     assert again.status_code == 304
     assert again["ETag"] == etag
 
-    Article.objects.filter(pk=article.pk).update(headline="New words")
+    # A save (an update() must call refresh_public_state: the list is of stored rows).
+    article.headline = "New words"
+    article.save()
     assert api.get("/api/v1/articles/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
@@ -400,7 +402,7 @@ def make_rows(n):
 
 
 LIST_URLS = [
-    ("/api/v1/articles/", 3),  # count, page (source joined), quote counts
+    ("/api/v1/articles/", 2),  # count, page of stored rows (articles.fragments)
     ("/api/v1/articles/?expand=people,quotes", 4),  # count, page, mentions+people, quotes
     ("/api/v1/articles/?q=headline", 3),
     ("/api/v1/quotes/", 2),  # count, page (article, source, speaker joined)

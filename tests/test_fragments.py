@@ -16,7 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from PIL import Image
 
-from articles import fragments, images, publishing
+from articles import api, fragments, images, publishing
 from articles.importing import Importer
 from articles.models import Article, ArticleFragment, LeadImage, Mention, Quote
 from tests.factories import ArticleFactory, MentionFactory, PersonFactory, QuoteFactory
@@ -38,13 +38,43 @@ def media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def uncached(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    # Every comparison requests the lists and the article again: past the anonymous limit.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}
 
 
 @contextmanager
 def without_fragments():
-    """Every request renders in full, as before fragments existed."""
-    with mock.patch.object(fragments, "stored", return_value=None):
+    """Every request renders in full, as before fragments existed: the article page and API
+    detail from their rows, the API's article list by the serializer, the home page's
+    summaries from their template."""
+    with (
+        mock.patch.object(fragments, "stored", return_value=None),
+        mock.patch.object(fragments, "stored_rows", side_effect=lambda rows: [None] * len(rows)),
+        mock.patch.object(api.ArticleViewSet, "build_list", api.ReaderViewSetMixin.build_list),
+    ):
         yield
+
+
+LIST_URLS = ("/", "/?page=2", "/api/v1/articles/?page_size=100", "/api/v1/articles/?page_size=1")
+
+
+def list_responses(client) -> dict:
+    """The home page and the API's article list, as served now."""
+    served = {}
+    for url in LIST_URLS:
+        response = client.get(url)
+        served[url] = (response.status_code, response.content)
+        served[url] += tuple(response.get(h) for h in COMPARED_HEADERS)
+    return served
+
+
+def all_rows_stored() -> bool:
+    """Whether every published article's list rows may be served as stored."""
+    for api_rows in (True, False):
+        rows = fragments.listed(Article.objects.published(), api=api_rows)
+        if None in fragments.stored_rows(list(rows)):
+            return False
+    return True
 
 
 def api_url(article) -> str:
@@ -53,19 +83,22 @@ def api_url(article) -> str:
 
 def responses(client, article) -> dict:
     page = client.get(article.get_absolute_url())
-    api = client.get(api_url(article))
+    detail = client.get(api_url(article))
     return {
         "page": (page.status_code, page.content),
-        "api": (api.status_code, api.content, *(api.get(h) for h in COMPARED_HEADERS)),
+        "api": (detail.status_code, detail.content, *(detail.get(h) for h in COMPARED_HEADERS)),
         "page_headers": tuple(page.get(h) for h in COMPARED_HEADERS),
+        "lists": list_responses(client),
     }
 
 
 def assert_fresh(client, article) -> dict:
-    """The article is served from current fragments, and they equal a full render."""
+    """The article is served from current fragments, and they equal a full render; so are
+    the home page and the API's article list (every published article's rows stored)."""
     article.refresh_from_db()
     assert fragments.stored(slug=article.slug, page=True) is not None, "no page fragment"
     assert fragments.stored(slug=article.slug, page=False) is not None, "no API fragment"
+    assert all_rows_stored(), "a list row is missing or stale"
     served = responses(client, article)
     with without_fragments():
         full = responses(client, article)
@@ -356,6 +389,110 @@ def test_article_page_and_api_detail_run_constant_queries(
         client.get(article.get_absolute_url())
 
 
+def story(i: int) -> Article:
+    """A published article with a quote, ``i`` minutes older than the one before."""
+    at = timezone.now() - dt.timedelta(minutes=i)
+    article = ArticleFactory(
+        published=True, published_at=at, slug=f"story-{i}", headline=f"Story {i}"
+    )
+    QuoteFactory(article=article, state=Quote.State.VERIFIED)
+    return article
+
+
+def assert_lists_fresh(client) -> dict:
+    """The home page and the API's article list equal a full render."""
+    served = list_responses(client)
+    with without_fragments():
+        assert served == list_responses(client)
+    return served
+
+
+def test_unpublished_archived_and_deleted_articles_leave_the_lists(client):
+    article, other = story(0), story(1)
+    publishing.unpublish(articles=[article])
+    served = assert_lists_fresh(client)
+    assert article.headline not in served["/"][1].decode()
+    publishing.publish(articles=[Article.objects.get(pk=article.pk)])
+    assert article.headline in assert_lists_fresh(client)["/"][1].decode()
+    publishing.archive(articles=[Article.objects.get(pk=other.pk)])
+    assert other.headline not in assert_lists_fresh(client)["/"][1].decode()
+    Article.objects.get(pk=article.pk).delete()
+    assert assert_lists_fresh(client)["/api/v1/articles/?page_size=100"][1].count(b'"slug"') == 0
+
+
+def test_list_rows_missing_or_stale_are_rendered_row_by_row(client, django_assert_num_queries):
+    articles = [story(i) for i in range(4)]
+    with without_fragments():
+        full = list_responses(client)
+    ArticleFragment.objects.filter(article=articles[0]).delete()  # a row from before them
+    later = timezone.now() + dt.timedelta(minutes=1)
+    # A write that skipped refresh_public_state (its updated_at moved): not served as stored.
+    Article.objects.filter(pk=articles[1].pk).update(headline="Behind its back", updated_at=later)
+    served = list_responses(client)
+    assert "Behind its back" in served["/"][1].decode()
+    assert b"Behind its back" in served["/api/v1/articles/?page_size=100"][1]
+    with without_fragments():
+        assert served == list_responses(client)
+    assert served != full
+    # The stored rows' page and count, and the rows rendered here: the articles (and, in
+    # the API, their quote counts).
+    for url, queries in (("/", 3), ("/api/v1/articles/", 4)):
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+    call_command("render_fragments", stdout=io.StringIO())
+    assert all_rows_stored()
+    # Another key (a template, the confidence floor, the time zone): nothing stored is used.
+    with mock.patch.object(fragments, "FORMAT", -1):
+        assert set(fragments.stored_rows(list(fragments.listed(Article.objects, api=True)))) == {
+            None
+        }
+        assert list_responses(client) == assert_lists_fresh(client)
+    assert_lists_fresh(client)
+
+
+def test_stored_list_rows_are_the_ones_served(client):
+    article, _, _ = quoted_article()
+    ArticleFragment.objects.filter(article=article).update(
+        list_api='{"slug":"STORED"}', list_html="<p>STORED</p>"
+    )
+    assert "<p>STORED</p>" in client.get("/").content.decode()
+    assert client.get("/api/v1/articles/").json()["results"] == [{"slug": "STORED"}]
+    assert client.get("/api/v1/articles/?page=1&page_size=5").json()["results"][0] == {
+        "slug": "STORED"
+    }
+    assert client.get("/api/v1/articles/?cursor=").json()["results"] == [{"slug": "STORED"}]
+    # Any parameter but paging is answered by the serializer.
+    for query in ("fields=slug,headline", "expand=people", "ordering=headline", "q=paragraph"):
+        results = client.get(f"/api/v1/articles/?{query}").json()["results"]
+        assert results and results[0]["slug"] == article.slug, query
+
+
+def test_cursors_and_pages_of_stored_rows_equal_a_full_render(client):
+    for i in range(5):
+        story(i)
+    urls = ["/api/v1/articles/?page_size=2&page=2", "/api/v1/articles/?page=last&page_size=2"]
+    first = client.get("/api/v1/articles/?cursor=&page_size=2").json()
+    urls += ["/api/v1/articles/?cursor=&page_size=2", first["next"], "/api/v1/articles/?page=9"]
+    for url in urls:
+        served = client.get(url)
+        with without_fragments():
+            full = client.get(url)
+        assert (served.status_code, served.content) == (full.status_code, full.content), url
+        assert served.get("ETag") == full.get("ETag")
+    assert client.get("/api/v1/articles/?page=9").status_code == 404
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_lists_of_stored_rows_run_constant_queries(client, django_assert_num_queries, n):
+    for i in range(n):
+        ArticleFactory(published=True, slug=f"s-{i}")
+    assert all_rows_stored()
+    # The count, and the page of articles with their stored rows.
+    for url in ("/", "/api/v1/articles/", "/api/v1/articles/?page_size=100", "/?page=1"):
+        with django_assert_num_queries(2):
+            assert client.get(url).status_code == 200
+
+
 def test_people_ids_kept_for_related_articles_follow_mentions(client):
     article, speaker, _ = quoted_article()
     assert ArticleFragment.objects.get(article=article).people == [speaker.pk]
@@ -368,9 +505,10 @@ def test_people_ids_kept_for_related_articles_follow_mentions(client):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_the_latest_schema")
-def test_the_migration_renders_the_published_articles_it_finds(client):
+def test_the_migrations_render_the_published_articles_they_find(client):
+    # 0016 cannot render with the list rows' columns missing (it says so); 0017 renders.
     before = [("articles", "0015_person_public_role")]
-    after = [("articles", "0016_article_fragments")]
+    after = [("articles", "0017_fragment_list_rows")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("articles", "Article")

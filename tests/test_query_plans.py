@@ -69,6 +69,11 @@ def public_urls(site) -> list[str]:
         person.get_absolute_url(),
         source.get_absolute_url(),
         "/search/?q=minister",
+        # Pages of stored rows (articles.fragments), by number and by cursor.
+        "/?page=1",
+        "/api/v1/articles/?page=2&page_size=2",
+        "/api/v1/articles/?page=last&page_size=2",
+        "/api/v1/articles/?cursor=&page_size=2",
     ]
 
 
@@ -139,6 +144,24 @@ def test_public_queries_use_indexes_on_articles_quotes_and_mentions(site):
             assert scanned_tables(sql) == set(), f"{url}: {sql}"
             checked += 1
     assert checked >= 30
+
+
+def test_list_rows_rendered_per_request_use_indexes(site):
+    """The stored lists' fallback: rows with no fragment rendered by primary key."""
+    from articles.models import ArticleFragment
+
+    ArticleFragment.objects.filter(article=site["article"]).delete()
+    client = APIClient()
+    checked = 0
+    for url in ("/", "/api/v1/articles/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if sql.lstrip().upper().startswith("SELECT") and "articles_article" in sql:
+                assert scanned_tables(sql) == set(), f"{url}: {sql}"
+                checked += 1
+    assert checked >= 5  # count and page of each, the rows rendered, the quote counts
 
 
 def test_the_check_finds_queries_that_read_whole_tables(site):
