@@ -5,23 +5,30 @@ Usage (from the project root, in the virtual environment; needs PostgreSQL):
     python bench/search_scale.py                        # 1,000, 10,000 and 100,000 articles
     python bench/search_scale.py --n 1000 --n 10000 --runs 3
     python bench/search_scale.py --n 100000 --keep      # leave the database for EXPLAIN
+    python bench/search_scale.py --n 100000 --reuse     # measure it again
 
 One fresh database (``DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/newsroom_searchscale``, dropped at the end unless
 ``--keep``), grown to each N in turn: the seeds and up to 300 PolNeAR articles imported and
 published by the importer (as ``bench/api_bench.py`` does), then copied with ``bulk_create``
-(their mentions and quotes too; the database's triggers fill each copy's ``search_vector``) up
-to N published articles, one minute apart. What readers see is then brought up to date as a
-bulk load must, with ``refresh_public_state(everything=True)`` (the quotes' and mentions'
-``public_at``, people's and sources' counts, ``public_since`` and public roles), except the
-pre-rendered article fragments, which no search or list reads (rendering them costs about
-20 ms an article), and ``VACUUM ANALYZE``.
+(their mentions and quotes too; the quotes' trigger fills their ``search_vector``) up
+to N published articles, one minute apart. While copying, the GIN indexes are dropped (built
+again at the end) and the articles' search trigger is off: a copy takes its base's vector,
+and the trigger fired again on 50 random copies must give the same ones. What readers see is
+then brought up to date as a bulk load must, with ``refresh_public_state(everything=True)``
+(the quotes' and mentions' ``public_at``, people's and sources' counts, ``public_since`` and
+public roles), except the pre-rendered article fragments, which no search or list reads
+(rendering them costs about 20 ms an article), and ``VACUUM ANALYZE``.
 
 Then, through Django's test client with the response cache off
 (``PUBLIC_PAGE_CACHE_SECONDS=0``), each of the 10 queries below on each search path (API
 article search, API quote search, the search page): one warm-up, then ``--runs`` timed
-requests; p50 and p95 per path over all of them (10 x runs). The first page of each list
-endpoint and a reference (the API root, which reads no table) are timed the same way.
+requests; p50 and p95 per path over all of them (10 x runs). The reference in the same run
+is the search as it was before its bound, every match ranked and counted
+(``articles.search.MAX_MATCHES = None``, ``--before-runs`` requests per query; a statement
+timeout counts at the time it took). The first page of each list endpoint and the API root
+(which reads no table) are timed the same way. ``--reuse`` measures (and grows) the database
+a ``--keep`` run left.
 Prints a Markdown table per N and writes ``bench/results/search_scale.json``.
 """
 
