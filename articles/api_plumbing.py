@@ -55,7 +55,9 @@ the sources (outlets, agencies, organisations).
   endpoint cannot use is a 400 naming the parameter, never silently ignored.
 * **Search**: `search` is full-text search (`q` is its alias): words (all must match),
   `"a phrase"`, `or` between alternatives, `-word` to exclude; results come best first unless
-  `ordering` is given. English stemming on PostgreSQL.
+  `ordering` is given. English stemming on PostgreSQL. A search reaches the newest 1,000
+  matches of the rows the other filters leave, and `count` counts at most those: narrow by
+  `published_from`/`published_to` to reach older matches.
 * **Conditional GET**: responses carry `ETag` (exact: a hash of the body) and `Last-Modified`
   (newest change among the rows shown); send `If-None-Match` or `If-Modified-Since` for a 304.
   Public responses are `Cache-Control: public, max-age=60`.

@@ -19,7 +19,7 @@ from rest_framework import exceptions
 
 from .extraction.people import name_key
 from .models import Article, Mention, Person, PersonVariant, Quote, Source
-from .search import MAX_QUERY_LENGTH, query_words, search_articles, search_quotes
+from .search import MAX_MATCHES, MAX_QUERY_LENGTH, query_words, search_articles, search_quotes
 
 # --- what readers may see -------------------------------------------------------------------
 
@@ -60,7 +60,9 @@ SEARCH_PARAM = "search"
 SEARCH_ALIAS = "q"
 SEARCH_HELP = (
     'Full-text search in {}: words (all must match), `"a phrase"`, `or` between '
-    "alternatives, `-word` to exclude; results come best first."
+    "alternatives, `-word` to exclude; results come best first. A search reaches the newest "
+    f"{MAX_MATCHES:,} matches left by the other filters (`count` counts at most those); narrow "
+    "by date to reach older ones."
 )
 ALIAS_HELP = "Alias of `search`, kept for existing clients; give one of the two."
 
@@ -219,6 +221,14 @@ class StrictFilterSet(django_filters.FilterSet):
             )
             valid = False
         return valid
+
+    def filter_queryset(self, queryset):
+        # Search after the other filters, since it keeps the newest matches of the rows they
+        # leave (articles.search.MAX_MATCHES), and before the ordering, which replaces its rank.
+        last = {SEARCH_PARAM: 1, SEARCH_ALIAS: 1, "ordering": 2}
+        for name in sorted(self.form.cleaned_data, key=lambda name: last.get(name, 0)):
+            queryset = self.filters[name].filter(queryset, self.form.cleaned_data[name])
+        return queryset
 
 
 class ArticleFilter(StrictFilterSet):

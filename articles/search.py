@@ -13,6 +13,12 @@
 - The query is passed to ``websearch_to_tsquery``: ``"exact phrase"``, ``or`` and ``-word`` work,
   and no input can make it fail (it has no syntax errors). Results are ordered by ``ts_rank``.
 
+**Either database**: a search reaches the first ``MAX_MATCHES`` (1,000) matching rows in the
+queryset's own order (newest first for the public lists), and ranks and counts only those: at
+100,000 articles a common word matches most of them, and ranking every match read every
+match's vector (seconds). Rarer queries (fewer matches) are ranked over all their matches.
+Filters narrow the rows first (a date range reaches older matches).
+
 **SQLite fallback** (development and tests): the same query syntax as
 ``websearch_to_tsquery``, parsed here (:func:`parse_query`): words must all appear, ``"a
 phrase"`` must appear as those words in a row, ``or`` between terms takes either side, and
@@ -48,6 +54,9 @@ from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 20
+# A search reaches the newest this many matches (after the other filters): ranked among them,
+# counted up to them (None: every match). See "Search at scale" in the README.
+MAX_MATCHES: int | None = 1000
 
 TSQUERY_SQL = "websearch_to_tsquery('english', %s)"
 
@@ -152,7 +161,11 @@ def _substring_search(
         ),
         Value(0.0, output_field=FloatField()),
     )
-    return qs.filter(condition).annotate(rank=rank).order_by("-rank", *_order_after_rank(qs))
+    return (
+        _newest_matches(qs, condition)
+        .annotate(rank=rank)
+        .order_by("-rank", *_order_after_rank(qs))
+    )
 
 
 class StoredVector(Expression):
@@ -190,14 +203,32 @@ def _postgresql_search(qs: QuerySet, query: str) -> QuerySet:
         function="ts_rank",
         output_field=FloatField(),
     )
-    return qs.filter(Matches(query)).annotate(rank=rank).order_by("-rank", *_order_after_rank(qs))
+    return _newest_matches(qs, Matches(query)).annotate(rank=rank).order_by(
+        "-rank", *_order_after_rank(qs)
+    )
+
+
+def _newest_matches(qs: QuerySet, condition: Q | Expression) -> QuerySet:
+    """``qs``'s rows matching ``condition``, at most the first ``MAX_MATCHES`` in its own order.
+
+    The bound is taken in ``qs``'s order (newest first for the public lists), which its index
+    answers: a common word stops after ``MAX_MATCHES`` rows of that index, a rare one is read
+    from the search index. Ranking and counting then read at most that many rows by primary
+    key, not every article holding the word (100,000 of them for "said"). The ids are read
+    here, once (the page and its count would each find them again).
+    """
+    if MAX_MATCHES is None:  # unbounded: every match ranked (bench/search_scale.py's "before")
+        return qs.filter(condition)
+    newest = qs.filter(condition).order_by(*_order_after_rank(qs)).values_list("pk", flat=True)
+    return qs.filter(pk__in=list(newest[:MAX_MATCHES]))
 
 
 def search_articles(qs: QuerySet, query: str) -> QuerySet:
     """Articles in ``qs`` matching ``query``, best first (headline weighs more than body).
 
-    Returns ``qs`` filtered and annotated with a float ``rank``, ordered by rank, then by
-    ``qs``'s own order, then newest id. A query without a single word gives ``qs.none()``.
+    Returns ``qs`` filtered to its first ``MAX_MATCHES`` matching rows in its own order,
+    annotated with a float ``rank``, ordered by rank, then by ``qs``'s own order, then newest
+    id. A query without a single word gives ``qs.none()``.
     """
     return _search(qs, query, fields=("headline", "body"))
 

@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import fragments
+from . import fragments, search
 from .images import lead_image_data
 from .models import Article, Mention, Person, Quote, Source
 from .search import query_words, search_articles, search_quotes
@@ -507,7 +507,8 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()
         words = query_words(query)
-        context.update(query=query, words=words)
+        # A search reaches the newest MAX_MATCHES matches (articles.search); the count says so.
+        context.update(query=query, words=words, max_matches=search.MAX_MATCHES)
         if not words:
             return context
         articles = search_articles(

@@ -404,9 +404,9 @@ def make_rows(n):
 LIST_URLS = [
     ("/api/v1/articles/", 2),  # count, page of stored rows (articles.fragments)
     ("/api/v1/articles/?expand=people,quotes", 4),  # count, page, mentions+people, quotes
-    ("/api/v1/articles/?q=headline", 3),
+    ("/api/v1/articles/?q=headline", 4),  # + the newest matches' ids (articles.search)
     ("/api/v1/quotes/", 2),  # count, page (article, source, speaker joined)
-    ("/api/v1/quotes/?q=words", 2),
+    ("/api/v1/quotes/?q=words", 3),  # + the newest matches' ids
     ("/api/v1/people/", 3),  # count, page (counts on the rows), variants
     ("/api/v1/people/?ordering=-quote_count", 3),
     ("/api/v1/sources/", 2),  # count, page (counts on the rows)

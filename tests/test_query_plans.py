@@ -132,10 +132,11 @@ def scanned_tables(sql: str) -> set[str]:
     return whole_table_reads(plan[0]["Plan"])
 
 
-def test_public_queries_use_indexes_on_articles_quotes_and_mentions(site):
+def checked_queries(urls: list[str]) -> int:
+    """Asserts no query of these URLs reads a whole big table; returns how many were read."""
     client = APIClient()
     checked = 0
-    for url in public_urls(site):
+    for url in urls:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200, url
         for query in queries.captured_queries:
@@ -146,7 +147,25 @@ def test_public_queries_use_indexes_on_articles_quotes_and_mentions(site):
                 continue
             assert scanned_tables(sql) == set(), f"{url}: {sql}"
             checked += 1
-    assert checked >= 30
+    return checked
+
+
+def test_public_queries_use_indexes_on_articles_quotes_and_mentions(site):
+    assert checked_queries(public_urls(site)) >= 30
+
+
+# Each kind of search query the bench times (bench/search_scale.py), on every search path.
+SEARCHES = ("minister", "minister people", '"minister spoke"', "minister -russia", "zqxwvfoo")
+
+
+def test_search_queries_use_indexes(site):
+    urls = [
+        template.format(query)
+        for query in SEARCHES
+        for template in ("/api/v1/articles/?search={}", "/api/v1/quotes/?q={}", "/search/?q={}")
+    ]
+    # Per search: the count, the page (none when nothing matches) and the page's quotes.
+    assert checked_queries(urls) >= 25
 
 
 def test_list_rows_rendered_per_request_use_indexes(site):

@@ -9,9 +9,14 @@ stemming, the index and the trigger.
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
 
+from articles import search
 from articles.models import Article, Quote
 from articles.search import Term, parse_query, search_articles, search_quotes
+from articles.signals import public_cache_version
 from tests.factories import ArticleFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +79,87 @@ def test_search_works_inside_a_subquery():
     assert list(Quote.objects.filter(article__in=matching).values_list("text", flat=True)) == [
         "Words"
     ]
+
+
+# --- the bound: the newest MAX_MATCHES matches --------------------------------------------
+
+
+@pytest.fixture
+def harvests(monkeypatch, settings):
+    """Five published articles holding "harvest", newest first, the oldest the best match;
+    searches reach the newest three."""
+    monkeypatch.setattr(search, "MAX_MATCHES", 3)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    now = timezone.now()
+    made = [
+        ArticleFactory(
+            published=True,
+            published_at=now - timezone.timedelta(hours=1 + i),
+            headline=f"Weekly notes {i}",
+            body="The harvest came.",
+        )
+        for i in range(4)
+    ]
+    made.append(
+        ArticleFactory(
+            published=True,
+            published_at=now - timezone.timedelta(days=9),
+            headline="Harvest harvest harvest",
+            body="Harvest.",
+        )
+    )
+    ArticleFactory(published=True, headline="Nothing", body="Else.")
+    QuoteFactory(article=made[0], text="No harvest")
+    QuoteFactory(article=made[0], text="A harvest")
+    QuoteFactory(article=made[1], text="The harvest now")
+    QuoteFactory(article=made[2], text="Harvest soon")
+    public_cache_version()
+    return [article.slug for article in made]
+
+
+def test_a_search_reaches_the_newest_matches(harvests):
+    results = search_articles(Article.objects.published(), "harvest")
+    assert results.count() == 3
+    assert found(results) == harvests[:3]  # the best match, older, is past the bound
+    # Narrowed by date first, the older match is reached again, ranked first.
+    older = Article.objects.published().filter(
+        published_at__lt=timezone.now() - timezone.timedelta(hours=3, minutes=30)
+    )
+    assert found(search_articles(older, "harvest"))[0] == harvests[-1]
+
+
+def test_the_bound_is_taken_before_ranking(harvests):
+    # The newest three, ranked among themselves: a headline match among them comes first.
+    Article.objects.filter(slug=harvests[2]).update(headline="Harvest festival")
+    assert found(search_articles(Article.objects.published(), "harvest")) == [
+        harvests[2],
+        harvests[0],
+        harvests[1],
+    ]
+
+
+def test_api_filters_narrow_the_rows_before_the_bound(harvests):
+    oldest = Article.objects.get(slug=harvests[-1])
+    day = oldest.published_at.date().isoformat()
+    body = APIClient().get("/api/v1/articles/", {"search": "harvest", "published_to": day}).json()
+    assert [item["slug"] for item in body["results"]] == [oldest.slug]
+
+
+def test_quote_search_reaches_the_newest_quotes(harvests):
+    results = search_quotes(Quote.objects.all().order_by("-pk"), "harvest")
+    assert sorted(found(results)) == ["A harvest", "Harvest soon", "The harvest now"]
+
+
+def test_api_and_page_count_up_to_the_bound(harvests, client):
+    body = APIClient().get("/api/v1/articles/", {"search": "harvest"}).json()
+    assert body["count"] == 3
+    assert [item["slug"] for item in body["results"]] == harvests[:3]
+    assert APIClient().get("/api/v1/quotes/", {"q": "harvest"}).json()["count"] == 3
+    page = client.get("/search/", {"q": "harvest"}).content.decode()
+    assert "the newest 3 matches" in page
+    oldest = Article.objects.get(slug=harvests[-1]).get_absolute_url()
+    assert f'href="{oldest}"' not in page
+    assert f'href="{Article.objects.get(slug=harvests[0]).get_absolute_url()}"' in page
 
 
 # --- query syntax: the same answers on both databases --------------------------------------
@@ -179,11 +265,16 @@ def test_postgresql_searches_use_the_gin_indexes():
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_indexscan = off")
         try:
-            for qs, index in (
-                (search_articles(Article.objects.all(), "harvest"), "articles_article_search"),
-                (search_quotes(Quote.objects.all(), "harvest"), "articles_quote_search_vector"),
+            for search_in, qs, index in (
+                (search_articles, Article.objects.all(), "articles_article_search"),
+                (search_quotes, Quote.objects.all(), "articles_quote_search_vector"),
             ):
-                plan = qs.explain()
+                # The newest matches' ids are read as the search is built: that query matches.
+                with CaptureQueriesContext(connection) as queries:
+                    search_in(qs, "harvest")
+                (matching,) = queries.captured_queries
+                cursor.execute("EXPLAIN " + matching["sql"])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
                 assert index in plan, plan
         finally:
             cursor.execute("RESET enable_seqscan")
