@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import api_bench  # noqa: E402
+from bench.uncached_bench import drop, recreate  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_searchscale"
 COPY_URL = "https://bench.example.org/copy/"
@@ -86,25 +87,6 @@ LISTS = {
     "api-sources": "/api/v1/sources/",
     "home": "/",
 }
-
-
-def recreate(database_url: str) -> None:
-    import psycopg
-
-    base, name = database_url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-
-
-def drop(database_url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    base, name = database_url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 class Filler:

@@ -69,6 +69,10 @@ def recreate(database_url: str) -> None:
 def drop(database_url: str) -> None:
     import psycopg
 
+    if "django.db" in sys.modules:  # this process's own connections first
+        from django.db import connections
+
+        connections.close_all()
     base, name = database_url.rsplit("/", 1)
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

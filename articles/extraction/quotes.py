@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import lexicon as lx
@@ -893,6 +894,44 @@ def person_before_affiliation(
     return outer
 
 
+def _person_named_after(
+    frame: _Frame, m: NameSpan, hi: int, reach: int, between: Callable[[list[Token], int], bool]
+) -> NameSpan | None:
+    """The person named within ``reach`` tokens after name span ``m``, past at least one
+    token, each of which ``between(tokens, index)`` accepts; None otherwise."""
+    tokens = frame.tokens
+    k = next((x for x in range(len(tokens)) if tokens[x].end == m.end), None)
+    if k is None:
+        return None
+    for x in range(k + 1, min(hi, k + 1 + reach)):
+        person = frame.name_starting_at.get(tokens[x].start)
+        if person is not None:
+            if person.kind != "person" or person.possessive or x == k + 1:
+                return None
+            return person
+        if not between(tokens, x):
+            return None
+    return None
+
+
+def _rank_or_title(tokens: list[Token], x: int) -> bool:
+    t = tokens[x]
+    ordinal = t.low in ("st", "nd", "rd", "th") and tokens[x - 1].text.isdigit()  # "1st"
+    return is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS
+
+
+def _plain_noun(tokens: list[Token], x: int) -> bool:
+    t = tokens[x]
+    return (
+        t.is_word
+        and not t.is_cap
+        and t.low not in lx.FUNCTION_WORDS
+        and t.low not in lx.SPEECH_VERBS
+        and t.low not in lx.AUXILIARIES
+        and t.low not in lx.DAYS_AND_MONTHS
+    )
+
+
 @PHRASE.rule("person_after_organisation")
 def person_after_organisation(
     a: _Attributor, frame: _Frame, m: NameSpan, hi: int
@@ -902,22 +941,11 @@ def person_after_organisation(
     Force."""
     if not PHRASE.enabled("person_after_organisation") or m.kind != "org":
         return None
-    tokens = frame.tokens
-    k = next((x for x in range(len(tokens)) if tokens[x].end == m.end), None)
-    if k is None:
+    person = _person_named_after(frame, m, hi, 5, _rank_or_title)
+    if person is None:
         return None
-    for x in range(k + 1, min(hi, k + 6)):
-        t = tokens[x]
-        person = frame.name_starting_at.get(t.start)
-        if person is not None:
-            if person.kind != "person" or person.possessive or x == k + 1:
-                return None
-            note_fired("speaker_phrase.person_after_organisation")
-            return a.speaker_named(person)
-        ordinal = t.low in ("st", "nd", "rd", "th") and tokens[x - 1].text.isdigit()  # "1st"
-        if not (is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS):
-            return None
-    return None
+    note_fired("speaker_phrase.person_after_organisation")
+    return a.speaker_named(person)
 
 
 @PHRASE.rule("name_as_modifier")
@@ -926,25 +954,11 @@ def name_as_modifier(a: _Attributor, frame: _Frame, m: NameSpan, hi: int) -> _Sp
     Cruz constituent Jane Roe', 'said Putin ally Jane Roe' -> Roe."""
     if not PHRASE.enabled("name_as_modifier") or m.kind != "person":
         return None
-    tokens = frame.tokens
-    k = next((x for x in range(len(tokens)) if tokens[x].end == m.end), None)
-    if k is None:
+    person = _person_named_after(frame, m, hi, 3, _plain_noun)
+    if person is None or len(person.name_parts) < 2:
         return None
-    for x in range(k + 1, min(hi, k + 4)):
-        t = tokens[x]
-        person = frame.name_starting_at.get(t.start)
-        if person is not None:
-            if person.kind != "person" or person.possessive or len(person.name_parts) < 2:
-                return None
-            if x == k + 1:
-                return None
-            note_fired("speaker_phrase.name_as_modifier")
-            return a.speaker_named(person)
-        if not t.is_word or t.is_cap or t.low in lx.FUNCTION_WORDS or t.low in lx.SPEECH_VERBS:
-            return None
-        if t.low in lx.AUXILIARIES or t.low in lx.DAYS_AND_MONTHS:
-            return None
-    return None
+    note_fired("speaker_phrase.name_as_modifier")
+    return a.speaker_named(person)
 
 
 @PHRASE.rule("described_then_named")
