@@ -178,6 +178,22 @@ def articles_showing(
     )
 
 
+def render_in_migration(apps, schema_editor) -> None:
+    """A migration's backfill: render every published article's fragments now. A database
+    whose rows this code cannot render (migrated forward from long before, past later
+    changes to the models) is left to ``manage.py render_fragments``, which it is told."""
+    from django.core.exceptions import FieldError
+    from django.db import DatabaseError
+
+    if not apps.get_model("articles", "Article").objects.filter(status="published").exists():
+        return
+    try:
+        with transaction.atomic():
+            render_fragments(everything=True)
+    except (DatabaseError, FieldError) as exc:
+        print(f"\n  Fragments not rendered ({exc}): run `manage.py render_fragments`.")
+
+
 def render_fragments(*, articles: Iterable[int] = (), everything: bool = False) -> int:
     """Render and store the fragments of these articles (all, with ``everything``).
 

@@ -4,21 +4,13 @@ rows cannot be rendered by this code (migrated forward from long before, past la
 changes to the models) skips the backfill and says to run ``manage.py render_fragments``."""
 
 import django.db.models.deletion
-from django.db import DatabaseError, migrations, models, transaction
+from django.db import migrations, models
 
 
 def render_all(apps, schema_editor):
-    from django.core.exceptions import FieldError
+    from articles.fragments import render_in_migration
 
-    from articles.fragments import render_fragments
-
-    if not apps.get_model("articles", "Article").objects.filter(status="published").exists():
-        return
-    try:
-        with transaction.atomic():
-            render_fragments(everything=True)
-    except (DatabaseError, FieldError) as exc:
-        print(f"\n  Fragments not rendered ({exc}): run `manage.py render_fragments`.")
+    render_in_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

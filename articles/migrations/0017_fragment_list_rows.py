@@ -4,21 +4,13 @@ now for every published article (as 0016 did; a database this code cannot render
 ``manage.py render_fragments``). The fragments' key changes with them, so rows rendered
 before are not served until rendered again."""
 
-from django.db import DatabaseError, migrations, models, transaction
+from django.db import migrations, models
 
 
 def render_all(apps, schema_editor):
-    from django.core.exceptions import FieldError
+    from articles.fragments import render_in_migration
 
-    from articles.fragments import render_fragments
-
-    if not apps.get_model("articles", "Article").objects.filter(status="published").exists():
-        return
-    try:
-        with transaction.atomic():
-            render_fragments(everything=True)
-    except (DatabaseError, FieldError) as exc:
-        print(f"\n  Fragments not rendered ({exc}): run `manage.py render_fragments`.")
+    render_in_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
