@@ -259,6 +259,7 @@ class _Frame:
     sentences: list[tuple[int, int]]  # token ranges
     name_ending_at: dict[int, NameSpan]
     name_starting_at: dict[int, NameSpan]
+    cues: list[int]  # token indices where a speaker_before rule may fire, in order
 
 
 def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _Frame:
@@ -290,8 +291,11 @@ def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _F
         name_ending_at[m.end] = m
         name_starting_at[m.outer_start] = m
         name_starting_at.setdefault(m.start, m)
+    cues = [
+        i for i, tok in enumerate(tokens) if tok.low in lx.SPEECH_VERBS or tok.low in _CUE_WORDS
+    ]
     return _Frame(
-        text, tokens, quote_at, spans, _sentences(tokens), name_ending_at, name_starting_at
+        text, tokens, quote_at, spans, _sentences(tokens), name_ending_at, name_starting_at, cues
     )
 
 
@@ -838,6 +842,10 @@ class _Attributor:
 SPEAKER = Registry("speaker")
 # Cues looked for at each token before the quote, nearest first (inside verb_before_quote).
 SPEAKER_BEFORE = Registry("speaker_before")
+# The word each speaker_before rule fires at, besides a speech verb: the frame lists the
+# tokens holding one or a speech verb (_Frame.cues), so a quote looks at its sentence's cues,
+# not at every token.
+_CUE_WORDS = frozenset({"put", "clear", "according"})
 _Found = tuple[_Speaker, int, str] | None
 
 
@@ -1192,9 +1200,11 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
 @SPEAKER.rule("verb_before_quote")
 def verb_before_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """The nearest cue before the quotation in its sentence (the ``speaker_before`` rules,
-    tried at each token from the quote back): 'Jane Doe said: "…"', 'As Doe put it, "…"'."""
-    before = list(SPEAKER_BEFORE)  # (once: this loop runs at every token before the quote)
-    for v in range(q - 1, lo - 1, -1):
+    tried at each cue token from the quote back): 'Jane Doe said: "…"', 'As Doe put it, "…"'."""
+    before = list(SPEAKER_BEFORE)  # (once: this loop runs at every cue before the quote)
+    cues = frame.cues
+    for k in range(bisect_left(cues, q) - 1, bisect_left(cues, lo) - 1, -1):
+        v = cues[k]
         for rule in before:
             speaker = rule.func(a, frame, v, q, lo)
             if speaker is not None:
@@ -1330,12 +1340,10 @@ def name_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Foun
 @SPEAKER.rule("verb_later_in_sentence")
 def verb_later_in_sentence(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """A speech verb later in the sentence: '"common sense" actions ..., Jean-Pierre added.'."""
-    tokens = frame.tokens
-    for v in range(q + 1, hi):
-        tok = tokens[v]
-        if tok.low == _QUOTE:
-            continue
-        if a._is_verb(tok, adjacent=False):
+    tokens, cues = frame.tokens, frame.cues
+    for k in range(bisect_right(cues, q), bisect_left(cues, hi)):
+        v = cues[k]
+        if a._is_verb(tokens[v], adjacent=False):
             speaker = a.speaker_of_verb(frame, v, q + 1, hi)
             if speaker is not None:
                 return speaker, v, "speaker.verb_later_in_sentence"
