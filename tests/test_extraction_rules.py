@@ -720,6 +720,56 @@ def test_a_standfirst_that_says_something_stays_in_the_body():
     assert page.image_caption is None
 
 
+CUT_CAPTION = (
+    "Ruritania Opens Its First Wind Farm\n\n"
+    "Energy Minister Jana Petrova opening the wind farm outside Port Aldous on Monday. The "
+    "farm is the first of a series to be built along the coast by the end of the Tomas Berg\n\n"
+    "Ruritania opened its first wind farm on Monday, a step the government says will halve "
+    "the country's gas imports by the end of the decade.\n"
+)
+
+
+def test_cut_caption_before_name_credit_splits_the_photographer_off():
+    from articles.extraction.text import parse_text
+
+    page = parse_text(CUT_CAPTION)
+    assert page.image_credit == "Tomas Berg"
+    assert page.image_caption.endswith("by the end of the")
+    assert page.body[0].startswith("Ruritania opened")
+    with rules.disabled("caption_credit.cut_caption_before_name_credit"):
+        page = parse_text(CUT_CAPTION)
+        assert page.image_credit is None
+        assert page.body[0].startswith("Energy Minister Jana Petrova opening")
+
+
+STANDFIRST_OVER_CREDIT = (
+    "Why the Vote in Ruritania Matters (Op-ed)\n\n"
+    "Jana Petrova doesn't have to win to change the country\n\n"
+    "Tomas Berg / AP\n\n"
+    "In early May, the election commission registered Jana Petrova as a candidate for "
+    "president, the first woman to run since the country's independence.\n"
+)
+
+
+def test_standfirst_above_credit_is_body_not_caption():
+    from articles.extraction.text import parse_text
+
+    page = parse_text(STANDFIRST_OVER_CREDIT)
+    assert (page.image_caption, page.image_credit) == (None, "Tomas Berg / AP")
+    assert page.body[0] == "Jana Petrova doesn't have to win to change the country"
+    with rules.disabled("caption_credit.standfirst_above_credit"):
+        page = parse_text(STANDFIRST_OVER_CREDIT)
+        assert page.image_caption == "Jana Petrova doesn't have to win to change the country"
+    # A caption that names who is shown keeps its credit below it.
+    page = parse_text(
+        STANDFIRST_OVER_CREDIT.replace(
+            "Jana Petrova doesn't have to win to change the country",
+            "Jana Petrova at a rally in Port Aldous",
+        )
+    )
+    assert page.image_caption == "Jana Petrova at a rally in Port Aldous"
+
+
 def test_said_before_participle_goes_on_with_the_one_who_said():
     body = (
         "Lena Hart left before the vote ended, Omar Reyes said, adding, "

@@ -684,6 +684,60 @@ def portrait_without_credit(line: str) -> bool:
     )
 
 
+# Words a sentence does not end with: where a caption stops on one, it was cut off.
+_CUT_ENDINGS = frozenset("the a an of in on at to for with from by and or as into".split())
+
+
+@CAPTION.rule("cut_caption_before_name_credit")
+def cut_caption_before_name_credit(line: str) -> tuple[str, str] | None:
+    """A caption the site cut off at its length limit, with the photographer's name run on
+    after the cut: whole sentences, then a fragment ending on a small word, then a name.
+
+        >>> cut_caption_before_name_credit(
+        ...     "Jane Doe at the summit on Monday. The talks were the first of the in John Smith")
+        ('Jane Doe at the summit on Monday. The talks were the first of the in', 'John Smith')
+        >>> cut_caption_before_name_credit("Why the Kremlin fears John Smith") is None
+        True
+    """
+    if not CAPTION.enabled("cut_caption_before_name_credit"):
+        return None
+    words = line.split()
+    if not 6 <= len(words) <= 60 or _has_quote(line):
+        return None
+    for size in (2, 3):
+        name, cut = words[-size:], words[-size - 1]
+        if not all(w.isalpha() and w[:1].isupper() and not w.isupper() for w in name):
+            continue
+        if not lx.is_given_name(name[0]) or cut not in _CUT_ENDINGS:
+            continue
+        caption = " ".join(words[:-size])
+        if not re.search(r"[a-z)][.!?][\"”’')]?\s", caption):
+            return None  # no whole sentence before the cut: a headline or standfirst
+        note_fired("caption_credit.cut_caption_before_name_credit")
+        return caption, " ".join(name)
+    return None
+
+
+@CAPTION.rule("standfirst_above_credit")
+def standfirst_above_credit(line: str) -> bool:
+    """A line above a credit of its own that says something and has no full stop is the
+    standfirst, not the photo's caption (a caption is a sentence, or names who is shown):
+    "Jane Doe does not have to win to score" over "John Smith / AP".
+
+        >>> standfirst_above_credit("Jane Doe doesn't have to win to score")
+        True
+        >>> standfirst_above_credit("Jane Doe at a press conference in Ruritania")
+        False
+    """
+    if not CAPTION.enabled("standfirst_above_credit") or _ends_sentence(line):
+        return False
+    words = [w.strip(",;:").lower() for w in line.split()]
+    says = any(w.endswith("n't") or w in lx.AUXILIARIES or w in lx.SPEECH_VERBS for w in words)
+    if says:
+        note_fired("caption_credit.standfirst_above_credit")
+    return says
+
+
 def split_caption_credit(line: str) -> tuple[str | None, str | None] | None:
     """Split a photo caption line into (caption, credit), or None if it is not one.
 
@@ -1163,6 +1217,7 @@ def _take_header(items: list[str], page: ParsedPage) -> tuple[int, list[str]]:
                 and not _has_quote(item)
                 and not _DATE_LINE_RE.match(item)
                 and not _BYLINE_RE.match(item)
+                and not standfirst_above_credit(item)
             ):
                 page.image_caption, page.image_credit = item, credit
                 i += 2
@@ -1343,6 +1398,9 @@ def _photo_line(item: str) -> tuple[str, str] | None:
     credit has no agency or slash in it: "Firefighters in Buryatia. Russian
     Emergencies Ministry", "A court hearing. Sibir.Realii".
     """
+    cut = cut_caption_before_name_credit(item)
+    if cut is not None:
+        return cut
     ends = list(re.finditer(r"[a-z)\"”’'][.!?][\"”’')]?\s+", item))
     if not ends:
         return None
