@@ -789,3 +789,47 @@ def test_name_as_modifier_gives_the_person_named_after_the_word_for_them():
     with rules.disabled("speaker_phrase.name_as_modifier"):
         assert ("She has our vote", "Tom Vail") not in speakers(body)
 
+
+# Who a sentence's words name: common nouns, elided surnames, bracketed tags.
+
+
+def test_a_capitalised_common_noun_for_people_is_no_speaker_for_a_pronoun():
+    said = speakers(
+        "Witnesses said the road was blocked for hours.",
+        "Mayor Jana Petrova spoke at noon. \u201cThe city will recover,\u201d she said.",
+        "\u201cWe are not afraid,\u201d he said.",
+    )
+    assert said[0] == ("The city will recover", "Jana Petrova")
+    assert said[1][1] != "Witnesses"
+
+
+def test_a_surname_with_an_elided_prefix_is_a_name_not_a_contraction():
+    assert names("O'Malley said the plan would fail.") == ["O'Malley"]
+    assert names("It'll fail, Jones said.") == ["Jones"]
+
+
+def test_a_quotation_ending_its_sentence_takes_no_speaker_from_a_new_statement():
+    said = speakers(
+        "Jana Petrova spoke first, to which Tomas Berg interjected: \u201cIt is just not "
+        "true.\u201d He said Petrova would not go far enough."
+    )
+    assert said == [("It is just not true.", "Tomas Berg")]
+    # A sentence that only says who spoke still names the speaker.
+    assert speakers("The vote ended. \u201cWe won.\u201d Jana Petrova said.") == [
+        ("We won.", "Jana Petrova")
+    ]
+
+
+def test_a_bracketed_party_tag_and_comma_after_the_name_are_skipped():
+    said = speakers(
+        "In Berea, Ohio, Gov. Tomas Berg (R-OH), said, \u201cI am ready to rent a wagon.\u201d"
+    )
+    assert said == [("I am ready to rent a wagon.", "Tomas Berg")]
+
+
+def test_staff_heads_an_organisations_name():
+    said = speakers(
+        "Ruritania's General Staff confirmed the strike, describing the depot as a "
+        "\u201clegitimate military target\u201d that supplies fuel."
+    )
+    assert said == [("legitimate military target", "General Staff")]

@@ -857,6 +857,10 @@ def _compatible(a: list[str], b: list[str]) -> bool:
     return fa == fb or (fa[:1] == fb[:1] and initial)
 
 
+# A surname with an elided prefix: "O'Malley", "D’Souza", "N'Diaye".
+_ELIDED_PREFIX_RE = re.compile(r"^[A-Z]['’][A-Z][a-z]+$")
+
+
 def _plausible_single_name(m: NameSpan, tokens: list[list[Token]], lower_words: set[str]) -> bool:
     """Whether a one-word name with nobody fuller to attach to can be a person on its own.
 
@@ -872,8 +876,8 @@ def _plausible_single_name(m: NameSpan, tokens: list[list[Token]], lower_words: 
         return False
     if m.role is not None:
         return True
-    if low in lower_words or "'" in word or "’" in word:
-        return False
+    if low in lower_words or (("'" in word or "’" in word) and not _ELIDED_PREFIX_RE.match(word)):
+        return False  # "I'll", "Don't"; but "O'Malley", "D’Souza" are names
     if low.endswith("ing"):
         toks = tokens[m.paragraph]
         first = next((i for i, t in enumerate(toks) if t.start == m.start), 0)

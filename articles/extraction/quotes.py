@@ -381,11 +381,15 @@ class _Resolver:
         return surface
 
     def usable(self, m: NameSpan) -> bool:
-        """Whether a name span can be a speaker: an organisation, or a name the text vouches for."""
-        if m.kind != "person" or m.evidence or len(m.name_parts) > 1:
+        """Whether a name span can be a speaker: an organisation, a full name, one word
+        the text vouches for, or one of the article's people; not a capitalised common noun
+        for people ("Witnesses said", "Sources told …" name no one)."""
+        if m.kind != "person" or len(m.name_parts) > 1:
             return True
         key = name_key(m.name)
-        return key in self.by_key or key in self.by_surname
+        if key in self.by_key or key in self.by_surname:
+            return True
+        return bool(m.evidence) and m.name.lower() not in lx.PEOPLE_NOUNS
 
     def named(self, name: str, sentence: str | None = None) -> None:
         """Note that ``name`` was just named (for later pronouns), in ``sentence``."""
@@ -452,6 +456,8 @@ class _Attributor:
         j = v - 1
         while j >= lo and (tokens[j].low in _SUBJECT_SKIP or tokens[j].low in lx.DAYS_AND_MONTHS):
             j -= 1
+        if j - 1 >= lo and tokens[j].text == "," and tokens[j - 1].text == ")":
+            j -= 1  # "Gov. John Kasich (R-Ohio), said"
         if j >= lo and tokens[j].text == ")":
             # A short bracketed tag after the name: "Rep. Gwen Moore (D-Wis.) said"
             opening = next(
@@ -1140,13 +1146,28 @@ def introduced_later(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Speaker
     return None
 
 
+def _only_who_said(a: _Attributor, tokens: list[Token], lo: int, hi: int) -> bool:
+    """Whether sentence ``[lo, hi)`` only says who spoke: "Doe said.", "Jane Doe, the
+    mayor, said on Monday.", "said Doe." (no more than a few words after its verb)."""
+    verb = next((v for v in range(lo, min(hi, lo + 12)) if a._is_verb(tokens[v], True)), None)
+    if verb is None:
+        return False
+    after = [t for t in tokens[verb + 1 : hi] if t.is_word]
+    return len(after) <= 3 or all(t.is_cap for t in after)
+
+
 @SPEAKER.rule("verb_after_quote")
 def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """A speech verb right after the quotation, even past a "?" or "!" that ends the
     quoted words: '"Why?" Obama asked.', '"We will win," said Jane Doe, the mayor.'."""
     tokens = frame.tokens
     if q == hi - 1:
-        hi = _sentence_end(frame, hi)
+        nxt = _sentence_end(frame, hi)
+        # Past a "?" or "!", or past a full stop when the next sentence is no more than who
+        # said it ('"We won." Doe said.'); not into a new statement ('"…." He said the
+        # plan would fail.' gives no speaker to the quotation before it).
+        if tokens[q].text.rstrip()[-1:] in "?!" or _only_who_said(a, tokens, hi, nxt):
+            hi = nxt
     j = q + 1
     while j < hi and tokens[j].text in ",—–-:":
         j += 1
