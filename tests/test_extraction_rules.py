@@ -833,3 +833,12 @@ def test_staff_heads_an_organisations_name():
         "\u201clegitimate military target\u201d that supplies fuel."
     )
     assert said == [("legitimate military target", "General Staff")]
+
+
+def test_a_surname_that_is_also_a_word_ends_a_name_after_a_given_name():
+    assert names("Prime Minister Theresa May said the talks had failed.") == ["Theresa May"]
+    assert names("Rep. Allen West said the talks had failed.") == ["Allen West"]
+    assert names("Army Capt. Christian Pardo said the talks had failed.") == ["Christian Pardo"]
+    # Not without a given name before it, nor a place before a party.
+    assert names("In May, officials said the talks had failed.") == []
+    assert names("A Georgia Republican said the talks had failed.") == []

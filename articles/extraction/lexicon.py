@@ -112,6 +112,8 @@ ORG_WORDS = words("org_words") | {
 NON_NAME_WORDS = words("non_name_words")
 # Given names that are also ordinary words ("Will Hurd said", "Mark Warner").
 GIVEN_NAME_WORDS = words("given_name_words")
+# Surnames that are also such words, after a given name ("Theresa May", "Allen West").
+SURNAME_WORDS = words("surname_words")
 # Name particles written in lower case inside a name ("Ursula von der Leyen").
 NAME_PARTICLES = words("name_particles")
 # Abbreviations that end with a full stop but do not end a sentence.

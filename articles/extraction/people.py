@@ -670,6 +670,14 @@ def _scan_paragraph(
             # A given name that is also a word the lists keep out of names ("the Farm
             # Bill") starts the name when a name follows: "President Bill Clinton".
             or (k < len(run) and _bare(tokens[run[k - 1]].low) in lx.GIVEN_NAME_WORDS)
+            # A surname that is also such a word ends the name after a given name:
+            # "Prime Minister Theresa May", "Rep. Allen West".
+            or (
+                k == len(run)
+                and k >= 2
+                and _bare(tokens[run[-1]].low) in lx.SURNAME_WORDS
+                and lx.is_given_name(tokens[run[-2]].text)
+            )
         ):
             k -= 1
         name_idx = run[k:]
