@@ -842,3 +842,18 @@ def test_a_surname_that_is_also_a_word_ends_a_name_after_a_given_name():
     # Not without a given name before it, nor a place before a party.
     assert names("In May, officials said the talks had failed.") == []
     assert names("A Georgia Republican said the talks had failed.") == []
+
+
+@pytest.mark.parametrize("verb", ["agrees", "fumed", "snapped", "sighed", "wondered"])
+def test_reporting_verbs_of_manner_name_the_speaker_after_the_quote(verb):
+    said = speakers(f"\u201cOur ideas of success are different,\u201d {verb} Jana Petrova.")
+    assert said == [("Our ideas of success are different", "Jana Petrova")]
+
+
+def test_agree_names_a_speaker_only_beside_the_quotation():
+    # "agreed" far from the quotation is the plain verb: the quote is the mayor's.
+    said = speakers(
+        "Mayor Jana Petrova said the council agreed to a new budget on Monday, calling it "
+        "\u201ca fair deal.\u201d"
+    )
+    assert said == [("a fair deal.", "Jana Petrova")]
