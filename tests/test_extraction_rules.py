@@ -652,7 +652,8 @@ def test_described_then_named_needs_a_word_for_a_person():
 @pytest.mark.parametrize(
     "sentence",
     [
-        "On Channel Nine's \u201cMorning Desk,\u201d Senator Ada Pryce said the bill was dead.",
+        # (one word: "not_speech.title_cased" takes titles of two capitalised words or more)
+        "On Channel Nine's \u201cNewsdesk,\u201d Senator Ada Pryce said the bill was dead.",
         "The figures come from his book \u201cThe Long Road Home.\u201d Mr. Pryce said so again.",
     ],
 )
@@ -857,3 +858,17 @@ def test_agree_names_a_speaker_only_beside_the_quotation():
         "\u201ca fair deal.\u201d"
     )
     assert said == [("a fair deal.", "Jana Petrova")]
+
+
+def test_title_cased_words_name_a_work_not_speech_wherever_the_cue_is():
+    body = (
+        "\u201cA Time for Truth,\u201d the memoir Jana Petrova wrote last year, sold well, "
+        "her publisher said."
+    )
+    assert speakers(body) == []
+    with rules.disabled("not_speech.title_cased"):
+        assert [t for t, _ in speakers(body)] == ["A Time for Truth"]
+    # A sentence in title case stays a quote.
+    assert speakers("\u201cWe Will Win!\u201d Jana Petrova said.") == [
+        ("We Will Win!", "Jana Petrova")
+    ]

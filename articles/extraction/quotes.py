@@ -1478,6 +1478,24 @@ def work_title(frame: _Frame, q: int, lo: int, text: str) -> bool:
     return before.possessive or before.low in lx.WORK_NOUNS
 
 
+@NOT_SPEECH.rule("title_cased")
+def title_cased(frame: _Frame, q: int, lo: int, text: str) -> bool:
+    """Quoted words in title case with no sentence in them name a work, a slogan or a
+    programme, wherever the cue is: '"Doomed to Succeed," Dennis Ross wrote of the
+    book', 'appeared on "Morning Joe"' ('"Dump Trump." the crowd chanted' and a sentence
+    begun in quotation marks, '"In Fisher," he said, "…"', stay quotes)."""
+    if not NOT_SPEECH.enabled("title_cased"):
+        return False
+    raw = text.strip()
+    if re.search(r"[.!?]", raw) or raw.endswith(","):
+        return False
+    words = raw.strip(" ;:").split()
+    capitalised = [w for w in words if w[:1].isupper()]
+    return (
+        2 <= len(words) <= 8 and len(capitalised) >= 2 and not raw.isupper() and _is_title_case(raw)
+    )
+
+
 @NOT_SPEECH.rule("term_label")
 def term_label(frame: _Frame, q: int, lo: int, text: str) -> bool:
     """A short lower-case term the writer names is a label, not a quote: 'the so-called
