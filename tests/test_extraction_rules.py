@@ -872,3 +872,12 @@ def test_title_cased_words_name_a_work_not_speech_wherever_the_cue_is():
     assert speakers("\u201cWe Will Win!\u201d Jana Petrova said.") == [
         ("We Will Win!", "Jana Petrova")
     ]
+
+
+@pytest.mark.parametrize(
+    "after", ["added his campaign manager Jana Petrova", "said her mother Jana Petrova"]
+)
+def test_a_speaker_described_with_a_possessive_after_an_inverted_verb(after):
+    assert speakers(f"\u201cWe will win,\u201d {after}, speaking to reporters.") == [
+        ("We will win", "Jana Petrova")
+    ]

@@ -642,7 +642,9 @@ class _Attributor:
                 )
             t = tokens[k]
             described = k - j < 4 and (
-                (k == j and t.low == "the")
+                # "said the Rev. Peter Wherry", "added his campaign manager Jeff Weaver"
+                (k == j and t.low in _DESCRIBING_DETERMINERS)
+                or (t.is_word and not t.is_cap and t.low in lx.KIN_WORDS)
                 or any(ch.isdigit() for ch in t.text)
                 or t.text == "/"
                 or (t.is_word and not t.is_cap and t.low in lx.PEOPLE_NOUNS)
@@ -1432,6 +1434,8 @@ _TERM_OPENERS = (
 )
 
 
+# What may open the description of a speaker named after an inverted verb.
+_DESCRIBING_DETERMINERS = frozenset("the his her their its".split())
 # Words after which a speech verb's form is a noun: "a report", "the claim", "his answer".
 _NOUN_MARKERS = frozenset("a an the this his her its their our my your".split())
 _CLAUSE_BOUNDARY = frozenset("that is was are were be been being who which , ;".split())
