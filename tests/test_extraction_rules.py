@@ -881,3 +881,12 @@ def test_a_speaker_described_with_a_possessive_after_an_inverted_verb(after):
     assert speakers(f"\u201cWe will win,\u201d {after}, speaking to reporters.") == [
         ("We will win", "Jana Petrova")
     ]
+
+
+def test_a_joint_source_before_a_colon_is_given_to_the_first_named():
+    said = speakers(
+        "More from Jana Petrova and Tomas Berg: \u201cWe found the polls were off.\u201d"
+    )
+    assert said == [("We found the polls were off.", "Jana Petrova")]
+    said = speakers("Jana Petrova and Tomas Berg said the polls were \u201coff by a mile.\u201d")
+    assert said == [("off by a mile.", "Jana Petrova")]

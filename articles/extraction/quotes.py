@@ -533,19 +533,28 @@ class _Attributor:
                 if outer is not None and outer.kind == "person":
                     return outer
                 break
-        # "Obama and Clinton said": a joint source is given to the first named.
+        first = self.first_of_joint(frame, j, lo)
+        if first is not None:
+            return first
         m = frame.name_ending_at.get(tokens[j].end)
-        if m is not None and m.kind == "person":
-            start = _start_index(frame, m, j)
-            if start - 2 >= lo and tokens[start - 1].low == "and":
-                first = self._np_ending_at(frame, start - 2, lo)
-                if first is not None and first.kind == "person" and first.name:
-                    return first
         if m is not None:
             affiliated = person_before_affiliation(self, frame, m, j, lo)
             if affiliated is not None:
                 return affiliated
         return self._np_ending_at(frame, j, lo)
+
+    def first_of_joint(self, frame: _Frame, j: int, lo: int) -> _Speaker | None:
+        """ "Obama and Clinton said", "Frank Newport and Jim Harter:": a joint source is
+        given to the first named (the name ending at token ``j`` is the second)."""
+        m = frame.name_ending_at.get(frame.tokens[j].end)
+        if m is None or m.kind != "person":
+            return None
+        start = _start_index(frame, m, j)
+        if start - 2 >= lo and frame.tokens[start - 1].low == "and":
+            first = self._np_ending_at(frame, start - 2, lo)
+            if first is not None and first.kind == "person" and first.name:
+                return first
+        return None
 
     def _np_before_apposition(self, frame: _Frame, j: int, lo: int) -> _Speaker | None:
         """The noun phrase ending at token ``j``, or the one an apposition there describes."""
@@ -1352,7 +1361,7 @@ def name_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Foun
     """A name and a colon: 'Frank Newport and Jim Harter: "We found..."'."""
     tokens = frame.tokens
     if q - 1 >= lo and tokens[q - 1].text == ":":
-        speaker = a._np_ending_at(frame, q - 2, lo)
+        speaker = a.first_of_joint(frame, q - 2, lo) or a._np_ending_at(frame, q - 2, lo)
         if speaker is None:
             speaker = a.clause_subject(frame, lo, q - 1)
         if speaker is not None:
