@@ -890,3 +890,14 @@ def test_a_joint_source_before_a_colon_is_given_to_the_first_named():
     assert said == [("We found the polls were off.", "Jana Petrova")]
     said = speakers("Jana Petrova and Tomas Berg said the polls were \u201coff by a mile.\u201d")
     assert said == [("off by a mile.", "Jana Petrova")]
+
+
+def test_where_a_speaker_is_from_is_passed_over_to_the_name_before_it():
+    body = (
+        "\u201cBoth candidates scare me,\u201d Jana Petrova, 30, of Raleigh, N.C., who was "
+        "among those polled, said in an interview."
+    )
+    assert speakers(body) == [("Both candidates scare me", "Jana Petrova")]
+    assert "N.C." not in names(body)
+    with rules.disabled("speaker_phrase.name_before_appositions"):
+        assert speakers(body) != [("Both candidates scare me", "Jana Petrova")]

@@ -880,7 +880,8 @@ def _plausible_single_name(m: NameSpan, tokens: list[list[Token]], lower_words: 
     """
     word = m.name
     low = _bare(word.lower())
-    if low in lx.PLACES or low in lx.PEOPLE_NOUNS:  # "Russia said", "Analysts said"
+    if low in lx.PLACES or word.lower() in lx.PLACES or low in lx.PEOPLE_NOUNS:
+        # "Russia said", "of Raleigh, N.C., said", "Analysts said"
         return False
     if m.role is not None:
         return True

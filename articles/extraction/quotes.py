@@ -1041,7 +1041,7 @@ def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
     if not PHRASE.enabled("name_before_appositions"):
         return None
     tokens = frame.tokens
-    for _ in range(3):
+    for _ in range(4):  # "Harry Bond, 30, of Raleigh, N.C., who was polled, said"
         end = k - 1
         if end >= lo and tokens[end].text == ")":
             opening = next(
@@ -1061,7 +1061,8 @@ def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
             if start == lo or (start > lo and tokens[start - 1].low in (",", _QUOTE)):
                 note_fired("speaker_phrase.name_before_appositions")
                 return a.speaker_named(m)
-            return None
+            if not (start > lo and tokens[start - 1].low in ("of", "from", "in")):
+                return None  # (", of Raleigh," is where the person is from: look further)
         k = next(
             (
                 x
