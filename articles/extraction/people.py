@@ -1042,7 +1042,6 @@ class Scan:
     tokens: list[list[Token]]
     name_spans: list[NameSpan]
     people: list[ExtractedPerson]
-    span_person: dict[int, str]
 
 
 @lru_cache(maxsize=8)
@@ -1055,7 +1054,6 @@ def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
     grouped, owner = _group(name_spans, tokens, lower_words)
     _bind_descriptions(tokens, name_spans, owner)
     people = []
-    canonical: dict[int, str] = {}
     for p in grouped:
         name = " ".join(p.parts)
         aliases = [f for f in p.forms if f != name]
@@ -1070,12 +1068,7 @@ def _scan_cached(paragraphs: tuple[str, ...], _off: frozenset[str]) -> Scan:
                 confidence=_PERSON_CONFIDENCE.get(why, 0.6),
             )
         )
-    names = {id(p): " ".join(p.parts) for p in grouped}
-    for m in name_spans:
-        p = owner.get(id(m))
-        if p is not None:
-            canonical[id(m)] = names[id(p)]
-    return Scan(tokens, name_spans, people, canonical)
+    return Scan(tokens, name_spans, people)
 
 
 def scan(paragraphs: list[str]) -> Scan:
