@@ -74,41 +74,25 @@ def base_files(folder: Path) -> list[Path]:
     return copies
 
 
-def fill(n: int) -> dict:
-    """Import the base articles, then copy them up to ``n`` published articles."""
-    from django.core.management import call_command
-    from django.db import connection
+def copy_articles(bases, mentions, quotes, start, n, url_prefix, now, batch=1000) -> None:
+    """Write articles ``start`` to ``n - 1`` as published copies of ``bases`` (in turn), each
+    with its base's mentions and quotes (``mentions`` and ``quotes`` map a base's pk to its
+    rows), in bulk: URL ``url_prefix + i``, a minute older each."""
     from django.utils import timezone
 
-    from articles.importing import Importer
     from articles.models import Article, Mention, Quote
 
-    call_command("migrate", verbosity=0)
-    with tempfile.TemporaryDirectory() as tmp:
-        importer = Importer(publish=True)
-        for path in base_files(Path(tmp)):
-            importer.import_path(path)
-    bases = list(Article.objects.order_by("pk"))
-    mentions = {}
-    for mention in Mention.objects.all():
-        mentions.setdefault(mention.article_id, []).append(mention)
-    quotes = {}
-    for quote in Quote.objects.all():
-        quotes.setdefault(quote.article_id, []).append(quote)
-    now = timezone.now()
-    Article.objects.update(status=Article.Status.PUBLISHED, published_at=now)
     skip = {"id", "pk", "slug", "url", "import_key", "content_hash", "search_vector"}
     fields = [f.attname for f in Article._meta.concrete_fields if f.attname not in skip]
-    batch = 1000
-    for start in range(len(bases), n, batch):
+    for first in range(start, n, batch):
         new = []
-        for i in range(start, min(start + batch, n)):
+        for i in range(first, min(first + batch, n)):
             base = bases[i % len(bases)]
             values = {name: getattr(base, name) for name in fields}
             values.update(
                 slug=f"{base.slug[:180]}-{i}",
-                url=f"https://bench.example.org/copy/{i}",
-                import_key=f"https://bench.example.org/copy/{i}",  # unique, as the URL is
+                url=f"{url_prefix}{i}",
+                import_key=f"{url_prefix}{i}",  # unique, as the URL is
                 content_hash=f"{i:064x}",
                 status=Article.Status.PUBLISHED,
                 published_at=now - timezone.timedelta(minutes=i),
@@ -133,10 +117,37 @@ def fill(n: int) -> dict:
                 sentence=q.sentence,
                 said_to=q.said_to,
                 state=q.state,
+                confidence=q.confidence,
             )
             for base, article in new
             for q in quotes.get(base.pk, [])
         )
+
+
+def fill(n: int) -> dict:
+    """Import the base articles, then copy them up to ``n`` published articles."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from articles.importing import Importer
+    from articles.models import Article, Mention, Quote
+
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        importer = Importer(publish=True)
+        for path in base_files(Path(tmp)):
+            importer.import_path(path)
+    bases = list(Article.objects.order_by("pk"))
+    mentions = {}
+    for mention in Mention.objects.all():
+        mentions.setdefault(mention.article_id, []).append(mention)
+    quotes = {}
+    for quote in Quote.objects.all():
+        quotes.setdefault(quote.article_id, []).append(quote)
+    now = timezone.now()
+    Article.objects.update(status=Article.Status.PUBLISHED, published_at=now)
+    copy_articles(bases, mentions, quotes, len(bases), n, "https://bench.example.org/copy/", now)
     from articles.publishing import refresh_public_state
 
     # The copies were written in bulk, which sends no signals: what readers see, once.

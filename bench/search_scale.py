@@ -122,50 +122,9 @@ class Filler:
         self.dirty = not copies.exists()  # what readers see is to be counted
 
     def copy(self, n: int) -> None:
-        from django.utils import timezone
-
-        from articles.models import Article, Mention, Quote
-
-        skip = {"id", "pk", "slug", "url", "import_key", "content_hash", "search_vector"}
-        fields = [f.attname for f in Article._meta.concrete_fields if f.attname not in skip]
-        for start in range(self.count, n, 1000):
-            new = []
-            for i in range(start, min(start + 1000, n)):
-                base = self.bases[i % len(self.bases)]
-                values = {name: getattr(base, name) for name in fields}
-                values.update(
-                    slug=f"{base.slug[:180]}-{i}",
-                    url=f"{COPY_URL}{i}",
-                    import_key=f"{COPY_URL}{i}",
-                    content_hash=f"{i:064x}",
-                    status=Article.Status.PUBLISHED,
-                    published_at=self.now - timezone.timedelta(minutes=i),
-                )
-                new.append((base, Article(**values)))
-            Article.objects.bulk_create([article for _, article in new])
-            Mention.objects.bulk_create(
-                Mention(article=article, person_id=m.person_id, role=m.role)
-                for base, article in new
-                for m in self.mentions.get(base.pk, [])
-            )
-            Quote.objects.bulk_create(
-                Quote(
-                    article=article,
-                    speaker_id=q.speaker_id,
-                    speaker_organization_id=q.speaker_organization_id,
-                    text=q.text,
-                    kind=q.kind,
-                    paragraph=q.paragraph,
-                    start=q.start,
-                    end=q.end,
-                    sentence=q.sentence,
-                    said_to=q.said_to,
-                    state=q.state,
-                    confidence=q.confidence,
-                )
-                for base, article in new
-                for q in self.quotes.get(base.pk, [])
-            )
+        api_bench.copy_articles(
+            self.bases, self.mentions, self.quotes, self.count, n, COPY_URL, self.now
+        )
         with connection_cursor() as cursor:
             # A copy has its base's headline and body, so the vector the trigger would give it.
             cursor.execute(
