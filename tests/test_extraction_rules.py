@@ -901,3 +901,12 @@ def test_where_a_speaker_is_from_is_passed_over_to_the_name_before_it():
     assert "N.C." not in names(body)
     with rules.disabled("speaker_phrase.name_before_appositions"):
         assert speakers(body) != [("Both candidates scare me", "Jana Petrova")]
+
+
+def test_named_after_its_kind_makes_an_agency_no_person():
+    body = "Ruritania's state space agency Astrana said the station would close in 2030."
+    assert names(body) == []
+    with rules.disabled("organisation.named_after_its_kind"):
+        assert names(body) == ["Astrana"]
+    # A title or a given name after the word still starts a person's name.
+    assert names("Agency chief Jana Petrova said the station would close.") == ["Jana Petrova"]

@@ -565,6 +565,25 @@ def _is_place(tokens: list[Token], run: list[int]) -> bool:
     return words in lx.PLACES or _bare(tokens[run[-1]].low) in lx.PLACES
 
 
+@ORGANISATION.rule("named_after_its_kind")
+def _named_after_its_kind(tokens: list[Token], run: list[int]) -> bool:
+    """Capitalised words right after a lower-case word for an organisation are its name:
+    "space agency Roscosmos said", "the movement Put Domoy" ("agency chief Jane Doe" and
+    "told the agency Jane Doe had left" still name a person: a title, or a given name).
+
+        >>> toks = tokenize("The state space agency Roscosmos said on Monday.")
+        >>> _named_after_its_kind(toks, [4])
+        True
+    """
+    if not ORGANISATION.enabled("named_after_its_kind") or not run or run[0] == 0 or len(run) > 3:
+        return False
+    before = tokens[run[0] - 1]
+    if before.is_cap or not before.is_word or _bare(before.low) not in lx.ORG_HEADS:
+        return False
+    first = tokens[run[0]]
+    return not (lx.is_given_name(first.text) or is_title(first) or first.low in lx.HONORIFICS)
+
+
 def _org_span(index: int, tokens: list[Token], run: list[int], kind: str = "org") -> NameSpan:
     """An organisation (or, with ``kind="place"``, a place) named by the capitalised words
     ``run`` ("the" before it kept)."""
@@ -654,6 +673,10 @@ def _scan_paragraph(
         if _name_continued(tokens, run, prev_span):
             note_fired("organisation.name_continued")
             _continue_name(text, prev_span, tokens, run)
+            continue
+        if _named_after_its_kind(tokens, run):
+            note_fired("organisation.named_after_its_kind")
+            name_spans.append(_org_span(index, tokens, run))
             continue
         if _affiliation(tokens, run, prev_span):
             note_fired("organisation.affiliation")
