@@ -29,7 +29,7 @@ from rest_framework.response import Response
 
 from . import filters, fragments
 from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSONOnlyNegotiation
-from .models import Article, Mention, Person, Quote, Source
+from .models import Article, Mention, Person, PublicCount, Quote, Source
 from .rendering import FastJSONRenderer
 from .serializers import (
     ArticleDetailSerializer,
@@ -362,6 +362,20 @@ class ReaderViewSetMixin:
     def prepare(self, objects):
         """Load what the serializer needs beside ``objects`` (a page, or one item)."""
 
+    # The list's name in articles.models.PublicCount, if its unfiltered count is kept.
+    public_list = None
+
+    def kept_count(self) -> int | None:
+        """The unfiltered list's count as kept on write, or None: count the rows. A filter
+        (an ordering only reorders) or a staff preview counts its own rows."""
+        if self.public_list is None or self.action != "list" or self.is_preview():
+            return None
+        filterset_class = getattr(self, "filterset_class", None)
+        filtering = set(filterset_class.base_filters) - {"ordering"} if filterset_class else set()
+        if filtering & self.request.query_params.keys():
+            return None
+        return PublicCount.objects.kept(self.public_list)
+
     def changed_at(self, obj):
         return obj.updated_at
 
@@ -568,6 +582,7 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
     with its people and quotes.
     """
 
+    public_list = PublicCount.List.ARTICLES
     what = "published article"
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
@@ -646,6 +661,7 @@ def quote_changed_at(quote):
 class QuoteViewSet(ReaderReadOnlyViewSet):
     """Quotes readers may see: never rejected ones, only from published articles."""
 
+    public_list = PublicCount.List.QUOTES
     what = "visible quote of a published article"
     serializer_class = QuoteSerializer
     filterset_class = filters.QuoteFilter
@@ -674,6 +690,7 @@ def people_queryset():
 class PersonViewSet(ReaderReadOnlyViewSet):
     """People named or quoted in published articles, with their name variants and counts."""
 
+    public_list = PublicCount.List.PEOPLE
     what = "person in a published article"
     serializer_class = PersonSerializer
     filterset_class = filters.PersonFilter
@@ -700,6 +717,7 @@ def sources_queryset():
 class SourceViewSet(ReaderReadOnlyViewSet):
     """Outlets, agencies and organisations of published articles and quotes."""
 
+    public_list = PublicCount.List.SOURCES
     what = "source of a published article"
     serializer_class = SourceSerializer
     filterset_class = filters.SourceFilter

@@ -190,6 +190,9 @@ class ReaderPagination(PageNumberPagination):
         if self.cursor_mode:
             return self.paginate_by_cursor(queryset, request, page_size)
         paginator = self.django_paginator_class(queryset, page_size)
+        kept = getattr(view, "kept_count", lambda: None)()
+        if kept is not None:
+            paginator.count = kept  # counted on write (articles.models.PublicCount)
         number = self.get_page_number(request, paginator)
         offset = (number - 1) * page_size
         if offset >= MAX_NUMBERED_ITEMS and number != paginator.num_pages:
