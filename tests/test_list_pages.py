@@ -73,3 +73,23 @@ def test_the_quote_page_picks_its_ids_from_the_quotes_table_alone(quotes):
     outer, inner = page.split("IN (SELECT", 1)
     assert "JOIN" in outer and "JOIN" not in inner
     assert 'FROM "articles_quote"' in inner and "LIMIT 3" in inner
+
+
+def test_a_list_given_no_filter_builds_no_filterset(quotes, monkeypatch):
+    from articles import filters
+
+    built = []
+    original = filters.QuoteFilter.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("data"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(filters.QuoteFilter, "__init__", counting)
+    client = APIClient()
+    assert client.get("/api/v1/quotes/?page_size=3").json()["count"] == 8
+    assert built == []
+    assert client.get("/api/v1/quotes/?page_size=3&ordering=-published_at").status_code == 200
+    assert client.get("/api/v1/quotes/?kind=full").json()["count"] == 8
+    assert client.get("/api/v1/quotes/?kind=").status_code == 400  # still strict
+    assert len(built) == 3
