@@ -69,6 +69,16 @@ class SparseFieldsMixin:
             for name in set(self.fields) - set(fields):
                 self.fields.pop(name)
 
+    @property
+    def shown_names(self) -> list[str]:
+        """The names of the fields shown, in their declared order. Without ``fields=`` this
+        is ``Meta.fields``, read without building DRF's fields (a ModelSerializer looks at
+        every model field to build them, once per request) for a representation built by
+        hand."""
+        if "fields" in self.__dict__:  # built (and perhaps narrowed): DRF's cached_property
+            return list(self.fields)
+        return list(self.Meta.fields)
+
 
 # --- small nested shapes -------------------------------------------------------------------
 
@@ -359,7 +369,7 @@ class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "source": lambda: source_ref(article.source, request),
             "api_url": lambda: api_url(request, "quote-detail", pk=quote.pk),
         }
-        return {name: builders[name]() for name in self.fields}
+        return {name: builders[name]() for name in self.shown_names}
 
     def drf_representation(self, quote):
         """DRF's field-by-field representation, which ``to_representation`` must equal."""
@@ -437,7 +447,7 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "url": lambda: public_url(request, "articles:person-detail", person.slug),
             "api_url": lambda: api_url(request, "person-detail", slug=person.slug),
         }
-        return {name: builders[name]() for name in self.fields}
+        return {name: builders[name]() for name in self.shown_names}
 
     def drf_representation(self, person):
         """DRF's field-by-field representation, which ``to_representation`` must equal."""
@@ -494,7 +504,7 @@ class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "url": lambda: public_url(request, "articles:source-detail", source.slug),
             "api_url": lambda: api_url(request, "source-detail", slug=source.slug),
         }
-        return {name: builders[name]() for name in self.fields}
+        return {name: builders[name]() for name in self.shown_names}
 
     def drf_representation(self, source):
         """DRF's field-by-field representation, which ``to_representation`` must equal."""
