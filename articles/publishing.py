@@ -979,7 +979,9 @@ def count_public_lists() -> None:
     locked = PublicCount.objects.select_for_update(skip_locked=True).values_list("pk", flat=True)
     PublicCount.objects.filter(pk__in=list(locked)).update(key="")
     connection.public_lists_counted_at_commit = True
-    transaction.on_commit(_count_lists_at_commit)
+    # robust: a count that fails (the database gone) is logged, not raised at a write that
+    # has committed; the rows stay marked stale and the lists count per request meanwhile.
+    transaction.on_commit(_count_lists_at_commit, robust=True)
 
 
 def _count_lists_at_commit() -> None:

@@ -197,3 +197,15 @@ def test_a_count_after_commit_waits_for_the_counts_lock(scene, committed):
         assert any("SKIP LOCKED" not in sql for sql in locks)
     assert_counts_right()
     assert Article.objects.published().count() == 2
+
+
+def test_a_count_failing_after_commit_leaves_the_write_done_and_the_lists_counting(
+    scene, committed
+):
+    from django.db import OperationalError
+
+    with mock.patch.object(publishing, "_count_lists", side_effect=OperationalError("gone")):
+        with committed():
+            ArticleFactory(published=True)  # no error: the write has committed
+    assert PublicCount.objects.kept(PublicCount.List.ARTICLES) is None
+    assert APIClient().get("/api/v1/articles/").json()["count"] == 2
