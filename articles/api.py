@@ -650,12 +650,37 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
         return super().build_detail()
 
 
+# What a quote's item and its Last-Modified read (QuoteSerializer, quote_changed_at), and the
+# columns the lists order and filter by: model instances of these columns only.
+QUOTE_ITEM_COLUMNS = (
+    "text",
+    "kind",
+    "sentence",
+    "said_to",
+    "paragraph",
+    "start",
+    "state",
+    "updated_at",
+    "article__headline",
+    "article__slug",
+    "article__published_at",
+    "article__created_at",
+    "article__updated_at",
+    "article__source__name",
+    "article__source__slug",
+    "speaker__name",
+    "speaker__slug",
+    "speaker__updated_at",
+    "speaker_organization__name",
+    "speaker_organization__slug",
+)
+
+
 def quotes_queryset():
-    article_fields = ["raw_input", "extracted", "related_links", "flags", "source_file", "body"]
     return (
         Quote.objects.visible()
         .select_related("article__source", "speaker", "speaker_organization")
-        .defer(*(f"article__{name}" for name in article_fields), "extracted", "speaker__extracted")
+        .only(*QUOTE_ITEM_COLUMNS)
         # Newest first by id: an index scan that stops after one page. Ordering by the
         # articles' dates (?ordering=-published_at) sorts every visible quote instead.
         .order_by("-pk")
