@@ -537,6 +537,76 @@ class ArticleFragment(models.Model):
         return f"Fragments of article {self.article_id}"
 
 
+class PublicCountQuerySet(models.QuerySet):
+    def kept(self, name: str) -> int | None:
+        """How many rows the unfiltered public list ``name`` shows, as counted on the last
+        write; None when that count may be out of date (counted under another confidence
+        floor, or a scheduled row's time has come since): count the rows instead."""
+        row = self.filter(name=name, key=PublicCount.current_key()).first()
+        if row is None or (row.valid_until is not None and row.valid_until <= timezone.now()):
+            return None
+        return row.count
+
+
+class PublicCount(models.Model):
+    """How many rows an unfiltered public list shows (the API's articles, quotes, people
+    and sources), counted by ``articles.publishing.count_public_lists`` whenever a write
+    may change what readers see, so that a list reads one row instead of counting every
+    visible one per request. Bookkeeping: never edited, not in the history."""
+
+    class List(models.TextChoices):
+        ARTICLES = "articles", "Articles"
+        QUOTES = "quotes", "Quotes"
+        PEOPLE = "people", "People"
+        SOURCES = "sources", "Sources"
+
+    name = models.CharField(max_length=20, choices=List.choices, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    key = models.CharField(
+        max_length=40, blank=True, help_text="What it was counted under; another is not used."
+    )
+    counted_at = models.DateTimeField(null=True)
+    valid_until = models.DateTimeField(
+        null=True,
+        help_text="The time of the next scheduled row not counted yet: from then, count again.",
+    )
+
+    objects = PublicCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.count} public {self.name}"
+
+    @staticmethod
+    def current_key() -> str:
+        """What a count depends on besides the rows: the quotes' public confidence floor."""
+        return f"floor={settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE!r}"
+
+    @staticmethod
+    def rows(name: str) -> tuple[models.QuerySet, models.QuerySet, str]:
+        """The rows list ``name`` shows (the rule the list itself reads); those it will show
+        once their time comes (published or shown, at a time still ahead); and the column
+        that holds that time."""
+        now = timezone.now()
+        if name == PublicCount.List.ARTICLES:
+            published = Article.objects.filter(status=Article.Status.PUBLISHED)
+            return (
+                Article.objects.published(),
+                published.filter(published_at__gt=now),
+                "published_at",
+            )
+        if name == PublicCount.List.QUOTES:
+            return (
+                Quote.objects.visible(),
+                Quote.objects.shown().filter(public_at__gt=now),
+                "public_at",
+            )
+        model = Person if name == PublicCount.List.PEOPLE else Source
+        return model.objects.public(), model.objects.filter(public_since__gt=now), "public_since"
+
+
 class Shingle(models.Model):
     """One of the smallest hashes of an imported article's word 5-shingles (a MinHash
     sketch, ``articles.extraction.similarity``): a later scrape of the same article without

@@ -65,6 +65,7 @@ from articles.models import (
     Mention,
     Person,
     PersonVariant,
+    PublicCount,
     Quote,
     Source,
 )
@@ -950,6 +951,61 @@ def refresh_public_state(
             Mention.objects.filter(pk__in=mention_ids).values_list("article_id", flat=True)
         )
     render_fragments(articles=rendered, everything=everything)
+    if everything or article_ids or quote_ids or mention_ids or people_ids or source_ids:
+        count_public_lists()
+
+
+# --- the unfiltered public lists' counts (models.PublicCount) ----------------------------
+#
+# Counted again after every write that may change what readers see, once the write has
+# committed: in a short transaction of its own that first locks the counts' rows, so its
+# COUNTs start after every write committed before it, and any write committing later counts
+# again after it (two counts never overwrite each other with an older figure). Inside the
+# writing transaction the rows are only marked stale (those another transaction has not
+# locked: waiting for them there could deadlock against that transaction's article locks),
+# so a read in that transaction counts for itself; other readers keep the last committed
+# figure until the count after commit, as they keep the rows themselves.
+
+
+def count_public_lists() -> None:
+    """Count the unfiltered public lists again after a write (at its commit)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _count_lists()
+        return
+    pending = getattr(connection, "public_lists_counted_at_commit", False)
+    if pending and any(entry[1] is _count_lists_at_commit for entry in connection.run_on_commit):
+        return  # already marked stale in this transaction, and counted at its commit
+    locked = PublicCount.objects.select_for_update(skip_locked=True).values_list("pk", flat=True)
+    PublicCount.objects.filter(pk__in=list(locked)).update(key="")
+    connection.public_lists_counted_at_commit = True
+    # robust: a count that fails (the database gone) is logged, not raised at a write that
+    # has committed; the rows stay marked stale and the lists count per request meanwhile.
+    transaction.on_commit(_count_lists_at_commit, robust=True)
+
+
+def _count_lists_at_commit() -> None:
+    transaction.get_connection().public_lists_counted_at_commit = False
+    _count_lists()
+
+
+def _count_lists() -> None:
+    with transaction.atomic():
+        names = set(PublicCount.objects.select_for_update().values_list("pk", flat=True))
+        missing = [PublicCount(name=name) for name in PublicCount.List.values if name not in names]
+        if missing:
+            PublicCount.objects.bulk_create(missing, ignore_conflicts=True)
+            list(PublicCount.objects.select_for_update().values_list("pk", flat=True))
+        key = PublicCount.current_key()
+        for name in PublicCount.List.values:
+            counted_at = timezone.now()
+            shown, scheduled, column = PublicCount.rows(name)
+            PublicCount.objects.filter(pk=name).update(
+                count=shown.count(),
+                valid_until=scheduled.aggregate(at=Min(column))["at"],
+                key=key,
+                counted_at=counted_at,
+            )
 
 
 def refresh_due(*, since: dt.datetime, until: dt.datetime | None = None) -> None:

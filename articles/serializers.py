@@ -69,6 +69,16 @@ class SparseFieldsMixin:
             for name in set(self.fields) - set(fields):
                 self.fields.pop(name)
 
+    @property
+    def shown_names(self) -> list[str]:
+        """The names of the fields shown, in their declared order. Without ``fields=`` this
+        is ``Meta.fields``, read without building DRF's fields (a ModelSerializer looks at
+        every model field to build them, once per request) for a representation built by
+        hand."""
+        if "fields" in self.__dict__:  # built (and perhaps narrowed): DRF's cached_property
+            return list(self.fields)
+        return list(self.Meta.fields)
+
 
 # --- small nested shapes -------------------------------------------------------------------
 
@@ -359,7 +369,7 @@ class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "source": lambda: source_ref(article.source, request),
             "api_url": lambda: api_url(request, "quote-detail", pk=quote.pk),
         }
-        return {name: builders[name]() for name in self.fields}
+        return {name: builders[name]() for name in self.shown_names}
 
     def drf_representation(self, quote):
         """DRF's field-by-field representation, which ``to_representation`` must equal."""
@@ -421,6 +431,28 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def get_api_url(self, person) -> str:
         return api_url(self.context.get("request"), "person-detail", slug=person.slug)
 
+    def to_representation(self, person):
+        """The fields declared above, built as a plain dict (DRF's field-by-field walk was
+        most of a page of people's time); ``tests/test_rendering.py`` checks it equals
+        DRF's own representation."""
+        request = self.context.get("request")
+        builders = {
+            "slug": lambda: person.slug,
+            "name": lambda: person.name,
+            "role": lambda: person.public_role,
+            "variants": lambda: [variant.name for variant in person.variants.all()],
+            "quote_count": lambda: person.public_quote_count,
+            "article_count": lambda: person.public_article_count,
+            "quotes_url": lambda: self.get_quotes_url(person),
+            "url": lambda: public_url(request, "articles:person-detail", person.slug),
+            "api_url": lambda: api_url(request, "person-detail", slug=person.slug),
+        }
+        return {name: builders[name]() for name in self.shown_names}
+
+    def drf_representation(self, person):
+        """DRF's field-by-field representation, which ``to_representation`` must equal."""
+        return super().to_representation(person)
+
 
 class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     article_count = serializers.IntegerField(
@@ -456,3 +488,24 @@ class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
     def get_api_url(self, source) -> str:
         return api_url(self.context.get("request"), "source-detail", slug=source.slug)
+
+    def to_representation(self, source):
+        """The fields declared above, built as a plain dict, as on ``PersonSerializer``."""
+        request = self.context.get("request")
+        builders = {
+            "slug": lambda: source.slug,
+            "name": lambda: source.name,
+            "kind": lambda: source.kind,
+            "homepage": lambda: source.homepage,
+            "domain": lambda: source.domain,
+            "article_count": lambda: source.public_article_count,
+            "quote_count": lambda: source.public_quote_count,
+            "articles_url": lambda: self.get_articles_url(source),
+            "url": lambda: public_url(request, "articles:source-detail", source.slug),
+            "api_url": lambda: api_url(request, "source-detail", slug=source.slug),
+        }
+        return {name: builders[name]() for name in self.shown_names}
+
+    def drf_representation(self, source):
+        """DRF's field-by-field representation, which ``to_representation`` must equal."""
+        return super().to_representation(source)

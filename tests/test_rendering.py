@@ -58,3 +58,34 @@ def test_quotes_built_as_dicts_equal_drfs_representation():
             built = serializer.to_representation(quote)
             assert built == serializer.drf_representation(quote)
             assert list(built) == list(serializer.drf_representation(quote))
+
+
+@pytest.mark.django_db
+def test_people_and_sources_built_as_dicts_equal_drfs_representation():
+    from articles.api import people_queryset, sources_queryset
+    from articles.models import PersonVariant
+    from articles.serializers import PersonSerializer, SourceSerializer
+    from tests.factories import MentionFactory, PersonFactory, SourceFactory
+
+    article = ArticleFactory(published=True, source=SourceFactory(homepage="https://a.example"))
+    ann = PersonFactory(name="Ann Lee", role="Minister")
+    PersonVariant.objects.create(person=ann, name="A. Lee")
+    MentionFactory(article=article, person=ann, role="spokeswoman")
+    QuoteFactory(article=article, speaker=ann)
+    QuoteFactory(article=article, speaker=None, speaker_organization=SourceFactory(kind="agency"))
+    MentionFactory(article=article, person=PersonFactory(name="Bob Roe"))
+    request = APIClient().get("/api/v1/").wsgi_request
+    cases = [
+        (PersonSerializer, list(people_queryset()), ["slug", "variants", "url"]),
+        (SourceSerializer, list(sources_queryset()), ["name", "homepage", "articles_url"]),
+    ]
+    for serializer_class, rows, some in cases:
+        assert len(rows) == 2
+        for fields in (None, some):
+            serializer = serializer_class(context={"request": request}, fields=fields)
+            for row in rows:
+                built = serializer.to_representation(row)
+                assert built == serializer.drf_representation(row)
+                assert list(built) == list(serializer.drf_representation(row))
+    # Each list's page is made of them.
+    assert APIClient().get("/api/v1/people/").json()["results"][0]["variants"] == ["A. Lee"]
