@@ -80,6 +80,23 @@ class SparseFieldsMixin:
         return list(self.Meta.fields)
 
 
+class BuiltByHandMixin(SparseFieldsMixin):
+    """A representation built as a plain dict from ``builders`` (one callable per declared
+    field, called only for the fields shown), instead of DRF's field-by-field walk;
+    ``drf_representation`` is DRF's own, which ``tests/test_rendering.py`` checks it equals."""
+
+    def builders(self, instance) -> dict:
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        builders = self.builders(instance)
+        return {name: builders[name]() for name in self.shown_names}
+
+    def drf_representation(self, instance):
+        """DRF's field-by-field representation, which ``to_representation`` must equal."""
+        return super().to_representation(instance)
+
+
 # --- small nested shapes -------------------------------------------------------------------
 
 
@@ -309,7 +326,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         return images.lead_image_data(article, self.context["request"])
 
 
-class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+class QuoteSerializer(BuiltByHandMixin, serializers.ModelSerializer):
     speaker = serializers.SerializerMethodField()
     article = ArticleRefSerializer()
     source = SourceRefSerializer(
@@ -344,13 +361,13 @@ class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def get_api_url(self, quote) -> str:
         return api_url(self.context.get("request"), "quote-detail", pk=quote.pk)
 
-    def to_representation(self, quote):
+    def builders(self, quote):
         """The fields declared above, built as plain dicts (DRF's field-by-field walk through
         the nested article and source serializers was a third of a quote page's time).
         ``tests/test_rendering.py`` checks it equals DRF's own representation."""
         request = self.context.get("request")
         article = quote.article
-        builders = {
+        return {
             "id": lambda: quote.pk,
             "text": lambda: quote.text,
             "kind": lambda: quote.kind,
@@ -369,11 +386,6 @@ class QuoteSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "source": lambda: source_ref(article.source, request),
             "api_url": lambda: api_url(request, "quote-detail", pk=quote.pk),
         }
-        return {name: builders[name]() for name in self.shown_names}
-
-    def drf_representation(self, quote):
-        """DRF's field-by-field representation, which ``to_representation`` must equal."""
-        return super().to_representation(quote)
 
 
 _DATETIME = serializers.DateTimeField()
@@ -390,7 +402,7 @@ def source_ref(source, request) -> dict | None:
     }
 
 
-class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+class PersonSerializer(BuiltByHandMixin, serializers.ModelSerializer):
     variants = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name", help_text="Other forms of the name."
     )
@@ -431,12 +443,12 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def get_api_url(self, person) -> str:
         return api_url(self.context.get("request"), "person-detail", slug=person.slug)
 
-    def to_representation(self, person):
+    def builders(self, person):
         """The fields declared above, built as a plain dict (DRF's field-by-field walk was
         most of a page of people's time); ``tests/test_rendering.py`` checks it equals
         DRF's own representation."""
         request = self.context.get("request")
-        builders = {
+        return {
             "slug": lambda: person.slug,
             "name": lambda: person.name,
             "role": lambda: person.public_role,
@@ -447,14 +459,9 @@ class PersonSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "url": lambda: public_url(request, "articles:person-detail", person.slug),
             "api_url": lambda: api_url(request, "person-detail", slug=person.slug),
         }
-        return {name: builders[name]() for name in self.shown_names}
-
-    def drf_representation(self, person):
-        """DRF's field-by-field representation, which ``to_representation`` must equal."""
-        return super().to_representation(person)
 
 
-class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+class SourceSerializer(BuiltByHandMixin, serializers.ModelSerializer):
     article_count = serializers.IntegerField(
         source="public_article_count", help_text="Published articles from this source."
     )
@@ -489,10 +496,10 @@ class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def get_api_url(self, source) -> str:
         return api_url(self.context.get("request"), "source-detail", slug=source.slug)
 
-    def to_representation(self, source):
+    def builders(self, source):
         """The fields declared above, built as a plain dict, as on ``PersonSerializer``."""
         request = self.context.get("request")
-        builders = {
+        return {
             "slug": lambda: source.slug,
             "name": lambda: source.name,
             "kind": lambda: source.kind,
@@ -504,8 +511,3 @@ class SourceSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "url": lambda: public_url(request, "articles:source-detail", source.slug),
             "api_url": lambda: api_url(request, "source-detail", slug=source.slug),
         }
-        return {name: builders[name]() for name in self.shown_names}
-
-    def drf_representation(self, source):
-        """DRF's field-by-field representation, which ``to_representation`` must equal."""
-        return super().to_representation(source)
