@@ -910,3 +910,13 @@ def test_named_after_its_kind_makes_an_agency_no_person():
         assert names(body) == ["Astrana"]
     # A title or a given name after the word still starts a person's name.
     assert names("Agency chief Jana Petrova said the station would close.") == ["Jana Petrova"]
+
+
+def test_a_sentence_opened_by_a_people_noun_keeps_its_quote_with_no_person():
+    body = (
+        "Prosecutors argued that Tomas Berg had sent money to \u201cstructures affiliated "
+        "with foreign groups.\u201d"
+    )
+    assert speakers(body) == [("structures affiliated with foreign groups.", None)]
+    quote = extract_quotes([body], extract_people([body]))[0]
+    assert quote.source_description == "Prosecutors"

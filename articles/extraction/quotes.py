@@ -1333,8 +1333,14 @@ def said_before_participle(
 
 def unnamed_subject(frame: _Frame, lo: int, v: int) -> _Speaker | None:
     """A sentence that opens with someone unnamed: 'One woman pointed to her daughter and
-    said: "…"' -> no person, the description "One woman" kept."""
+    said: "…"' -> no person, the description "One woman" kept; 'Prosecutors argued that
+    "…"' -> the description "Prosecutors"."""
     tokens = frame.tokens
+    if lo < v and tokens[lo].low in lx.PEOPLE_NOUNS:
+        # 'Prosecutors argued that he had sent money to "…"': the people noun is the subject.
+        if all(t.low in lx.AUXILIARIES for t in tokens[lo + 1 : v]):
+            return _Speaker(None, None, description=tokens[lo].text)
+        return None
     if lo >= v or tokens[lo].low not in _DETERMINERS - {"this", "that", "these", "those"}:
         return None
     k = lo + 1
