@@ -843,6 +843,8 @@ def test_a_surname_that_is_also_a_word_ends_a_name_after_a_given_name():
     # Not without a given name before it, nor a place before a party.
     assert names("In May, officials said the talks had failed.") == []
     assert names("A Georgia Republican said the talks had failed.") == []
+    # Nor a word that heads an institution's name after a given name.
+    assert names("Mourners met at the Solomon Missionary Baptist Church, the pastor said.") == []
 
 
 @pytest.mark.parametrize("verb", ["agrees", "fumed", "snapped", "sighed", "wondered"])

@@ -1507,13 +1507,10 @@ def title_cased(frame: _Frame, q: int, lo: int, text: str) -> bool:
     if not NOT_SPEECH.enabled("title_cased"):
         return False
     raw = text.strip()
-    if re.search(r"[.!?]", raw) or raw.endswith(","):
+    if re.search(r"[.!?]", raw) or raw.endswith(",") or raw.isupper():
         return False
-    words = raw.strip(" ;:").split()
-    capitalised = [w for w in words if w[:1].isupper()]
-    return (
-        2 <= len(words) <= 8 and len(capitalised) >= 2 and not raw.isupper() and _is_title_case(raw)
-    )
+    raw = raw.strip(" ;:")
+    return _is_title_case(raw) and sum(w[:1].isupper() for w in raw.split()) >= 2
 
 
 @NOT_SPEECH.rule("term_label")
