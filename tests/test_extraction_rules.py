@@ -635,12 +635,24 @@ def test_a_given_name_that_is_also_a_word_starts_a_name_before_a_surname():
         '"Turnout will decide it," said retired Navy Capt. Nora Blyth, who ran the base.',
         '"Turnout will decide it," said the mayor\'s deputy chief of staff, Nora Blyth, who '
         "spoke after the vote.",
+        '"Turnout will decide it," said another voter, Nora Blyth.',
+        '"Turnout will decide it," said one voter, Nora Blyth, 45.',
+        '"Turnout will decide it," said a spokeswoman for the water company, Nora Blyth.',
+        '"Turnout will decide it," said a professor of law at Kent College, Nora Blyth.',
     ],
 )
 def test_described_then_named_gives_the_person_after_the_description(sentence):
     assert speakers(sentence) == [("Turnout will decide it", "Nora Blyth")]
     with rules.disabled("speaker_phrase.described_then_named"):
         assert speakers(sentence) != [("Turnout will decide it", "Nora Blyth")]
+
+
+def test_a_name_in_the_descriptions_tail_is_whom_the_speaker_works_for():
+    for sentence in (
+        '"Turnout will decide it," said a spokeswoman for Senator Nora Blyth.',
+        '"Turnout will decide it," said a spokeswoman for Nora Blyth, the senator.',
+    ):
+        assert speakers(sentence) == [("Turnout will decide it", None)]
 
 
 def test_described_then_named_needs_a_word_for_a_person():
@@ -675,12 +687,16 @@ def test_work_title_keeps_words_in_sentence_case_after_a_possessive():
         "states that sued, said on Monday.",
         "\u201cThe rule oversteps,\u201d Rep. Ida Marlow (R-Ohio), a member of the panel, said "
         "on Monday.",
+        "\u201cThe rule oversteps,\u201d Ms. Marlow, now 61 and retired in Salem, Ore., said "
+        "by telephone.",
     ],
 )
 def test_name_before_appositions_is_the_person_the_clause_opens_with(sentence):
-    assert speakers(sentence) == [("The rule oversteps", "Ida Marlow")]
+    marlow = [("The rule oversteps", "Ida Marlow")]
+    body = ["Ida Marlow, a lawyer, sued the state in May.", sentence]
+    assert speakers(*body) == marlow
     with rules.disabled("speaker_phrase.name_before_appositions"):
-        assert speakers(sentence) != [("The rule oversteps", "Ida Marlow")]
+        assert speakers(*body) != marlow
 
 
 def test_a_delegates_title_is_not_part_of_her_name():
@@ -922,3 +938,12 @@ def test_a_sentence_opened_by_a_people_noun_keeps_its_quote_with_no_person():
     assert speakers(body) == [("structures affiliated with foreign groups.", None)]
     quote = extract_quotes([body], extract_people([body]))[0]
     assert quote.source_description == "Prosecutors"
+
+
+def test_a_subject_after_an_honorific_is_whom_the_next_pronoun_means():
+    body = [
+        '"Swaps are tricky," said Nick Dalton, a former hostage.',
+        'Mr. Obrien made clear on Sunday that meeting the families had moved him. "I have seen '
+        'their anguish," he said.',
+    ]
+    assert speakers(*body)[-1] == ("I have seen their anguish", "Obrien")

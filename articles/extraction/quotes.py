@@ -841,13 +841,16 @@ class _Attributor:
                 continue  # "the Puerto Rico deal": capitalised words, not one of the people
             name = self.resolver.person(m.name)
             self.resolver.named(name, _sentence_text(frame, (lo, hi)))
-            prev = tokens[j - 1].low if j > lo else ""
+            first = j
+            while first > lo and is_title(tokens[first - 1]):
+                first -= 1  # "Mr. Obama made clear ...": the title opens the noun phrase
+            prev = tokens[first - 1].low if first > lo else ""
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if (
                     self.resolver.last_subject is None
-                    or _starts_clause(tokens, lo, j)
-                    or _first_np(tokens, lo, j)
-                    or _after_role_and_comma(tokens, lo, j)
+                    or _starts_clause(tokens, lo, first)
+                    or _first_np(tokens, lo, first)
+                    or _after_role_and_comma(tokens, lo, first)
                 ):
                     self.resolver.last_subject = name
 
@@ -990,18 +993,22 @@ def name_as_modifier(a: _Attributor, frame: _Frame, m: NameSpan, hi: int) -> _Sp
 def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Speaker | None:
     """After an inverted speech verb, the speaker described before their name: 'said
     conservative activist Jane Roe', 'said retired Army Lt. Gen. John Doe', 'said the
-    senator's deputy campaign manager, John Doe, who ...' -> the person named. The words
-    before the name must hold a title or a word for a person ("activist", "voter")."""
+    senator's deputy campaign manager, John Doe, who ...', 'said another voter, Jane Roe',
+    'said a spokeswoman for the company, Jane Roe' -> the person named. The words before
+    the name must hold a title or a word for a person ("activist", "voter"); a name inside
+    the description's own tail ('a spokeswoman for Sen. Jane Roe') is whom they work for,
+    not the speaker."""
     if not PHRASE.enabled("described_then_named"):
         return None
     tokens = frame.tokens
     role_seen = False
+    in_tail = False  # past "for", "of", "at" ... after the role: "a spokeswoman for the company"
     k = j
-    while k < min(hi, j + 10):
+    while k < min(hi, j + 14):
         t = tokens[k]
         m = frame.name_starting_at.get(t.start)
         if m is not None and m.kind == "person" and not m.possessive:
-            if not (role_seen or m.role):
+            if not (role_seen or m.role) or (in_tail and tokens[k - 1].text != ","):
                 return None
             note_fired("speaker_phrase.described_then_named")
             return a.speaker_named(m)
@@ -1013,14 +1020,18 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
         if t.text == ",":
             before = tokens[k - 1]
             nxt = frame.name_starting_at.get(tokens[k + 1].start) if k + 1 < hi else None
-            if not (role_seen and (is_title(before) or before.low in lx.PEOPLE_NOUNS) and nxt):
+            described = is_title(before) or before.low in lx.PEOPLE_NOUNS or in_tail
+            if not (role_seen and described and nxt and (nxt.kind == "person" or not in_tail)):
                 return None
         elif not t.is_word or t.low == _QUOTE:
             return None
+        elif role_seen and not t.is_cap and t.low in _TAIL_PREPOSITIONS:
+            in_tail = True
         elif not t.is_cap and (
             (
                 t.low in lx.FUNCTION_WORDS
-                and not (k == j and t.low in ("the", "a", "an"))
+                and not (k == j and t.low in _NP_OPENERS)
+                and not (in_tail and t.low in ("the", "a", "an"))
                 and not (t.low == "of" and is_title(tokens[k - 1]))  # "chief of staff"
             )
             or t.low in lx.SPEECH_VERBS
@@ -1030,6 +1041,12 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
         role_seen = role_seen or is_title(t) or t.low in lx.PEOPLE_NOUNS
         k += 1
     return None
+
+
+# What opens a description after an inverted verb ("said another voter, ..."), and the
+# prepositions of its tail ("a spokeswoman for the company").
+_NP_OPENERS = frozenset("the a an another one his her their its".split())
+_TAIL_PREPOSITIONS = frozenset("for of at with in from".split())
 
 
 @PHRASE.rule("name_before_appositions")
@@ -1058,6 +1075,8 @@ def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
             and m.name.lower() not in lx.PLACES
         ):
             start = _start_index(frame, m, end)
+            while start > lo and is_title(tokens[start - 1]):
+                start -= 1  # "Mr. Daniloff, now 81, said": the title opens the clause
             if start == lo or (start > lo and tokens[start - 1].low in (",", _QUOTE)):
                 note_fired("speaker_phrase.name_before_appositions")
                 return a.speaker_named(m)
