@@ -947,3 +947,41 @@ def test_a_subject_after_an_honorific_is_whom_the_next_pronoun_means():
         'their anguish," he said.',
     ]
     assert speakers(*body)[-1] == ("I have seen their anguish", "Obrien")
+
+
+def test_who_said_with_a_colon_introduces_the_next_quotation_not_the_last():
+    body = (
+        '"We are refugees," Ms. Adler said. "We are not criminals." Mr. Brandt said: '
+        '"The attack was the work of a few."'
+    )
+    assert speakers(body) == [
+        ("We are refugees", "Adler"),
+        ("We are not criminals.", "Adler"),
+        ("The attack was the work of a few.", "Brandt"),
+    ]
+
+
+def test_a_subject_after_a_dated_opening_is_whom_the_next_pronoun_means():
+    body = [
+        '"Prices will fall," said Peter Blyth, a trader.',
+        'On May 5, Paul Wren posted a photograph of his lunch. "Happy holiday!" he wrote.',
+    ]
+    assert speakers(*body)[-1] == ("Happy holiday!", "Paul Wren")
+
+
+def test_a_name_inside_a_clause_after_a_pronoun_is_not_the_subject():
+    body = [
+        "Nora Blyth, a nurse, spoke to reporters on Monday.",
+        "On Sunday, she said that after the vote, Paul Wren called her.",
+        '"It caught me off guard," she said.',
+    ]
+    assert speakers(*body) == [("It caught me off guard", "Nora Blyth")]
+
+
+def test_who_is_said_to_have_said_something_is_whom_the_next_pronoun_means():
+    body = [
+        '"Prices will fall," said Nora Blyth, a trader.',
+        "Turnout rose in the spring, driven by young voters, Mindy Roe said.",
+        '"They will decide it," she said.',
+    ]
+    assert speakers(*body)[-1] == ("They will decide it", "Mindy Roe")

@@ -820,6 +820,15 @@ class _Attributor:
             return None
         return " ".join(words)
 
+    def _says(self, frame: _Frame, m: NameSpan, j: int, hi: int) -> bool:
+        """Whether the name span ``m`` (from token ``j``) is followed by its speech verb:
+        "…, Romero said." makes Romero whom a later "she said" means."""
+        tokens = frame.tokens
+        k = j
+        while k + 1 < hi and tokens[k].end < m.end:
+            k += 1
+        return k + 1 < hi and tokens[k + 1].low in lx.SAY_VERBS
+
     def note_subjects(self, frame: _Frame, lo: int, hi: int) -> None:
         """Remember the people this sentence is about, for later pronouns."""
         tokens = frame.tokens
@@ -848,6 +857,7 @@ class _Attributor:
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if (
                     self.resolver.last_subject is None
+                    or self._says(frame, m, j, hi)
                     or _starts_clause(tokens, lo, first)
                     or _first_np(tokens, lo, first)
                     or _after_role_and_comma(tokens, lo, first)
@@ -1181,8 +1191,8 @@ def _only_who_said(a: _Attributor, tokens: list[Token], lo: int, hi: int) -> boo
     """Whether sentence ``[lo, hi)`` only says who spoke: "Doe said.", "Jane Doe, the
     mayor, said on Monday.", "said Doe." (no more than a few words after its verb)."""
     verb = next((v for v in range(lo, min(hi, lo + 12)) if a._is_verb(tokens[v], True)), None)
-    if verb is None:
-        return False
+    if verb is None or any(t.low == _QUOTE for t in tokens[verb + 1 : hi]):
+        return False  # 'Doe said: "…"' introduces the quotation after it
     after = [t for t in tokens[verb + 1 : hi] if t.is_word]
     return len(after) <= 3 or all(t.is_cap for t in after)
 
@@ -1747,10 +1757,22 @@ def _after_role_and_comma(tokens: list[Token], lo: int, j: int) -> bool:
 
 
 def _first_np(tokens: list[Token], lo: int, j: int) -> bool:
-    """Whether nothing but an introductory phrase and a comma comes before token ``j``."""
-    return any(t.text == "," for t in tokens[lo:j]) and not any(
-        t.is_cap and t.low not in lx.FUNCTION_WORDS for t in tokens[lo:j] if t.is_word
+    """Whether nothing but an introductory phrase and a comma comes before token ``j``:
+    "Later, Doe said", "On May 5, Doe posted"; not a clause with its own subject ("On
+    Sunday, she said that after the vote, Doe …")."""
+    words = [t for t in tokens[lo:j] if t.is_word]
+    return (
+        tokens[j - 1].text == ","
+        and len(words) <= _INTRO_WORDS
+        and not any(
+            (t.is_cap and t.low not in lx.FUNCTION_WORDS and t.low not in lx.DAYS_AND_MONTHS)
+            or t.low in lx.PRONOUNS_PERSON
+            for t in words
+        )
     )
+
+
+_INTRO_WORDS = 6  # "In a statement on Monday night," / "After the vote in the Senate,"
 
 
 @SPANS.rule("said_after_colon")
