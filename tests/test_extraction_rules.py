@@ -985,3 +985,26 @@ def test_who_is_said_to_have_said_something_is_whom_the_next_pronoun_means():
         '"They will decide it," she said.',
     ]
     assert speakers(*body)[-1] == ("They will decide it", "Mindy Roe")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Ida Marlow, president and CEO of Harbour Freight Association stated, "Costs rose."',
+        'Ida Marlow, chairman of Harbour Freight (a lobby group), wrote: "Costs rose."',
+    ],
+)
+def test_the_person_a_title_of_an_organisation_describes_is_the_speaker(sentence):
+    assert speakers(sentence) == [("Costs rose.", "Ida Marlow")]
+    with rules.disabled("speaker_phrase.person_before_affiliation"):
+        assert speakers(sentence) != [("Costs rose.", "Ida Marlow")]
+
+
+def test_subject_before_colon_is_the_clause_the_colon_closes():
+    body = (
+        "When Paul Wren suggested that the port would close, Ida Marlow fired back: "
+        '"If they close it, they will lose."'
+    )
+    assert speakers(body) == [("If they close it, they will lose.", "Ida Marlow")]
+    with rules.disabled("speaker.subject_before_colon"):
+        assert speakers(body) != [("If they close it, they will lose.", "Ida Marlow")]

@@ -920,7 +920,7 @@ def person_before_affiliation(
         return None
     outer = a._np_ending_at(frame, k - 1, lo)
     if outer is None or outer.kind != "person" or not outer.name:
-        return None
+        return _person_before_title_of(a, frame, k, lo)
     note_fired("speaker_phrase.person_before_affiliation")
     person = frame.name_ending_at.get(tokens[k - 1].end)
     if person is not None:
@@ -930,6 +930,35 @@ def person_before_affiliation(
             if first is not None and first.kind == "person" and first.name:
                 return first
     return outer
+
+
+def _person_before_title_of(a: _Attributor, frame: _Frame, k: int, lo: int) -> _Speaker | None:
+    """The person a title before "of" (token ``k``) describes, between a comma and the
+    organisation: 'Jane Roe, president and CEO of the Restaurant Association said', 'Jane
+    Roe, chairman of America Rising (a PAC), tweeted' -> Jane Roe."""
+    tokens = frame.tokens
+    b, titled = k - 1, False
+    while (
+        b > lo
+        and k - b <= 6
+        and tokens[b].is_word
+        and (
+            not tokens[b].is_cap or is_title(tokens[b])  # "president and CEO of"
+        )
+    ):
+        if not (
+            is_title(tokens[b]) or tokens[b].low in lx.ROLE_MODIFIERS or tokens[b].low == "and"
+        ):
+            return None
+        titled = titled or is_title(tokens[b])
+        b -= 1
+    if not titled or b - 1 < lo or tokens[b].text != ",":
+        return None
+    person = frame.name_ending_at.get(tokens[b - 1].end)
+    if person is None or person.kind != "person" or person.possessive:
+        return None
+    note_fired("speaker_phrase.person_before_affiliation")
+    return a.speaker_named(person)
 
 
 def _person_named_after(
@@ -1257,6 +1286,27 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
         ):
             return None
     return None
+
+
+@SPEAKER.rule("subject_before_colon")
+def subject_before_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """The person who opens the clause a colon ends, past a comma, rather than a speech
+    verb in an earlier clause: 'When Doe suggested a deal, Roe fired back: "…"' -> Roe."""
+    tokens = frame.tokens
+    if q - 2 < lo or tokens[q - 1].text != ":":
+        return None
+    comma = next((x for x in range(q - 2, lo - 1, -1) if tokens[x].text == ","), None)
+    if comma is None or any(t.low == _QUOTE for t in tokens[comma:q]):
+        return None
+    if bisect_left(frame.cues, q) > bisect_left(frame.cues, comma):
+        return None  # the colon's own clause has its cue ('…, Roe said: "…"')
+    m = frame.name_starting_at.get(tokens[comma + 1].start)
+    if m is None or m.kind != "person" or m.possessive or m.name.lower() in lx.PLACES:
+        return None
+    after = next((x for x in range(comma + 1, q) if tokens[x].start >= m.end), q)
+    if after >= q - 1 or tokens[after].is_cap or not tokens[after].is_word:
+        return None  # 'voters, Democrats and Republicans:' names a list, not a clause
+    return a.speaker_named(m), q - 1, "speaker.subject_before_colon"
 
 
 @SPEAKER.rule("verb_before_quote")
