@@ -26,11 +26,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -345,7 +346,7 @@ class Importer:
             session = _Session(self)
             try:
                 with transaction.atomic():
-                    _relax_durability()
+                    _tune_transaction()
                     existing = self._find_existing(item)
                     if existing is None:
                         result = session.create_articles([item])[0]
@@ -415,7 +416,7 @@ class Importer:
         session = _Session(self)
         try:
             with transaction.atomic():
-                _relax_durability()
+                _tune_transaction()
                 results = session.create_articles(items)
         except Exception as exc:  # noqa: BLE001 - the files are written again one by one
             logger.warning(
@@ -1303,16 +1304,36 @@ def _fewer_gc_pauses():
         gc.set_threshold(*old)
 
 
-def _relax_durability() -> None:
-    """On PostgreSQL, commit this file's transaction without waiting for the disk.
+def _tune_transaction() -> None:
+    """On PostgreSQL, set this import transaction's commit and compression (one query).
 
-    A crash may lose the last few files' commits (never half of one: each stays
-    atomic), and re-running an import is idempotent, so waiting for a flush after
-    every file would only make a large import several times slower.
+    The commit does not wait for the disk: a crash may lose the last few files' commits
+    (never half of one: each stays atomic), and re-running an import is idempotent, so
+    waiting for a flush after every file would only make a large import several times
+    slower. Long values (an article's raw input, body and snapshot) are compressed with
+    LZ4 where the server has it: the same values, stored, in a fraction of the server's
+    time (pglz took about a quarter of the server's time for an article row).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if connection.vendor != "postgresql":
+        return
+    values = {"synchronous_commit": "off"}
+    if _server_has_lz4(connection.alias):
+        values["default_toast_compression"] = "lz4"
+    calls = ", ".join("set_config(%s, %s, true)" for _ in values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {calls}", [part for pair in values.items() for part in pair])
+
+
+@cache
+def _server_has_lz4(alias: str) -> bool:
+    """Whether the PostgreSQL server of database ``alias`` can compress with LZ4 (a build
+    option); asked once per process."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _squash(name: str) -> str:

@@ -494,3 +494,23 @@ def test_importing_a_large_varied_folder_again_changes_nothing(tmp_path):
 
     assert {r.outcome for r in again} == {UNCHANGED}
     assert database_state() == state
+
+
+def test_long_values_are_stored_whole_and_lz4_compressed_on_postgresql(seeds_dir):
+    from articles.importing import _server_has_lz4
+
+    if connection.vendor != "postgresql" or not _server_has_lz4(connection.alias):
+        pytest.skip("PostgreSQL built with LZ4 only")
+    paths = sorted(seeds_dir.glob("*.txt"))
+    results = list(Importer().import_paths(paths[1:], workers=0))  # a batch
+    results.append(Importer().import_path(paths[0]))  # a file on its own
+    assert {r.outcome for r in results} == {CREATED}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(raw_input), pg_column_compression(body),"
+            " pg_column_compression(extracted) FROM articles_article ORDER BY id"
+        )
+        methods = {m for row in cursor.fetchall() for m in row}
+    assert methods - {None} == {"lz4"}
+    stored = {a.raw_input for a in Article.objects.all()}
+    assert stored == {p.read_text(encoding="utf-8") for p in paths}

@@ -53,8 +53,23 @@ def shingle_hash(shingle: str) -> int:
 
 
 def sketch(shingle_set: set[str], *, size: int = SKETCH_SIZE) -> list[int]:
-    """The ``size`` smallest shingle hashes, in ascending order."""
-    return heapq.nsmallest(size, {shingle_hash(s) for s in shingle_set})
+    """The ``size`` smallest shingle hashes (:func:`shingle_hash`), in ascending order.
+
+    Only the few smallest digests are turned into integers. Read as signed big-endian
+    integers, the digests whose first bit is set (the negative ones) come before the others,
+    and within each of the two groups the order of the integers is the order of the bytes.
+    """
+    digests = _digests(shingle_set)
+    smallest = heapq.nsmallest(size, (d for d in digests if d[0] & 0x80))
+    if len(smallest) < size:
+        smallest += heapq.nsmallest(size - len(smallest), (d for d in digests if not d[0] & 0x80))
+    return [int.from_bytes(d, "big", signed=True) for d in smallest]
+
+
+def _digests(shingle_set: set[str]) -> set[bytes]:
+    """The shingles' 8-byte BLAKE2b digests (those :func:`shingle_hash` reads as integers)."""
+    blake2b = hashlib.blake2b
+    return {blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingle_set}
 
 
 def article_text(headline: str, paragraphs: list[str]) -> str:
