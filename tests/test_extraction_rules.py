@@ -972,7 +972,7 @@ def test_a_subject_after_a_dated_opening_is_whom_the_next_pronoun_means():
 def test_a_name_inside_a_clause_after_a_pronoun_is_not_the_subject():
     body = [
         "Nora Blyth, a nurse, spoke to reporters on Monday.",
-        "On Sunday, she said that after the vote, Paul Wren called her.",
+        "On Sunday, she said that after the vote, Alex Wren called her.",
         '"It caught me off guard," she said.',
     ]
     assert speakers(*body) == [("It caught me off guard", "Nora Blyth")]

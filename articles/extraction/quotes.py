@@ -850,9 +850,7 @@ class _Attributor:
                 continue  # "the Puerto Rico deal": capitalised words, not one of the people
             name = self.resolver.person(m.name)
             self.resolver.named(name, _sentence_text(frame, (lo, hi)))
-            first = j
-            while first > lo and is_title(tokens[first - 1]):
-                first -= 1  # "Mr. Obama made clear ...": the title opens the noun phrase
+            first = _past_titles(tokens, j, lo)  # "Mr. Obama made clear ..."
             prev = tokens[first - 1].low if first > lo else ""
             if not m.possessive and prev not in _PREPOSITIONS and prev not in lx.SPEECH_VERBS:
                 if (
@@ -938,19 +936,12 @@ def _person_before_title_of(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
     Roe, chairman of America Rising (a PAC), tweeted' -> Jane Roe."""
     tokens = frame.tokens
     b, titled = k - 1, False
-    while (
-        b > lo
-        and k - b <= 6
-        and tokens[b].is_word
-        and (
-            not tokens[b].is_cap or is_title(tokens[b])  # "president and CEO of"
-        )
-    ):
-        if not (
-            is_title(tokens[b]) or tokens[b].low in lx.ROLE_MODIFIERS or tokens[b].low == "and"
-        ):
+    while b > lo and k - b <= 6 and tokens[b].text != ",":
+        t = tokens[b]
+        if is_title(t):  # "president and CEO of"
+            titled = True
+        elif t.is_cap or (t.low not in lx.ROLE_MODIFIERS and t.low != "and"):
             return None
-        titled = titled or is_title(tokens[b])
         b -= 1
     if not titled or b - 1 < lo or tokens[b].text != ",":
         return None
@@ -1113,9 +1104,7 @@ def name_before_appositions(a: _Attributor, frame: _Frame, k: int, lo: int) -> _
             and not m.possessive
             and m.name.lower() not in lx.PLACES
         ):
-            start = _start_index(frame, m, end)
-            while start > lo and is_title(tokens[start - 1]):
-                start -= 1  # "Mr. Daniloff, now 81, said": the title opens the clause
+            start = _past_titles(tokens, _start_index(frame, m, end), lo)  # "Mr. Daniloff,"
             if start == lo or (start > lo and tokens[start - 1].low in (",", _QUOTE)):
                 note_fired("speaker_phrase.name_before_appositions")
                 return a.speaker_named(m)
@@ -1500,6 +1489,14 @@ def _start_index(frame: _Frame, m: NameSpan, j: int) -> int:
     which ends at token ``j``."""
     k = j
     while k > 0 and frame.tokens[k].start > m.outer_start:
+        k -= 1
+    return k
+
+
+def _past_titles(tokens: list[Token], k: int, lo: int) -> int:
+    """Where the noun phrase of the name at token ``k`` opens, past the titles written
+    before it (not before ``lo``): "Mr. Obama", "Sen. Jane Roe"."""
+    while k > lo and is_title(tokens[k - 1]):
         k -= 1
     return k
 

@@ -48,7 +48,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def shingle_hash(shingle: str) -> int:
     """A signed 64-bit hash (it fits a database's BIGINT)."""
-    digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
+    (digest,) = _digests({shingle})
     return int.from_bytes(digest, "big", signed=True)
 
 
