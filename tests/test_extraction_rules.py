@@ -639,6 +639,9 @@ def test_a_given_name_that_is_also_a_word_starts_a_name_before_a_surname():
         '"Turnout will decide it," said one voter, Nora Blyth, 45.',
         '"Turnout will decide it," said a spokeswoman for the water company, Nora Blyth.',
         '"Turnout will decide it," said a professor of law at Kent College, Nora Blyth.',
+        # a description with no listed word for a person, set off by a comma before the name
+        '"Turnout will decide it," said another Facebook user, Nora Blyth.',
+        '"Turnout will decide it," said a local baker, Nora Blyth, who votes every year.',
     ],
 )
 def test_described_then_named_gives_the_person_after_the_description(sentence):
@@ -653,6 +656,30 @@ def test_a_name_in_the_descriptions_tail_is_whom_the_speaker_works_for():
         '"Turnout will decide it," said a spokeswoman for Nora Blyth, the senator.',
     ):
         assert speakers(sentence) == [("Turnout will decide it", None)]
+
+
+def test_a_short_description_before_a_name_is_a_noun_phrase_not_a_document():
+    assert speakers('"Turnout will decide it," said the report, Nora Blyth.') != [
+        ("Turnout will decide it", "Nora Blyth")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ('"Turnout will decide it," Theresa Harlow May said.', "Theresa Harlow May"),
+        ('"Turnout will decide it," Senator Edith June said on Monday.', "Edith June"),
+        ('"Turnout will decide it," columnist Harold Will wrote.', "Harold Will"),
+    ],
+)
+def test_a_month_or_auxiliary_that_ends_a_name_is_not_skipped_before_the_verb(sentence, speaker):
+    assert speakers(sentence) == [("Turnout will decide it", speaker)]
+
+
+@pytest.mark.parametrize("name", ["Jan Pelikan", "August Brenner"])
+def test_a_month_that_is_a_given_name_starts_a_name(name):
+    assert speakers(f'"Turnout will decide it," said {name}.') == [("Turnout will decide it", name)]
+    assert names(f"The plan was announced in {name.split()[0]} by the board.") == []
 
 
 def test_described_then_named_needs_a_word_for_a_person():

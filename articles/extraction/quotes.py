@@ -454,8 +454,8 @@ class _Attributor:
         """The subject just before token ``v``; None when there is no noun phrase there."""
         tokens = frame.tokens
         j = v - 1
-        while j >= lo and (tokens[j].low in _SUBJECT_SKIP or tokens[j].low in lx.DAYS_AND_MONTHS):
-            j -= 1
+        while j >= lo and tokens[j].low in _SUBJECT_SKIP and not _ends_person(frame, j):
+            j -= 1  # "Putin on Monday said", but not "Theresa May said"
         if j - 1 >= lo and tokens[j].text == "," and tokens[j - 1].text == ")":
             j -= 1  # "Gov. John Kasich (R-Ohio), said"
         if j >= lo and tokens[j].text == ")":
@@ -644,6 +644,11 @@ class _Attributor:
             if m is not None:
                 if m.possessive:
                     return described_then_named(self, frame, j, hi)
+                if k > j and m.kind != "person":
+                    # "said another Twitter user, Jane Roe": the organisation describes her
+                    named = described_then_named(self, frame, j, hi)
+                    if named is not None:
+                        return named
                 return (
                     person_after_organisation(self, frame, m, hi)
                     or name_as_modifier(self, frame, m, hi)
@@ -978,6 +983,13 @@ def _rank_or_title(tokens: list[Token], x: int) -> bool:
     return is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS
 
 
+def _ends_person(frame: _Frame, j: int) -> bool:
+    """Whether token ``j`` ends a person's name, so that a month there is a surname:
+    "Theresa May said", "said Ai Jun"."""
+    m = frame.name_ending_at.get(frame.tokens[j].end)
+    return m is not None and m.kind == "person"
+
+
 def _plain_noun(tokens: list[Token], x: int) -> bool:
     t = tokens[x]
     return (
@@ -1033,12 +1045,13 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
     tokens = frame.tokens
     role_seen = False
     in_tail = False  # past "for", "of", "at" ... after the role: "a spokeswoman for the company"
+    apposed = False  # a short description set off by a comma: "another Twitter user, Jane Roe"
     k = j
     while k < min(hi, j + 14):
         t = tokens[k]
         m = frame.name_starting_at.get(t.start)
         if m is not None and m.kind == "person" and not m.possessive:
-            if not (role_seen or m.role) or (in_tail and tokens[k - 1].text != ","):
+            if not (role_seen or m.role or apposed) or (in_tail and tokens[k - 1].text != ","):
                 return None
             note_fired("speaker_phrase.described_then_named")
             return a.speaker_named(m)
@@ -1051,7 +1064,12 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
             before = tokens[k - 1]
             nxt = frame.name_starting_at.get(tokens[k + 1].start) if k + 1 < hi else None
             described = is_title(before) or before.low in lx.PEOPLE_NOUNS or in_tail
-            if not (role_seen and described and nxt and (nxt.kind == "person" or not in_tail)):
+            apposed = _short_description(tokens, j, k) and nxt is not None and nxt.kind == "person"
+            if not (
+                (role_seen and described or apposed)
+                and nxt
+                and (nxt.kind == "person" or not in_tail)
+            ):
                 return None
         elif not t.is_word or t.low == _QUOTE:
             return None
@@ -1071,6 +1089,18 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
         role_seen = role_seen or is_title(t) or t.low in lx.PEOPLE_NOUNS
         k += 1
     return None
+
+
+def _short_description(tokens: list[Token], j: int, k: int) -> bool:
+    """Whether ``tokens[j:k]`` is a short noun phrase opened by a determiner, ending in a
+    lower-case noun: "another Twitter user", "a local farmer" (not "the report")."""
+    return (
+        tokens[j].low in _NP_OPENERS
+        and 2 <= k - j <= 4
+        and not tokens[k - 1].is_cap
+        and all(t.is_word for t in tokens[j:k])
+        and tokens[k - 1].low not in lx.WRITTEN_THINGS
+    )
 
 
 # What opens a description after an inverted verb ("said another voter, ..."), and the
