@@ -642,6 +642,9 @@ def test_a_given_name_that_is_also_a_word_starts_a_name_before_a_surname():
         # a description with no listed word for a person, set off by a comma before the name
         '"Turnout will decide it," said another Facebook user, Nora Blyth.',
         '"Turnout will decide it," said a local baker, Nora Blyth, who votes every year.',
+        # a few words with no article qualify the name, an organisation's among them
+        '"Turnout will decide it," said ranking Democrat Nora Blyth.',
+        '"Turnout will decide it," said Budget Committee ranking Democrat Nora Blyth.',
     ],
 )
 def test_described_then_named_gives_the_person_after_the_description(sentence):
@@ -656,6 +659,18 @@ def test_a_name_in_the_descriptions_tail_is_whom_the_speaker_works_for():
         '"Turnout will decide it," said a spokeswoman for Nora Blyth, the senator.',
     ):
         assert speakers(sentence) == [("Turnout will decide it", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"Turnout will decide it," said one Blyth adviser.',
+        '"Turnout will decide it," said the printed Blyth leaflet.',
+    ],
+)
+def test_a_name_that_qualifies_a_noun_after_it_is_not_the_speaker(sentence):
+    body = ["Senator Nora Blyth spoke on Monday.", sentence]
+    assert ("Turnout will decide it", "Nora Blyth") not in speakers(*body)
 
 
 def test_a_short_description_before_a_name_is_a_noun_phrase_not_a_document():

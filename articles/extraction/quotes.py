@@ -644,7 +644,7 @@ class _Attributor:
             if m is not None:
                 if m.possessive:
                     return described_then_named(self, frame, j, hi)
-                if k > j and m.kind != "person":
+                if m.kind != "person":
                     # "said another Twitter user, Jane Roe": the organisation describes her
                     named = described_then_named(self, frame, j, hi)
                     if named is not None:
@@ -1051,7 +1051,10 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
         t = tokens[k]
         m = frame.name_starting_at.get(t.start)
         if m is not None and m.kind == "person" and not m.possessive:
-            if not (role_seen or m.role or apposed) or (in_tail and tokens[k - 1].text != ","):
+            modified = _modifiers_before_name(frame, j, k, m, hi)
+            if not (role_seen or m.role or apposed or modified) or (
+                in_tail and tokens[k - 1].text != ","
+            ):
                 return None
             note_fired("speaker_phrase.described_then_named")
             return a.speaker_named(m)
@@ -1089,6 +1092,19 @@ def described_then_named(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Spe
         role_seen = role_seen or is_title(t) or t.low in lx.PEOPLE_NOUNS
         k += 1
     return None
+
+
+def _modifiers_before_name(frame: _Frame, j: int, k: int, m: NameSpan, hi: int) -> bool:
+    """Whether ``tokens[j:k]`` are a few words that qualify the name right after them, with
+    no article and nothing after the name: "said ranking Democrat Jane Roe" (not "said one
+    Roe adviser", "said the printed Roe leaflet")."""
+    tokens = frame.tokens
+    after = next((x for x in range(k, hi) if tokens[x].start >= m.end), hi)
+    return (
+        k - j <= 4
+        and all(t.is_word and t.low not in _NP_OPENERS for t in tokens[j:k])
+        and (after >= hi or not tokens[after].is_word)
+    )
 
 
 def _short_description(tokens: list[Token], j: int, k: int) -> bool:
