@@ -1044,9 +1044,28 @@ def test_the_person_a_title_of_an_organisation_describes_is_the_speaker(sentence
 
 def test_subject_before_colon_is_the_clause_the_colon_closes():
     body = (
-        "When Paul Wren suggested that the port would close, Ida Marlow fired back: "
+        "When Paul Wren suggested that the port would close, Ida Marlow was blunt: "
         '"If they close it, they will lose."'
     )
     assert speakers(body) == [("If they close it, they will lose.", "Ida Marlow")]
     with rules.disabled("speaker.subject_before_colon"):
         assert speakers(body) != [("If they close it, they will lose.", "Ida Marlow")]
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ['"The plan is a giveaway," Senator Nora Blyth shot back.'],
+        ['Senator Nora Blyth fired back: "The plan is a giveaway."'],
+        ['"The plan is a giveaway," Senator Nora Blyth echoed.'],
+        ["Senator Nora Blyth echoed:", '"The plan is a giveaway."'],
+    ],
+)
+def test_a_reply_with_back_and_an_echo_next_to_the_quote_are_speech(paragraphs):
+    found = [(text.rstrip("."), speaker) for text, speaker in speakers(*paragraphs)]
+    assert found == [("The plan is a giveaway", "Nora Blyth")]
+
+
+def test_fired_without_back_and_echoed_away_from_a_quote_are_not_speech():
+    assert speakers('Senator Nora Blyth fired the "giveaway" adviser on Monday.') == []
+    assert speakers('Senator Nora Blyth echoed her rival on the "giveaway" plan.') == []

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import lexicon as lx
 from .lexicon import given_name_gender
@@ -262,6 +262,14 @@ class _Frame:
     cues: list[int]  # token indices where a speaker_before rule may fire, in order
 
 
+def _read_back_verbs(tokens: list[Token]) -> None:
+    """A verb that means a reply when "back" follows it is read as "retorted": '"…," Doe
+    shot back', 'Roe fired back: "…"' (the token keeps its text and offsets)."""
+    for i in range(len(tokens) - 1):
+        if tokens[i + 1].low == "back" and tokens[i].low in lx.BACK_VERBS:
+            tokens[i] = replace(tokens[i], low="retorted")
+
+
 def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _Frame:
     spans = find_quoted_spans(text)
     tokens: list[Token] = []
@@ -280,6 +288,7 @@ def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _F
         while k < len(all_tokens) and all_tokens[k].start < span.outer_end:
             k += 1
     tokens.extend(all_tokens[k:])
+    _read_back_verbs(tokens)
     span_starts = [s.outer_start for s in spans]
     name_ending_at: dict[int, NameSpan] = {}
     name_starting_at: dict[int, NameSpan] = {}
@@ -1326,7 +1335,7 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
 @SPEAKER.rule("subject_before_colon")
 def subject_before_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """The person who opens the clause a colon ends, past a comma, rather than a speech
-    verb in an earlier clause: 'When Doe suggested a deal, Roe fired back: "…"' -> Roe."""
+    verb in an earlier clause: 'When Doe suggested a deal, Roe was blunt: "…"' -> Roe."""
     tokens = frame.tokens
     if q - 2 < lo or tokens[q - 1].text != ":":
         return None
