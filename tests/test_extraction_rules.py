@@ -1069,3 +1069,21 @@ def test_a_reply_with_back_and_an_echo_next_to_the_quote_are_speech(paragraphs):
 def test_fired_without_back_and_echoed_away_from_a_quote_are_not_speech():
     assert speakers('Senator Nora Blyth fired the "giveaway" adviser on Monday.') == []
     assert speakers('Senator Nora Blyth echoed her rival on the "giveaway" plan.') == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Another commenter wrote, "Nobody asked the town."',
+        '"Nobody asked the town," said one blogger.',
+        'A protester shouted, "Nobody asked the town."',
+    ],
+)
+def test_an_unnamed_speaker_described_by_an_agent_noun_keeps_the_quote(sentence):
+    body = ["Senator Nora Blyth opened the new bridge on Monday.", sentence]
+    assert [(t.rstrip("."), s) for t, s in speakers(*body)] == [("Nobody asked the town", None)]
+
+
+def test_a_thing_is_not_described_as_a_speaker():
+    body = ["Senator Nora Blyth opened the new bridge on Monday.", 'The order said, "Close it."']
+    assert speakers(*body) == []

@@ -51,7 +51,9 @@ _PREPOSITIONS = frozenset(
     "on in at of by for with to from after about against into over under than like as "
     "between among without within toward towards upon via behind".split()
 )
-_DETERMINERS = frozenset("the a an his her its their our my your this that these those one".split())
+_DETERMINERS = frozenset(
+    "the a an another his her its their our my your this that these those one".split()
+)
 _SUBJECT_SKIP = (
     lx.AUXILIARIES
     | lx.DAYS_AND_MONTHS
@@ -596,7 +598,12 @@ class _Attributor:
         if (
             not tok.is_word
             or tok.is_cap
-            or not (tok.low in lx.TITLES or tok.low in lx.ORG_HEADS or tok.low in lx.PEOPLE_NOUNS)
+            or not (
+                tok.low in lx.TITLES
+                or tok.low in lx.ORG_HEADS
+                or tok.low in lx.PEOPLE_NOUNS
+                or _agent_noun(tok.low)
+            )
         ):
             return None
         # A description: "the judge", "Biden's national security advisor", "the Trump campaign".
@@ -990,6 +997,16 @@ def _rank_or_title(tokens: list[Token], x: int) -> bool:
     t = tokens[x]
     ordinal = t.low in ("st", "nd", "rd", "th") and tokens[x - 1].text.isdigit()  # "1st"
     return is_title(t) or t.text.isdigit() or ordinal or t.low in lx.ROLE_MODIFIERS
+
+
+_AGENT_ENDINGS = ("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ant", "ants")
+
+
+def _agent_noun(low: str) -> bool:
+    """Whether a word is built like a noun for someone who does something: "commenter",
+    "blogger", "protester", "activist", "historian", "participant" (long enough that
+    "order" or "paper" is not one; things written are never speakers' nouns)."""
+    return len(low) >= 7 and low.endswith(_AGENT_ENDINGS) and low not in lx.WRITTEN_THINGS
 
 
 def _ends_person(frame: _Frame, j: int) -> bool:
