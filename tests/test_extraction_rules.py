@@ -1059,6 +1059,10 @@ def test_subject_before_colon_is_the_clause_the_colon_closes():
         ['Senator Nora Blyth fired back: "The plan is a giveaway."'],
         ['"The plan is a giveaway," Senator Nora Blyth echoed.'],
         ["Senator Nora Blyth echoed:", '"The plan is a giveaway."'],
+        ['"The plan is a giveaway," Senator Nora Blyth barked.'],
+        ['Senator Nora Blyth gloated: "The plan is a giveaway."'],
+        ['"The plan is a giveaway," reacted Senator Nora Blyth.'],
+        ['"The plan is a giveaway," Senator Nora Blyth assured voters.'],
     ],
 )
 def test_a_reply_with_back_and_an_echo_next_to_the_quote_are_speech(paragraphs):
