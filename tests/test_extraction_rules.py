@@ -1063,6 +1063,9 @@ def test_subject_before_colon_is_the_clause_the_colon_closes():
         ['Senator Nora Blyth gloated: "The plan is a giveaway."'],
         ['"The plan is a giveaway," reacted Senator Nora Blyth.'],
         ['"The plan is a giveaway," Senator Nora Blyth assured voters.'],
+        ['"The plan is a giveaway," Senator Nora Blyth went on.'],
+        ['"The plan is a giveaway," Senator Nora Blyth pressed.'],
+        ['"The plan is a giveaway," remembered Senator Nora Blyth.'],
     ],
 )
 def test_a_reply_with_back_and_an_echo_next_to_the_quote_are_speech(paragraphs):
@@ -1091,3 +1094,13 @@ def test_an_unnamed_speaker_described_by_an_agent_noun_keeps_the_quote(sentence)
 def test_a_thing_is_not_described_as_a_speaker():
     body = ["Senator Nora Blyth opened the new bridge on Monday.", 'The order said, "Close it."']
     assert speakers(*body) == []
+
+
+def test_went_on_with_a_word_after_it_is_not_speech():
+    body = 'Senator Nora Blyth said that once the Senate goes on recess, "I will travel."'
+    assert speakers(body) == [("I will travel.", "Nora Blyth")]
+
+
+@pytest.mark.parametrize("name", ["Peter T. King", "Paul French", "Edith May"])
+def test_a_surname_that_is_a_word_ends_a_name_after_a_given_name_and_initials(name):
+    assert names(f"The bill is late, {name} said on Monday.") == [name]

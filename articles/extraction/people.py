@@ -185,6 +185,17 @@ _COMPANY_FORM_RE = re.compile(
 )
 
 
+def _surname_word_after_given_name(tokens: list[Token], run: list[int]) -> bool:
+    """Whether the run ends in a surname that is also a word the lists keep out of names,
+    after a given name and any initials: "Theresa May", "Peter T. King", "David French"."""
+    if len(run) < 2 or _bare(tokens[run[-1]].low) not in lx.SURNAME_WORDS:
+        return False
+    k = len(run) - 2
+    while k > 0 and _is_initial(tokens[run[k]]):
+        k -= 1
+    return lx.is_given_name(tokens[run[k]].text)
+
+
 def _is_particle(tok: Token) -> bool:
     return not tok.is_cap and tok.low in lx.NAME_PARTICLES
 
@@ -695,12 +706,7 @@ def _scan_paragraph(
             or (k < len(run) and _bare(tokens[run[k - 1]].low) in lx.GIVEN_NAME_WORDS)
             # A surname that is also such a word ends the name after a given name:
             # "Prime Minister Theresa May", "Rep. Allen West".
-            or (
-                k == len(run)
-                and k >= 2
-                and _bare(tokens[run[-1]].low) in lx.SURNAME_WORDS
-                and lx.is_given_name(tokens[run[-2]].text)
-            )
+            or (k == len(run) and _surname_word_after_given_name(tokens, run))
         ):
             k -= 1
         name_idx = run[k:]

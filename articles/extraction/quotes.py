@@ -264,12 +264,16 @@ class _Frame:
     cues: list[int]  # token indices where a speaker_before rule may fire, in order
 
 
-def _read_back_verbs(tokens: list[Token]) -> None:
-    """A verb that means a reply when "back" follows it is read as "retorted": '"…," Doe
-    shot back', 'Roe fired back: "…"' (the token keeps its text and offsets)."""
+def _read_phrasal_verbs(tokens: list[Token]) -> None:
+    """A verb and particle that report speech are read as "said" on the verb: '"…," Doe
+    shot back', 'Roe fired back: "…"', '"…," Doe went on' (the token keeps its text and
+    offsets; the particle stays a word between the verb and the quotation)."""
     for i in range(len(tokens) - 1):
-        if tokens[i + 1].low == "back" and tokens[i].low in lx.BACK_VERBS:
-            tokens[i] = replace(tokens[i], low="retorted")
+        if (tokens[i].low, tokens[i + 1].low) not in lx.PHRASAL_SPEECH_VERBS:
+            continue
+        if tokens[i + 1].low == "on" and i + 2 < len(tokens) and tokens[i + 2].is_word:
+            continue  # "went on" ends its clause; "went on a tour", "goes on recess" do not
+        tokens[i] = replace(tokens[i], low="said")
 
 
 def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _Frame:
@@ -290,7 +294,7 @@ def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _F
         while k < len(all_tokens) and all_tokens[k].start < span.outer_end:
             k += 1
     tokens.extend(all_tokens[k:])
-    _read_back_verbs(tokens)
+    _read_phrasal_verbs(tokens)
     span_starts = [s.outer_start for s in spans]
     name_ending_at: dict[int, NameSpan] = {}
     name_starting_at: dict[int, NameSpan] = {}
