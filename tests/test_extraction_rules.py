@@ -580,7 +580,7 @@ def test_a_roles_of_does_not_continue_an_organisation():
     assert [p.name for p in extract_people([body])] == ["Tom Reyes"]
 
 
-AFFILIATION = 'Paul Kemper of The Ledger wrote, "The vote was never close."'
+AFFILIATION = 'Paul Kemper of the Ledger wrote, "The vote was never close."'
 
 
 def test_affiliation_is_where_a_person_works_not_a_person():
@@ -1104,3 +1104,17 @@ def test_went_on_with_a_word_after_it_is_not_speech():
 @pytest.mark.parametrize("name", ["Peter T. King", "Paul French", "Edith May"])
 def test_a_surname_that_is_a_word_ends_a_name_after_a_given_name_and_initials(name):
     assert names(f"The bill is late, {name} said on Monday.") == [name]
+
+
+def test_the_listeners_after_told_are_not_the_speaker():
+    body = 'Senator Nora Blyth did not name her rivals, but told her voters, "We will win."'
+    assert speakers(body) == [("We will win.", "Nora Blyth")]
+
+
+def test_one_word_titled_with_a_capital_the_inside_a_sentence_is_not_a_person():
+    body = (
+        "Ida Marlow, an editor at The Courier, an old weekly paper, wrote, "
+        '"Nobody reads the minutes."'
+    )
+    assert names(body) == ["Ida Marlow"]
+    assert speakers(body) == [("Nobody reads the minutes.", "Ida Marlow")]

@@ -185,6 +185,17 @@ _COMPANY_FORM_RE = re.compile(
 )
 
 
+def _titled_with_the(tokens: list[Token], i: int, run: list[int]) -> bool:
+    """Whether one word is a title with a capitalised "The" inside a sentence, the way
+    papers and organisations are named: "editor of The Forward", "told The Hill"."""
+    return (
+        i == run[0]
+        and i > 1
+        and tokens[i - 1].text == "The"
+        and not _starts_sentence(tokens, i - 1)
+    )
+
+
 def _surname_word_after_given_name(tokens: list[Token], run: list[int]) -> bool:
     """Whether the run ends in a surname that is also a word the lists keep out of names,
     after a given name and any initials: "Theresa May", "Peter T. King", "David French"."""
@@ -726,6 +737,7 @@ def _scan_paragraph(
         if len(name_idx) == 1 and (
             _bare(tokens[name_idx[0]].low) in lx.ORG_WORDS
             or _COMPANY_FORM_RE.search(_bare(tokens[name_idx[0]].low))
+            or _titled_with_the(tokens, name_idx[0], run)
         ):
             only = tokens[name_idx[0]]
             org = ("the " if after_the else "") + _POSSESSIVE_RE.sub("", only.text)

@@ -1443,8 +1443,8 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
         if speaker is not None and speaker.name:
             return speaker
     speaker = a.np_left(frame, v, lo)
-    if speaker is None:
-        speaker = a.np_right(frame, v, q)
+    if speaker is None and tokens[v].low not in lx.AUDIENCE_VERBS:
+        speaker = a.np_right(frame, v, q)  # (after "told" come the listeners)
     if speaker is None:
         speaker = a.clause_subject(frame, lo, v)
     if speaker is None:
