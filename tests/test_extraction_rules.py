@@ -1118,3 +1118,10 @@ def test_one_word_titled_with_a_capital_the_inside_a_sentence_is_not_a_person():
     )
     assert names(body) == ["Ida Marlow"]
     assert speakers(body) == [("Nobody reads the minutes.", "Ida Marlow")]
+
+
+def test_subject_before_aside_gives_a_quotation_in_an_aside_to_the_person_before_it():
+    body = 'Mayor Ida Marlow, calling the plan "a disgrace," said the council would vote no.'
+    assert speakers(body) == [("a disgrace", "Ida Marlow")]
+    with rules.disabled("speaker.subject_before_aside"):
+        assert speakers(body) != [("a disgrace", "Ida Marlow")]

@@ -1291,6 +1291,29 @@ def _only_who_said(a: _Attributor, tokens: list[Token], lo: int, hi: int) -> boo
     return len(after) <= 3 or all(t.is_cap for t in after)
 
 
+@SPEAKER.rule("subject_before_aside")
+def subject_before_aside(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
+    """A quotation inside an aside between a person and their speech verb is theirs: 'Doe,
+    calling the plan "a disgrace," said he would vote no' -> Doe (not "he" after the
+    verb, nor whoever the verb's clause names)."""
+    tokens = frame.tokens
+    comma = next((x for x in range(q - 1, max(lo, q - 7) - 1, -1) if not tokens[x].is_word), None)
+    if comma is None or comma - 1 < lo or tokens[comma].text != ",":
+        return None
+    participle = tokens[comma + 1]
+    if participle.is_cap or not participle.low.endswith("ing") or comma + 1 == q:
+        return None
+    m = frame.name_ending_at.get(tokens[comma - 1].end)
+    if m is None or m.kind != "person" or m.possessive:
+        return None
+    j = q + 1
+    while j < hi and tokens[j].text in ",":
+        j += 1
+    if j >= hi or not a._is_verb(tokens[j], adjacent=True):
+        return None
+    return a.speaker_named(m), j, "speaker.subject_before_aside"
+
+
 @SPEAKER.rule("verb_after_quote")
 def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """A speech verb right after the quotation, even past a "?" or "!" that ends the
@@ -1796,6 +1819,7 @@ def quote_runs_on() -> bool:
 # How sure each rule is of the speaker it finds (before its evidence is weighed).
 _RULE_CONFIDENCE = {
     "speaker.verb_after_quote": 0.95,
+    "speaker.subject_before_aside": 0.9,
     "speaker_before.speech_verb": 0.9,
     "speaker_before.as_put_it": 0.9,
     "speaker_before.according_to": 0.85,
