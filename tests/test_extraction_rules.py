@@ -1125,3 +1125,12 @@ def test_subject_before_aside_gives_a_quotation_in_an_aside_to_the_person_before
     assert speakers(body) == [("a disgrace", "Ida Marlow")]
     with rules.disabled("speaker.subject_before_aside"):
         assert speakers(body) != [("a disgrace", "Ida Marlow")]
+
+
+def test_a_deputy_does_not_share_the_title_of_the_office_above():
+    body = [
+        "Mayor Ida Marlow said on Tuesday that the metro line would wait.",
+        '"The budget cannot carry it," the mayor told the council.',
+        "Deputy Mayor Paul Wren said the city had spent enough.",
+    ]
+    assert speakers(*body) == [("The budget cannot carry it", "Ida Marlow")]

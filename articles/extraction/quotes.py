@@ -370,8 +370,9 @@ class _Resolver:
                 self.by_surname.setdefault(name_key(parts[-1]), []).append(p.name)
             if p.role:
                 self.roles.setdefault(p.role.lower(), p.name)
-                head = p.role.lower().split()[-1]
-                self.by_title.setdefault(head, set()).add(p.name)
+                *before, head = p.role.lower().split()
+                if not lx.LESSER_RANKS.intersection(before):  # a deputy mayor is not "the mayor"
+                    self.by_title.setdefault(head, set()).add(p.name)
         self.last_subject: str | None = None
         self.last_person: str | None = None
         self.where: dict[str, str] = {}  # the sentence each person was last named in
