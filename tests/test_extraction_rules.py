@@ -1134,3 +1134,17 @@ def test_a_deputy_does_not_share_the_title_of_the_office_above():
         "Deputy Mayor Paul Wren said the city had spent enough.",
     ]
     assert speakers(*body) == [("The budget cannot carry it", "Ida Marlow")]
+
+
+def test_to_after_an_organisations_head_word_continues_its_name():
+    body = '"The island is sinking," Ida Marlow of the Committee to Protect Forests said.'
+    assert names(body) == ["Ida Marlow"]
+    assert speakers(body) == [("The island is sinking", "Ida Marlow")]
+
+
+def test_an_ombudswoman_is_a_title_the_text_can_refer_back_to():
+    body = [
+        "Human rights ombudswoman Ida Marlow on Thursday asked the president for a pardon.",
+        '"She will not survive five years," the ombudswoman said.',
+    ]
+    assert speakers(*body) == [("She will not survive five years", "Ida Marlow")]

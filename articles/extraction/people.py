@@ -543,7 +543,8 @@ def _name_continued(tokens: list[Token], run: list[int], prev: NameSpan | None) 
     """Capitalised words joined by "for", "of" or "and" to an organisation named just
     before continue its name: "the James Martin Center for Nonproliferation Studies",
     "the Institute for Science and International Security" (not people "Nonproliferation
-    Studies" and "International Security").
+    Studies" and "International Security"); "to" after the organisation's head word
+    does too: "the Committee to Protect Journalists".
 
     "and" continues only a name already joined so ("the Kremlin and Peskov" stays two);
     a run with a title, or opening with a given name, is a person ("the Ministry of Defense
@@ -552,8 +553,10 @@ def _name_continued(tokens: list[Token], run: list[int], prev: NameSpan | None) 
     if prev is None or prev.kind != "org" or prev.possessive:
         return False
     c = _connector_before(tokens, run[0])
-    if c < 0 or prev.tok_end != c or tokens[c].low not in ("for", "of", "and", "&"):
+    if c < 0 or prev.tok_end != c or tokens[c].low not in ("for", "of", "and", "&", "to"):
         return False
+    if tokens[c].low == "to" and _bare(tokens[c - 1].low) not in lx.ORG_HEADS:
+        return False  # "the Committee to Protect Journalists", not "from Gazprom to Naftogaz"
     if tokens[c].low in ("and", "&") and not re.search(r" (?:for|of) ", prev.name):
         return False
     if is_title(tokens[prev.tok_end - 1]):
