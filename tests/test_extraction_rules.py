@@ -1148,3 +1148,8 @@ def test_an_ombudswoman_is_a_title_the_text_can_refer_back_to():
         '"She will not survive five years," the ombudswoman said.',
     ]
     assert speakers(*body) == [("She will not survive five years", "Ida Marlow")]
+
+
+def test_a_full_stop_in_a_short_bracket_ends_no_sentence():
+    body = 'Rep. Ida Marlow (D-N.Y.) reacted, saying: "The killer should be in prison."'
+    assert speakers(body) == [("The killer should be in prison.", "Ida Marlow")]

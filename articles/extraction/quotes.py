@@ -314,18 +314,29 @@ def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _F
     )
 
 
+_SHORT_BRACKET = 8  # tokens: a party tag, an abbreviation, a date
+
+
 def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges of the sentences. A full stop in a short bracket ends none: "Rep.
+    Jane Roe (D-N.Y.) said"."""
     out = []
     begin = 0
+    opened = -1  # where the bracket still open began
     n = len(tokens)
     for i, tok in enumerate(tokens):
         if i + 1 >= n:
             break
         nxt = tokens[i + 1]
+        if tok.text == "(":
+            opened = i
+        elif tok.text == ")":
+            opened = -1
         if tok.low == _QUOTE:
             ends = tok.text.rstrip()[-1:] in _SENTENCE_END
         else:
-            ends = tok.text in _SENTENCE_END
+            in_bracket = opened >= 0 and i - opened <= _SHORT_BRACKET
+            ends = tok.text in _SENTENCE_END and not in_bracket
         if (
             ends
             and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit())
