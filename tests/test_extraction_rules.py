@@ -142,6 +142,17 @@ def test_photo_caption_between_paragraphs_is_dropped():
     assert line not in page.body
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["Follow Jane Roe on Twitter @janeroe.", "Follow Jane Roe on X: @janeroe. Reach her here."],
+)
+def test_a_line_asking_to_follow_the_reporter_is_a_call_to_action(line):
+    assert furniture_rule(line) == "furniture.call_to_action"
+    page = parse_text(ARTICLE.format(middle=line + "\n\nThe mayor said schools would reopen."))
+    assert line not in page.body
+    assert furniture_rule("Follow-up talks on trade are set for May.") is None
+
+
 def test_page_chrome_drops_a_sign_up_line_in_a_scrape():
     line = "For more, sign up for the What’s Working newsletter."
     assert furniture_rule(line) == "furniture.page_chrome"
@@ -1153,3 +1164,12 @@ def test_an_ombudswoman_is_a_title_the_text_can_refer_back_to():
 def test_a_full_stop_in_a_short_bracket_ends_no_sentence():
     body = 'Rep. Ida Marlow (D-N.Y.) reacted, saying: "The killer should be in prison."'
     assert speakers(body) == [("The killer should be in prison.", "Ida Marlow")]
+
+
+def test_a_word_opening_a_sentence_before_a_full_name_is_not_part_of_it():
+    assert names("Celebrities Nora Blyth and Ida Marlow said the plan was overdue.") == [
+        "Nora Blyth",
+        "Ida Marlow",
+    ]
+    assert names("Democrat Nora Blyth said the plan was overdue.") == ["Nora Blyth"]
+    assert "Dear Nora Blyth" not in names('"Dear Nora Blyth, we wait for you," the mayor wrote.')

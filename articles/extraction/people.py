@@ -185,6 +185,24 @@ _COMPANY_FORM_RE = re.compile(
 )
 
 
+def _word_before_full_name(tokens: list[Token], run: list[int]) -> bool:
+    """Whether the run opens a sentence with a word that is no name, title or given name
+    before a given name and a surname: "Celebrities Julianne Moore and ...", "Democrat
+    Jane Roe said" (a name's first word is the given name)."""
+    if len(run) != 3 or not _starts_sentence(tokens, run[0]):
+        return False
+    first, second = tokens[run[0]], tokens[run[1]]
+    return (
+        not is_title(first)
+        and first.low not in lx.HONORIFICS
+        and first.low not in lx.SALUTATIONS
+        and not lx.is_given_name(first.text)
+        and "." not in first.text
+        and lx.is_given_name(second.text)
+        and _is_name_token(tokens[run[2]])
+    )
+
+
 def _titled_with_the(tokens: list[Token], i: int, run: list[int]) -> bool:
     """Whether one word is a title with a capitalised "The" inside a sentence, the way
     papers and organisations are named: "editor of The Forward", "told The Hill"."""
@@ -690,6 +708,7 @@ def _scan_paragraph(
                 and _starts_sentence(tokens, run[0])
                 and _ordinary_word(tokens[run[0]], lower_words)
             )
+            or _word_before_full_name(tokens, run)
         ):
             run.pop(0)
         if not run:
