@@ -653,6 +653,7 @@ def test_a_given_name_that_is_also_a_word_starts_a_name_before_a_surname():
         # a description with no listed word for a person, set off by a comma before the name
         '"Turnout will decide it," said another Facebook user, Nora Blyth.',
         '"Turnout will decide it," said a local baker, Nora Blyth, who votes every year.',
+        '"Turnout will decide it," said another leading Supreme Court advocate, Nora Blyth.',
         # a few words with no article qualify the name, an organisation's among them
         '"Turnout will decide it," said ranking Democrat Nora Blyth.',
         '"Turnout will decide it," said Budget Committee ranking Democrat Nora Blyth.',

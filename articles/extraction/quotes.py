@@ -1150,11 +1150,12 @@ def _modifiers_before_name(frame: _Frame, j: int, k: int, m: NameSpan, hi: int) 
 
 
 def _short_description(tokens: list[Token], j: int, k: int) -> bool:
-    """Whether ``tokens[j:k]`` is a short noun phrase opened by a determiner, ending in a
-    lower-case noun: "another Twitter user", "a local farmer" (not "the report")."""
+    """Whether ``tokens[j:k]`` is a short noun phrase (two to five words) opened by a
+    determiner, ending in a lower-case noun: "another Twitter user", "a local farmer" (not
+    "the report")."""
     return (
         tokens[j].low in _NP_OPENERS
-        and 2 <= k - j <= 4
+        and 2 <= k - j <= 5
         and not tokens[k - 1].is_cap
         and all(t.is_word for t in tokens[j:k])
         and tokens[k - 1].low not in lx.WRITTEN_THINGS
