@@ -1174,3 +1174,14 @@ def test_a_word_opening_a_sentence_before_a_full_name_is_not_part_of_it():
     ]
     assert names("Democrat Nora Blyth said the plan was overdue.") == ["Nora Blyth"]
     assert "Dear Nora Blyth" not in names('"Dear Nora Blyth, we wait for you," the mayor wrote.')
+
+
+def test_a_participle_after_a_quotation_and_its_speaker_is_the_speakers():
+    body = [
+        "Senator Nora Blyth and Mayor Ida Marlow campaigned on Monday.",
+        '"We will win," Blyth told a rally, saying Marlow would "close the port."',
+    ]
+    assert speakers(*body) == [
+        ("We will win", "Nora Blyth"),
+        ("close the port.", "Nora Blyth"),
+    ]

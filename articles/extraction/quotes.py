@@ -732,7 +732,11 @@ class _Attributor:
         for j in range(lo, v):
             tok = tokens[j]
             if tok.low == _QUOTE:
+                if j == lo:
+                    continue  # '"…," Doe told a rally, saying …': Doe, after the quotation
                 return None
+            if tokens[lo].low == _QUOTE and j > lo + 2:
+                return None  # only the name right after an opening quotation is its subject
             m = frame.name_starting_at.get(tok.start)
             if m is None:
                 if tok.low in lx.PRONOUNS_PERSON and (j == lo or tokens[j - 1].text == ","):
