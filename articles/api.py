@@ -618,24 +618,23 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
         # a write that skipped refresh_public_state): rendered here, in one more query.
         missing = [article.pk for article, row in zip(page, rows, strict=True) if row is None]
         rendered, times = {}, [row.list_changed_at for row in rows if row is not None]
+        renderer = self.renderer_classes[0]()
         if missing:
             full = list(self.get_queryset().filter(pk__in=missing))
             self.prepare(full)
-            renderer = self.renderer_classes[0]()
             for article in full:
-                rendered[article.pk] = renderer.render(self.get_serializer(article).data)
+                rendered[article.pk] = renderer.render(self.get_serializer(article).data).decode()
                 times.append(self.changed_at(article))
         self.last_modified = max(times, default=None)
-        envelope = dict(self.get_paginated_response([]).data)
-        del envelope["results"]
-        items = b",".join(
-            fragments.with_origin(row.list_api, self.request).encode()
+        origin = fragments.origin(self.request)
+        items = ",".join(
+            row.list_api.replace(fragments.ORIGIN, origin)
             if row is not None
             else rendered[article.pk]
             for article, row in zip(page, rows, strict=True)
             if row is not None or article.pk in rendered  # not unpublished in between
         )
-        body = self.renderer_classes[0]().render(envelope)[:-1] + b',"results":[' + items + b"]}"
+        body = renderer.render(self.paginator.envelope())[:-1] + f',"results":[{items}]}}'.encode()
         return HttpResponse(body, content_type="application/json")
 
     def build_detail(self):

@@ -337,22 +337,23 @@ class ReaderPagination(PageNumberPagination):
         return parameters
 
     def get_paginated_response(self, data):
+        return Response({**self.envelope(), "results": data})
+
+    def envelope(self) -> dict:
+        """The page's members around its ``results``, in the order they are written."""
         if self.cursor_mode:
             following = self.cursor_link(self.items[-1]) if self.has_next else None
-            return Response({"page_size": self.page_size_used, "next": following, "results": data})
+            return {"page_size": self.page_size_used, "next": following}
         last = self.page.object_list[-1] if self.page.object_list else None
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "page": self.page.number,
-                "pages": self.page.paginator.num_pages,
-                "page_size": self.page.paginator.per_page,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "next_cursor": self.cursor_link(last) if self.page.has_next() else None,
-                "results": data,
-            }
-        )
+        return {
+            "count": self.page.paginator.count,
+            "page": self.page.number,
+            "pages": self.page.paginator.num_pages,
+            "page_size": self.page.paginator.per_page,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "next_cursor": self.cursor_link(last) if self.page.has_next() else None,
+        }
 
     def get_paginated_response_schema(self, schema):
         number = {"type": "integer"}
