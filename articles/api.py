@@ -32,11 +32,14 @@ from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSON
 from .models import Article, Mention, Person, PublicCount, Quote, Source
 from .rendering import FastJSONRenderer
 from .serializers import (
+    QUOTE_ROW_COLUMNS,
     ArticleDetailSerializer,
     ArticleSerializer,
     PersonSerializer,
     QuoteSerializer,
     SourceSerializer,
+    quote_row_changed_at,
+    quote_row_data,
 )
 from .signals import public_cache_version
 
@@ -708,6 +711,20 @@ class QuoteViewSet(ReaderReadOnlyViewSet):
 
     def changed_at(self, quote):
         return quote_changed_at(quote)
+
+    def build_list(self):
+        # Only paging asked for: the page read as plain rows and built by quote_row_data(),
+        # QuoteSerializer's representation without its model instances and fields; any
+        # other parameter (a filter, a search, fields=, ordering) goes to the serializer.
+        if self.request.query_params.keys() - set(self.paginator.query_params):
+            return super().build_list()
+        self.page_columns = QUOTE_ROW_COLUMNS
+        page = self.paginate_queryset(self.get_queryset())
+        self.last_modified = max(map(quote_row_changed_at, page), default=None)
+        request = self.request
+        return Response(
+            {**self.paginator.envelope(), "results": [quote_row_data(row, request) for row in page]}
+        )
 
 
 def people_queryset():

@@ -471,8 +471,13 @@ class Article(Versioned, Imported):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return public_path("articles:detail", self.slug, day)
+        return Article.path_of(self.slug, self.published_at, self.created_at)
+
+    @staticmethod
+    def path_of(slug: str, published_at, created_at) -> str:
+        """An article's page, from its columns alone (lists read as rows use it too)."""
+        day = timezone.localtime(published_at or created_at or timezone.now())
+        return public_path("articles:detail", slug, day)
 
     @property
     def is_published(self) -> bool:
@@ -542,10 +547,17 @@ class PublicCountQuerySet(models.QuerySet):
         """How many rows the unfiltered public list ``name`` shows, as counted on the last
         write; None when that count may be out of date (counted under another confidence
         floor, or a scheduled row's time has come since): count the rows instead."""
-        row = self.filter(name=name, key=PublicCount.current_key()).first()
-        if row is None or (row.valid_until is not None and row.valid_until <= timezone.now()):
+        row = (
+            self.filter(name=name, key=PublicCount.current_key())
+            .values_list("count", "valid_until")
+            .first()
+        )
+        if row is None:
             return None
-        return row.count
+        count, valid_until = row
+        if valid_until is not None and valid_until <= timezone.now():
+            return None
+        return count
 
 
 class PublicCount(models.Model):

@@ -58,6 +58,17 @@ def test_quotes_built_as_dicts_equal_drfs_representation():
             built = serializer.to_representation(quote)
             assert built == serializer.drf_representation(quote)
             assert list(built) == list(serializer.drf_representation(quote))
+    # A list's default page, read as rows (articles.serializers.quote_row_data).
+    from articles.api import quote_changed_at
+    from articles.serializers import QUOTE_ROW_COLUMNS, quote_row_changed_at, quote_row_data
+
+    rows = {row["pk"]: row for row in quotes_queryset().values(*QUOTE_ROW_COLUMNS)}
+    serializer = QuoteSerializer(context={"request": request})
+    for quote in quotes:
+        built = quote_row_data(rows[quote.pk], request)
+        assert built == serializer.drf_representation(quote)
+        assert list(built) == list(serializer.drf_representation(quote))
+        assert quote_row_changed_at(rows[quote.pk]) == quote_changed_at(quote)
 
 
 @pytest.mark.django_db
