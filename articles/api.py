@@ -490,6 +490,9 @@ class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(obj).data)
 
 
+ARTICLE_ORDER = ("-published_at", "-pk")
+
+
 class PreviewMixin(ReaderViewSetMixin):
     """Article lists: staff may add ``?status=`` to see articles in any state."""
 
@@ -520,7 +523,7 @@ class PreviewMixin(ReaderViewSetMixin):
             queryset = queryset.select_related("lead_image")
         else:
             queryset = queryset.defer("body", "image_caption", "image_credit", "url")
-        return queryset.order_by("-published_at", "-pk")
+        return queryset.order_by(*ARTICLE_ORDER)
 
     def prepare(self, articles):
         """Attach each article's people and visible quotes: one query each, as plain rows.
@@ -615,7 +618,9 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
         # expand=, status=) is answered by the serializer.
         if self.request.query_params.keys() - set(self.paginator.query_params):
             return super().build_list()
-        page = self.paginate_queryset(fragments.listed(self.get_queryset(), api=True))
+        # Built from the rule and the order alone: the rows read no related model.
+        listed = fragments.listed(self.base_articles().order_by(*ARTICLE_ORDER), api=True)
+        page = self.paginate_queryset(listed)
         rows = fragments.stored_rows(page)
         # Rows with no fragment that may be served (rendered under another key, or before
         # a write that skipped refresh_public_state): rendered here, in one more query.
