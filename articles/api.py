@@ -29,17 +29,21 @@ from rest_framework.response import Response
 
 from . import filters, fragments
 from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSONOnlyNegotiation
-from .models import Article, Mention, Person, PublicCount, Quote, Source
+from .models import Article, Mention, Person, PersonVariant, PublicCount, Quote, Source
 from .rendering import FastJSONRenderer
 from .serializers import (
+    PERSON_ROW_COLUMNS,
     QUOTE_ROW_COLUMNS,
+    SOURCE_ROW_COLUMNS,
     ArticleDetailSerializer,
     ArticleSerializer,
     PersonSerializer,
     QuoteSerializer,
     SourceSerializer,
+    person_row_data,
     quote_row_changed_at,
     quote_row_data,
+    source_row_data,
 )
 from .signals import public_cache_version
 
@@ -397,7 +401,33 @@ class ReaderViewSetMixin:
     def list(self, request, *args, **kwargs):
         return self.cached(self.build_list)
 
+    # A list whose default page is read as plain rows of these columns (``values()``) and
+    # built by ``rows_data``, the serializer's representation without model instances or
+    # the serializer (issue #12); None: always the serializer.
+    row_columns = None
+
+    def only_paging(self) -> bool:
+        """Whether the request gives no parameter but paging (page, page_size, cursor)."""
+        return not self.request.query_params.keys() - set(self.paginator.query_params)
+
+    def rows_data(self, rows: list[dict]) -> list[dict]:
+        """The items of a page read as rows of ``row_columns``."""
+        raise NotImplementedError
+
+    def row_changed_at(self, row: dict):
+        return row["updated_at"]
+
+    def build_list_from_rows(self):
+        self.page_columns = self.row_columns
+        page = self.paginate_queryset(self.get_queryset())
+        self.last_modified = max(map(self.row_changed_at, page), default=None)
+        return Response({**self.paginator.envelope(), "results": self.rows_data(page)})
+
     def build_list(self):
+        # Only paging asked for: the page as rows; any other parameter (a filter, a search,
+        # fields=, ordering) goes to the serializer.
+        if self.row_columns is not None and self.only_paging():
+            return self.build_list_from_rows()
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         self.prepare(page)
@@ -717,19 +747,13 @@ class QuoteViewSet(ReaderReadOnlyViewSet):
     def changed_at(self, quote):
         return quote_changed_at(quote)
 
-    def build_list(self):
-        # Only paging asked for: the page read as plain rows and built by quote_row_data(),
-        # QuoteSerializer's representation without its model instances and fields; any
-        # other parameter (a filter, a search, fields=, ordering) goes to the serializer.
-        if self.request.query_params.keys() - set(self.paginator.query_params):
-            return super().build_list()
-        self.page_columns = QUOTE_ROW_COLUMNS
-        page = self.paginate_queryset(self.get_queryset())
-        self.last_modified = max(map(quote_row_changed_at, page), default=None)
-        request = self.request
-        return Response(
-            {**self.paginator.envelope(), "results": [quote_row_data(row, request) for row in page]}
-        )
+    row_columns = QUOTE_ROW_COLUMNS
+
+    def rows_data(self, rows):
+        return [quote_row_data(row, self.request) for row in rows]
+
+    def row_changed_at(self, row):
+        return quote_row_changed_at(row)
 
 
 def people_queryset():
@@ -760,6 +784,17 @@ class PersonViewSet(ReaderReadOnlyViewSet):
             return Person.objects.none()  # the schema generator: no database needed
         return people_queryset()
 
+    row_columns = PERSON_ROW_COLUMNS
+
+    def rows_data(self, rows):
+        # The variants' names in one query, as the serializer's prefetch reads them.
+        variants = {row["pk"]: [] for row in rows}
+        if variants:
+            names = PersonVariant.objects.filter(person_id__in=variants)
+            for person_id, name in names.values_list("person_id", "name"):
+                variants[person_id].append(name)
+        return [person_row_data(row, variants[row["pk"]], self.request) for row in rows]
+
 
 def sources_queryset():
     """Visible sources with their counts, all kept on the rows (articles.publishing)."""
@@ -786,6 +821,11 @@ class SourceViewSet(ReaderReadOnlyViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Source.objects.none()  # the schema generator: no database needed
         return sources_queryset()
+
+    row_columns = SOURCE_ROW_COLUMNS
+
+    def rows_data(self, rows):
+        return [source_row_data(row, self.request) for row in rows]
 
 
 # --- nested lists -------------------------------------------------------------------------

@@ -451,6 +451,64 @@ def quote_row_data(row: dict, request) -> dict:
     }
 
 
+PERSON_ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "public_role",
+    "public_quote_count",
+    "public_article_count",
+    "updated_at",
+)
+
+
+def person_row_data(row: dict, variants: list[str], request) -> dict:
+    """PersonSerializer's representation of a person read as a row of PERSON_ROW_COLUMNS,
+    with the names of their variants (in the variants' own order)."""
+    slug = row["slug"]
+    return {
+        "slug": slug,
+        "name": row["name"],
+        "role": row["public_role"],
+        "variants": variants,
+        "quote_count": row["public_quote_count"],
+        "article_count": row["public_article_count"],
+        "quotes_url": api_url(request, "person-quotes-list", person_slug=slug),
+        "url": public_url(request, "articles:person-detail", slug),
+        "api_url": api_url(request, "person-detail", slug=slug),
+    }
+
+
+SOURCE_ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "kind",
+    "homepage",
+    "domain",
+    "public_article_count",
+    "public_quote_count",
+    "updated_at",
+)
+
+
+def source_row_data(row: dict, request) -> dict:
+    """SourceSerializer's representation of a source read as a row of SOURCE_ROW_COLUMNS."""
+    slug = row["slug"]
+    return {
+        "slug": slug,
+        "name": row["name"],
+        "kind": row["kind"],
+        "homepage": row["homepage"],
+        "domain": row["domain"],
+        "article_count": row["public_article_count"],
+        "quote_count": row["public_quote_count"],
+        "articles_url": api_url(request, "source-articles-list", source_slug=slug),
+        "url": public_url(request, "articles:source-detail", slug),
+        "api_url": api_url(request, "source-detail", slug=slug),
+    }
+
+
 def quote_row_changed_at(row: dict):
     """The Last-Modified of a quote read as a row (``articles.api.quote_changed_at``'s)."""
     times = [row["updated_at"], row["article__updated_at"]]
