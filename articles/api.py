@@ -646,7 +646,7 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
         # Only paging asked for: a page of the rows stored on each article's last write
         # (articles.fragments), joined as they are; any other parameter (a filter, fields=,
         # expand=, status=) is answered by the serializer.
-        if self.request.query_params.keys() - set(self.paginator.query_params):
+        if not self.only_paging():
             return super().build_list()
         # Built from the rule and the order alone: the rows read no related model.
         listed = fragments.listed(self.base_articles().order_by(*ARTICLE_ORDER), api=True)
