@@ -417,9 +417,14 @@ class ReaderViewSetMixin:
     def row_changed_at(self, row: dict):
         return row["updated_at"]
 
+    def rows_queryset(self):
+        """The list's queryset for a page read as rows (no prefetch: ``rows_data`` reads
+        whatever else the items show)."""
+        return self.get_queryset().prefetch_related(None)
+
     def build_list_from_rows(self):
         self.page_columns = self.row_columns
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.rows_queryset())
         self.last_modified = max(map(self.row_changed_at, page), default=None)
         return Response({**self.paginator.envelope(), "results": self.rows_data(page)})
 
