@@ -29,14 +29,21 @@ from rest_framework.response import Response
 
 from . import filters, fragments
 from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSONOnlyNegotiation
-from .models import Article, Mention, Person, PublicCount, Quote, Source
+from .models import Article, Mention, Person, PersonVariant, PublicCount, Quote, Source
 from .rendering import FastJSONRenderer
 from .serializers import (
+    PERSON_ROW_COLUMNS,
+    QUOTE_ROW_COLUMNS,
+    SOURCE_ROW_COLUMNS,
     ArticleDetailSerializer,
     ArticleSerializer,
     PersonSerializer,
     QuoteSerializer,
     SourceSerializer,
+    person_row_data,
+    quote_row_changed_at,
+    quote_row_data,
+    source_row_data,
 )
 from .signals import public_cache_version
 
@@ -394,7 +401,38 @@ class ReaderViewSetMixin:
     def list(self, request, *args, **kwargs):
         return self.cached(self.build_list)
 
+    # A list whose default page is read as plain rows of these columns (``values()``) and
+    # built by ``rows_data``, the serializer's representation without model instances or
+    # the serializer (issue #12); None: always the serializer.
+    row_columns = None
+
+    def only_paging(self) -> bool:
+        """Whether the request gives no parameter but paging (page, page_size, cursor)."""
+        return not self.request.query_params.keys() - set(self.paginator.query_params)
+
+    def rows_data(self, rows: list[dict]) -> list[dict]:
+        """The items of a page read as rows of ``row_columns``."""
+        raise NotImplementedError
+
+    def row_changed_at(self, row: dict):
+        return row["updated_at"]
+
+    def rows_queryset(self):
+        """The list's queryset for a page read as rows (no prefetch: ``rows_data`` reads
+        whatever else the items show)."""
+        return self.get_queryset().prefetch_related(None)
+
+    def build_list_from_rows(self):
+        self.page_columns = self.row_columns
+        page = self.paginate_queryset(self.rows_queryset())
+        self.last_modified = max(map(self.row_changed_at, page), default=None)
+        return Response({**self.paginator.envelope(), "results": self.rows_data(page)})
+
     def build_list(self):
+        # Only paging asked for: the page as rows; any other parameter (a filter, a search,
+        # fields=, ordering) goes to the serializer.
+        if self.row_columns is not None and self.only_paging():
+            return self.build_list_from_rows()
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         self.prepare(page)
@@ -487,6 +525,9 @@ class ReaderReadOnlyViewSet(ReaderViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(obj).data)
 
 
+ARTICLE_ORDER = ("-published_at", "-pk")
+
+
 class PreviewMixin(ReaderViewSetMixin):
     """Article lists: staff may add ``?status=`` to see articles in any state."""
 
@@ -517,7 +558,7 @@ class PreviewMixin(ReaderViewSetMixin):
             queryset = queryset.select_related("lead_image")
         else:
             queryset = queryset.defer("body", "image_caption", "image_credit", "url")
-        return queryset.order_by("-published_at", "-pk")
+        return queryset.order_by(*ARTICLE_ORDER)
 
     def prepare(self, articles):
         """Attach each article's people and visible quotes: one query each, as plain rows.
@@ -610,32 +651,33 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
         # Only paging asked for: a page of the rows stored on each article's last write
         # (articles.fragments), joined as they are; any other parameter (a filter, fields=,
         # expand=, status=) is answered by the serializer.
-        if self.request.query_params.keys() - set(self.paginator.query_params):
+        if not self.only_paging():
             return super().build_list()
-        page = self.paginate_queryset(fragments.listed(self.get_queryset(), api=True))
+        # Built from the rule and the order alone: the rows read no related model.
+        listed = fragments.listed(self.base_articles().order_by(*ARTICLE_ORDER), api=True)
+        page = self.paginate_queryset(listed)
         rows = fragments.stored_rows(page)
         # Rows with no fragment that may be served (rendered under another key, or before
         # a write that skipped refresh_public_state): rendered here, in one more query.
         missing = [article.pk for article, row in zip(page, rows, strict=True) if row is None]
         rendered, times = {}, [row.list_changed_at for row in rows if row is not None]
+        renderer = self.renderer_classes[0]()
         if missing:
             full = list(self.get_queryset().filter(pk__in=missing))
             self.prepare(full)
-            renderer = self.renderer_classes[0]()
             for article in full:
-                rendered[article.pk] = renderer.render(self.get_serializer(article).data)
+                rendered[article.pk] = renderer.render(self.get_serializer(article).data).decode()
                 times.append(self.changed_at(article))
         self.last_modified = max(times, default=None)
-        envelope = dict(self.get_paginated_response([]).data)
-        del envelope["results"]
-        items = b",".join(
-            fragments.with_origin(row.list_api, self.request).encode()
+        origin = fragments.origin(self.request)
+        items = ",".join(
+            row.list_api.replace(fragments.ORIGIN, origin)
             if row is not None
             else rendered[article.pk]
             for article, row in zip(page, rows, strict=True)
             if row is not None or article.pk in rendered  # not unpublished in between
         )
-        body = self.renderer_classes[0]().render(envelope)[:-1] + b',"results":[' + items + b"]}"
+        body = renderer.render(self.paginator.envelope())[:-1] + f',"results":[{items}]}}'.encode()
         return HttpResponse(body, content_type="application/json")
 
     def build_detail(self):
@@ -710,6 +752,14 @@ class QuoteViewSet(ReaderReadOnlyViewSet):
     def changed_at(self, quote):
         return quote_changed_at(quote)
 
+    row_columns = QUOTE_ROW_COLUMNS
+
+    def rows_data(self, rows):
+        return [quote_row_data(row, self.request) for row in rows]
+
+    def row_changed_at(self, row):
+        return quote_row_changed_at(row)
+
 
 def people_queryset():
     """Visible people with their counts, all kept on the rows (articles.publishing)."""
@@ -739,6 +789,17 @@ class PersonViewSet(ReaderReadOnlyViewSet):
             return Person.objects.none()  # the schema generator: no database needed
         return people_queryset()
 
+    row_columns = PERSON_ROW_COLUMNS
+
+    def rows_data(self, rows):
+        # The variants' names in one query, as the serializer's prefetch reads them.
+        variants = {row["pk"]: [] for row in rows}
+        if variants:
+            names = PersonVariant.objects.filter(person_id__in=variants)
+            for person_id, name in names.values_list("person_id", "name"):
+                variants[person_id].append(name)
+        return [person_row_data(row, variants[row["pk"]], self.request) for row in rows]
+
 
 def sources_queryset():
     """Visible sources with their counts, all kept on the rows (articles.publishing)."""
@@ -765,6 +826,11 @@ class SourceViewSet(ReaderReadOnlyViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Source.objects.none()  # the schema generator: no database needed
         return sources_queryset()
+
+    row_columns = SOURCE_ROW_COLUMNS
+
+    def rows_data(self, rows):
+        return [source_row_data(row, self.request) for row in rows]
 
 
 # --- nested lists -------------------------------------------------------------------------

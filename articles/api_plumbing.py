@@ -115,23 +115,30 @@ def _decode_value(value):
 
 
 def _value_at(obj, path: str):
+    if isinstance(obj, dict):  # a page read as values() rows
+        return obj[path]
     for name in path.split("__"):
         obj = getattr(obj, name)
     return obj
 
 
-def page_rows(queryset, window: slice):
+def page_rows(queryset, window: slice, columns: tuple[str, ...] | None = None):
     """``queryset[window]``, the page's ids picked from the listed table alone when they can be.
 
     Ordered by the table's own columns (ending with the id), a page is the ids the table's
-    indexes give for the window, then those rows with their joins (``select_related``):
-    ``WHERE id IN (SELECT id ... LIMIT n)``. Asked in one, the planner may drive the join from
-    the other side and read every row of the joined table (every article, for a page of
-    quotes) before it stops. The same rows in the same order either way.
+    indexes give for the window, then those rows with their joins (``select_related``, or
+    the related ``columns``): ``WHERE id IN (SELECT id ... LIMIT n)``. Asked in one, the
+    planner may drive the join from the other side and read every row of the joined table
+    (every article, for a page of quotes) before it stops. The same rows in the same order
+    either way. ``columns``: the page as plain dicts of these columns (``values()``), not
+    model instances.
     """
-    if not queryset.query.select_related or not picks_by_own_columns(queryset):
-        return queryset[window]
-    return queryset.filter(pk__in=queryset.values("pk")[window])
+    joins = queryset.query.select_related or any("__" in name for name in columns or ())
+    if not joins or not picks_by_own_columns(queryset):
+        picked = queryset[window]
+    else:
+        picked = queryset.filter(pk__in=queryset.values("pk")[window])
+    return picked if columns is None else picked.values(*columns)
 
 
 def picks_by_own_columns(queryset) -> bool:
@@ -140,7 +147,10 @@ def picks_by_own_columns(queryset) -> bool:
 
 
 class KeysFirstPaginator(Paginator):
-    """Django's paginator, each page read by :func:`page_rows`."""
+    """Django's paginator, each page read by :func:`page_rows` (as rows of ``columns``,
+    if given)."""
+
+    columns = None
 
     def page(self, number):
         number = self.validate_number(number)
@@ -148,7 +158,8 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(page_rows(self.object_list, slice(bottom, top)), number, self)
+        rows = page_rows(self.object_list, slice(bottom, top), self.columns)
+        return self._get_page(rows, number, self)
 
 
 class ReaderPagination(PageNumberPagination):
@@ -183,13 +194,17 @@ class ReaderPagination(PageNumberPagination):
         return (self.page_query_param, self.page_size_query_param, CURSOR_PARAM)
 
     def paginate_queryset(self, queryset, request, view=None):
+        """The page's items: model instances, or plain dicts of the view's
+        ``page_columns`` when it sets them (read with ``values()``)."""
         self.request = request
         self.cursor_mode = CURSOR_PARAM in request.query_params
         self.ordering = self.keyset_ordering(queryset)
+        self.columns = getattr(view, "page_columns", None)
         page_size = self.get_page_size(request)
         if self.cursor_mode:
             return self.paginate_by_cursor(queryset, request, page_size)
         paginator = self.django_paginator_class(queryset, page_size)
+        paginator.columns = self.columns
         kept = getattr(view, "kept_count", lambda: None)()
         if kept is not None:
             paginator.count = kept  # counted on write (articles.models.PublicCount)
@@ -209,7 +224,7 @@ class ReaderPagination(PageNumberPagination):
         if offset >= MAX_NUMBERED_ITEMS:
             # The last page, read from the other end: no deep OFFSET.
             size = paginator.count - offset
-            items = list(reversed(page_rows(queryset.reverse(), slice(0, size))))
+            items = list(reversed(page_rows(queryset.reverse(), slice(0, size), self.columns)))
             self.page = Page(items, number, paginator)
         else:
             self.page = paginator.page(number)
@@ -225,7 +240,7 @@ class ReaderPagination(PageNumberPagination):
         token = request.query_params[CURSOR_PARAM]
         if token:
             queryset = queryset.filter(self.after(self.decode_cursor(token)))
-        items = list(page_rows(queryset, slice(0, page_size + 1)))
+        items = list(page_rows(queryset, slice(0, page_size + 1), self.columns))
         self.page_size_used = page_size
         self.has_next = len(items) > page_size
         self.items = items[:page_size]
@@ -337,22 +352,23 @@ class ReaderPagination(PageNumberPagination):
         return parameters
 
     def get_paginated_response(self, data):
+        return Response({**self.envelope(), "results": data})
+
+    def envelope(self) -> dict:
+        """The page's members around its ``results``, in the order they are written."""
         if self.cursor_mode:
             following = self.cursor_link(self.items[-1]) if self.has_next else None
-            return Response({"page_size": self.page_size_used, "next": following, "results": data})
+            return {"page_size": self.page_size_used, "next": following}
         last = self.page.object_list[-1] if self.page.object_list else None
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "page": self.page.number,
-                "pages": self.page.paginator.num_pages,
-                "page_size": self.page.paginator.per_page,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "next_cursor": self.cursor_link(last) if self.page.has_next() else None,
-                "results": data,
-            }
-        )
+        return {
+            "count": self.page.paginator.count,
+            "page": self.page.number,
+            "pages": self.page.paginator.num_pages,
+            "page_size": self.page.paginator.per_page,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "next_cursor": self.cursor_link(last) if self.page.has_next() else None,
+        }
 
     def get_paginated_response_schema(self, schema):
         number = {"type": "integer"}

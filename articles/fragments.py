@@ -125,7 +125,7 @@ class StandInRequest(HttpRequest):
 
 def with_origin(stored: str, request) -> str:
     """``stored`` with the stand-in origin replaced by the request's scheme and host."""
-    return stored.replace(ORIGIN, request.build_absolute_uri("/")[:-1])
+    return stored.replace(ORIGIN, origin(request))
 
 
 def _shows_stand_in(article: Article, quotes, mentions) -> bool:
@@ -294,42 +294,43 @@ def render_summary(article: Article) -> str:
 
 
 def listed(queryset, *, api: bool):
-    """``queryset`` of articles (a list's own, in its order) reading only what a list of
-    stored rows needs: the few columns its order, cursors and freshness check read, and each
-    fragment's key and row (no other related row).
+    """``queryset`` of articles (a list's own, in its order) as plain rows of what a list of
+    stored rows needs, no model instances: named tuples of the columns its order, cursors
+    and freshness check read (``pk``, ``published_at``, ``updated_at``), the fragment's key
+    and the article time it was rendered from (``stored_key``, ``stored_from``), and the
+    stored row itself.
 
-    ``api``: the API list's rows (``list_api``, ``list_changed_at``); else the home page's.
+    ``api``: the API list's rows (``list_api``, ``list_changed_at``); else the home page's
+    (``list_html``).
     """
     shown = ("list_api", "list_changed_at") if api else ("list_html",)
     return (
         queryset.select_related(None)
-        .select_related("fragment")
-        .only(
-            "published_at",
-            "updated_at",
-            "fragment__key",
-            "fragment__article_updated_at",
-            *(f"fragment__{name}" for name in shown),
+        .annotate(
+            stored_key=F("fragment__key"),
+            stored_from=F("fragment__article_updated_at"),
+            **{name: F(f"fragment__{name}") for name in shown},
+        )
+        .values_list(
+            "pk", "published_at", "updated_at", "stored_key", "stored_from", *shown, named=True
         )
     )
 
 
-def stored_rows(articles) -> list[ArticleFragment | None]:
-    """For each article of a :func:`listed` queryset, its fragment if it may be served (its
-    key the current one, rendered from the article as it is), else None."""
+def stored_rows(rows) -> list:
+    """For each row of a :func:`listed` queryset, the row if its stored item may be served
+    (its key the current one, rendered from the article as it is), else None."""
     if get_script_prefix() != rendered_prefix():
-        return [None for _ in articles]
+        return [None for _ in rows]
     key = current_key()
-    rows = []
-    for article in articles:
-        fragment = getattr(article, "fragment", None)
-        fresh = (
-            fragment is not None
-            and fragment.key == key
-            and fragment.article_updated_at == article.updated_at
-        )
-        rows.append(fragment if fresh else None)
-    return rows
+    return [
+        row if row.stored_key == key and row.stored_from == row.updated_at else None for row in rows
+    ]
+
+
+def origin(request) -> str:
+    """The request's scheme and host, which replace :data:`ORIGIN` in stored rows."""
+    return request.build_absolute_uri("/")[:-1]
 
 
 def stored(*, slug: str, page: bool) -> ArticleFragment | None:

@@ -12,7 +12,7 @@ import functools
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, Min, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -471,8 +471,13 @@ class Article(Versioned, Imported):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        day = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return public_path("articles:detail", self.slug, day)
+        return Article.path_of(self.slug, self.published_at, self.created_at)
+
+    @staticmethod
+    def path_of(slug: str, published_at, created_at) -> str:
+        """An article's page, from its columns alone (lists read as rows use it too)."""
+        day = timezone.localtime(published_at or created_at or timezone.now())
+        return public_path("articles:detail", slug, day)
 
     @property
     def is_published(self) -> bool:
@@ -542,10 +547,27 @@ class PublicCountQuerySet(models.QuerySet):
         """How many rows the unfiltered public list ``name`` shows, as counted on the last
         write; None when that count may be out of date (counted under another confidence
         floor, or a scheduled row's time has come since): count the rows instead."""
-        row = self.filter(name=name, key=PublicCount.current_key()).first()
-        if row is None or (row.valid_until is not None and row.valid_until <= timezone.now()):
-            return None
-        return row.count
+        # Every uncached list reads it: one primary-key lookup, written out once rather
+        # than built and compiled by the ORM per request (about as long as the page's own).
+        connection = connections[self.db]
+        sql = _KEPT_COUNT_SQL.format(
+            table=connection.ops.quote_name(PublicCount._meta.db_table),
+            **{name: connection.ops.quote_name(name) for name in ("count", "name", "key")},
+            valid_until=connection.ops.quote_name("valid_until"),
+        )
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [name, PublicCount.current_key(), now])
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+
+
+# PublicCountQuerySet.kept: the row counted under this key, unless a scheduled row's time
+# has come since (valid_until past).
+_KEPT_COUNT_SQL = (
+    "SELECT {count} FROM {table} WHERE {name} = %s AND {key} = %s"
+    " AND ({valid_until} IS NULL OR {valid_until} > %s)"
+)
 
 
 class PublicCount(models.Model):

@@ -390,6 +390,132 @@ class QuoteSerializer(BuiltByHandMixin, serializers.ModelSerializer):
 
 _DATETIME = serializers.DateTimeField()
 
+# What quote_row_data() reads of a quote: Quote.objects.values(*QUOTE_ROW_COLUMNS).
+QUOTE_ROW_COLUMNS = (
+    "pk",
+    "text",
+    "kind",
+    "sentence",
+    "said_to",
+    "paragraph",
+    "state",
+    "updated_at",
+    "article__headline",
+    "article__slug",
+    "article__published_at",
+    "article__created_at",
+    "article__updated_at",
+    "article__source__name",
+    "article__source__slug",
+    "speaker__name",
+    "speaker__slug",
+    "speaker__updated_at",
+    "speaker_organization__name",
+    "speaker_organization__slug",
+)
+
+
+def quote_row_data(row: dict, request) -> dict:
+    """QuoteSerializer's representation of a quote read as a row of QUOTE_ROW_COLUMNS
+    (a list's default page: no model instances, no serializer; ``tests/test_rendering.py``
+    checks it equals the serializer's)."""
+    slug = row["article__slug"]
+    source_slug = row["article__source__slug"]
+    return {
+        "id": row["pk"],
+        "text": row["text"],
+        "kind": row["kind"],
+        "sentence": row["sentence"],
+        "said_to": row["said_to"],
+        "paragraph": row["paragraph"],
+        "verified": row["state"] == Quote.State.VERIFIED,
+        "speaker": speaker_row_data(row, request),
+        "article": {
+            "headline": row["article__headline"],
+            "slug": slug,
+            "published_at": _DATETIME.to_representation(row["article__published_at"]),
+            "url": absolute(
+                request,
+                Article.path_of(slug, row["article__published_at"], row["article__created_at"]),
+            ),
+            "api_url": api_url(request, "article-detail", slug=slug),
+        },
+        "source": None
+        if source_slug is None
+        else {
+            "name": row["article__source__name"],
+            "slug": source_slug,
+            "api_url": api_url(request, "source-detail", slug=source_slug),
+        },
+        "api_url": api_url(request, "quote-detail", pk=row["pk"]),
+    }
+
+
+PERSON_ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "public_role",
+    "public_quote_count",
+    "public_article_count",
+    "updated_at",
+)
+
+
+def person_row_data(row: dict, variants: list[str], request) -> dict:
+    """PersonSerializer's representation of a person read as a row of PERSON_ROW_COLUMNS,
+    with the names of their variants (in the variants' own order)."""
+    slug = row["slug"]
+    return {
+        "slug": slug,
+        "name": row["name"],
+        "role": row["public_role"],
+        "variants": variants,
+        "quote_count": row["public_quote_count"],
+        "article_count": row["public_article_count"],
+        "quotes_url": api_url(request, "person-quotes-list", person_slug=slug),
+        "url": public_url(request, "articles:person-detail", slug),
+        "api_url": api_url(request, "person-detail", slug=slug),
+    }
+
+
+SOURCE_ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "kind",
+    "homepage",
+    "domain",
+    "public_article_count",
+    "public_quote_count",
+    "updated_at",
+)
+
+
+def source_row_data(row: dict, request) -> dict:
+    """SourceSerializer's representation of a source read as a row of SOURCE_ROW_COLUMNS."""
+    slug = row["slug"]
+    return {
+        "slug": slug,
+        "name": row["name"],
+        "kind": row["kind"],
+        "homepage": row["homepage"],
+        "domain": row["domain"],
+        "article_count": row["public_article_count"],
+        "quote_count": row["public_quote_count"],
+        "articles_url": api_url(request, "source-articles-list", source_slug=slug),
+        "url": public_url(request, "articles:source-detail", slug),
+        "api_url": api_url(request, "source-detail", slug=slug),
+    }
+
+
+def quote_row_changed_at(row: dict):
+    """The Last-Modified of a quote read as a row (``articles.api.quote_changed_at``'s)."""
+    times = [row["updated_at"], row["article__updated_at"]]
+    if row["speaker__updated_at"] is not None:
+        times.append(row["speaker__updated_at"])
+    return max(times)
+
 
 def source_ref(source, request) -> dict | None:
     """A source in SourceRefSerializer's shape."""

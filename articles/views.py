@@ -33,7 +33,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import fragments, search
 from .images import lead_image_data
-from .models import Article, Mention, Person, Quote, Source
+from .models import Article, Mention, Person, PublicCount, Quote, Source
 from .search import query_words, search_articles, search_quotes
 from .signals import public_cache_version
 
@@ -276,13 +276,22 @@ def visible_sources():
 
 class ArticleListView(ArticleViewMixin, ListView):
     """Home: the latest published articles, newest first, each summary as stored on the
-    article's last write (``articles.fragments``): one query of stored rows and the count."""
+    article's last write (``articles.fragments``): one query of stored rows, and the count
+    the API's article list keeps on write (the same rule, ``Article.objects.published()``)."""
 
     paginate_by = 20
     context_object_name = "articles"
 
     def get_queryset(self):
-        return fragments.listed(super().get_queryset(), api=False)
+        # The rule alone (in the articles' default order): the rows read no related model.
+        return fragments.listed(Article.objects.published(), api=False)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        kept = PublicCount.objects.kept(PublicCount.List.ARTICLES)
+        if kept is not None:  # else (stale, or another floor) the paginator counts
+            paginator.count = kept
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -290,7 +290,7 @@ def test_database_down_is_a_503_problem_with_retry_after(api, monkeypatch):
     def unreachable(self):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(api_views.ArticleViewSet, "get_queryset", unreachable)
+    monkeypatch.setattr(api_views.ArticleViewSet, "base_articles", unreachable)
     response = api.get("/api/v1/articles/")
     body = problem(response, 503)
     assert body["code"] == "service_unavailable"
@@ -481,7 +481,7 @@ def test_an_unexpected_error_is_a_500_problem_under_api_only(monkeypatch, rf):
     def broken(self):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(api_views.ArticleViewSet, "get_queryset", broken)
+    monkeypatch.setattr(api_views.ArticleViewSet, "base_articles", broken)
     response = APIClient(raise_request_exception=False).get("/api/v1/articles/")
     body = problem(response, 500)
     assert body["code"] == "server_error"

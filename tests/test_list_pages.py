@@ -61,7 +61,11 @@ def bodies(quotes):
 
 def test_lists_are_the_bytes_a_sliced_queryset_gives(quotes, monkeypatch):
     picked = bodies(quotes)
-    monkeypatch.setattr(api_plumbing, "page_rows", lambda queryset, window: queryset[window])
+
+    def sliced(queryset, window, columns=None):
+        return queryset[window] if columns is None else queryset[window].values(*columns)
+
+    monkeypatch.setattr(api_plumbing, "page_rows", sliced)
     assert bodies(quotes) == picked
     assert len(picked["cursor"]) == 3  # 8 quotes, 3 a page
 

@@ -58,6 +58,17 @@ def test_quotes_built_as_dicts_equal_drfs_representation():
             built = serializer.to_representation(quote)
             assert built == serializer.drf_representation(quote)
             assert list(built) == list(serializer.drf_representation(quote))
+    # A list's default page, read as rows (articles.serializers.quote_row_data).
+    from articles.api import quote_changed_at
+    from articles.serializers import QUOTE_ROW_COLUMNS, quote_row_changed_at, quote_row_data
+
+    rows = {row["pk"]: row for row in quotes_queryset().values(*QUOTE_ROW_COLUMNS)}
+    serializer = QuoteSerializer(context={"request": request})
+    for quote in quotes:
+        built = quote_row_data(rows[quote.pk], request)
+        assert built == serializer.drf_representation(quote)
+        assert list(built) == list(serializer.drf_representation(quote))
+        assert quote_row_changed_at(rows[quote.pk]) == quote_changed_at(quote)
 
 
 @pytest.mark.django_db
@@ -87,5 +98,26 @@ def test_people_and_sources_built_as_dicts_equal_drfs_representation():
                 built = serializer.to_representation(row)
                 assert built == serializer.drf_representation(row)
                 assert list(built) == list(serializer.drf_representation(row))
+    # A list's default page, read as rows (articles.serializers.person_row_data...).
+    from articles.serializers import (
+        PERSON_ROW_COLUMNS,
+        SOURCE_ROW_COLUMNS,
+        person_row_data,
+        source_row_data,
+    )
+
+    people = {row["pk"]: row for row in people_queryset().values(*PERSON_ROW_COLUMNS)}
+    serializer = PersonSerializer(context={"request": request})
+    for person in cases[0][1]:
+        names = [variant.name for variant in person.variants.all()]
+        built = person_row_data(people[person.pk], names, request)
+        assert built == serializer.drf_representation(person)
+        assert list(built) == list(serializer.drf_representation(person))
+    sources = {row["pk"]: row for row in sources_queryset().values(*SOURCE_ROW_COLUMNS)}
+    serializer = SourceSerializer(context={"request": request})
+    for source in cases[1][1]:
+        built = source_row_data(sources[source.pk], request)
+        assert built == serializer.drf_representation(source)
+        assert list(built) == list(serializer.drf_representation(source))
     # Each list's page is made of them.
     assert APIClient().get("/api/v1/people/").json()["results"][0]["variants"] == ["A. Lee"]

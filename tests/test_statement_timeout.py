@@ -10,13 +10,14 @@ import time
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from articles.admin import ArticleAdmin
 from articles.api import ArticleViewSet
 from articles.api_plumbing import TIMED_OUT
 from articles.views import ArticleListView
+from newsroom.timeouts import StatementTimeout
 
 pytestmark = [
     pytest.mark.skipif(
@@ -149,3 +150,53 @@ def test_the_setting_at_zero_sets_no_timeout(client, settings):
     with slowed(ArticleViewSet, "list", 0, seen):
         assert client.get("/api/v1/articles/").status_code == 200
     assert seen == [default]
+
+
+def driver_timeout() -> str:
+    """The server's setting read on the driver's own cursor (past Django's wrappers)."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_public_requests_on_a_kept_connection_set_the_timeout_once(client, staff_client):
+    default = server_timeout()
+    applied, real = [], StatementTimeout.apply
+
+    def apply(self, connection, wanted, inside):
+        applied.append(wanted)
+        real(self, connection, wanted, inside)
+
+    with mock.patch.object(StatementTimeout, "apply", apply):
+        for _ in range(3):
+            assert client.get("/api/v1/articles/").status_code == 200
+            assert client.get("/").status_code == 200
+        assert applied == [TIMEOUT_MS]  # the first public query only
+        assert driver_timeout() == f"{TIMEOUT_MS}ms"  # kept between public requests
+        seen_admin = []
+        with slowed(ArticleAdmin, "get_queryset", 0, seen_admin):
+            assert staff_client.get("/admin/articles/article/").status_code == 200
+        assert seen_admin == [default]  # taken off before the admin's first query
+        assert applied == [TIMEOUT_MS, None]
+        seen_public = []
+        with slowed(ArticleViewSet, "list", 0, seen_public):
+            assert client.get("/api/v1/articles/").status_code == 200
+        assert seen_public == [f"{TIMEOUT_MS}ms"]
+        assert applied == [TIMEOUT_MS, None, TIMEOUT_MS]
+
+
+def test_a_timeout_set_in_a_rolled_back_transaction_is_set_again(client):
+    default = server_timeout()
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        assert client.get("/api/v1/articles/").status_code == 200  # set inside it
+        raise RolledBack
+    assert driver_timeout() == default  # the rollback took the setting back
+    seen = []
+    with slowed(ArticleViewSet, "list", 0, seen):
+        assert client.get("/api/v1/articles/").status_code == 200
+    assert seen == [f"{TIMEOUT_MS}ms"]
+    assert server_timeout() == default  # and off again for the test's own queries
