@@ -36,6 +36,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.bulk_rows import insert_rows
 from articles.extraction import (
     SUPPORTED_SUFFIXES,
     ExtractedArticle,
@@ -561,28 +562,28 @@ class _Session:
             Article, [slugify(m["headline"])[:180].strip("-") or "article" for m in machines]
         )
         now = timezone.now()
-        articles = []
+        rows = []
         for item, machine, slug in zip(items, machines, slugs, strict=True):
-            article = Article(
-                slug=slug,
-                status=Article.Status.DRAFT,
-                raw_input=item.raw_text,
-                content_hash=item.content_hash,
-                imported_hashes=[item.content_hash],
-                import_key=item.import_key,
-                similar_to_id=item.similar_to,
-                source_file=item.source_file[:500],
-                extracted=_jsonable(machine),
-                imported_at=now,
-                import_run_id=self.importer.run_id,
+            row = {
+                "slug": slug,
+                "status": Article.Status.DRAFT,
+                "raw_input": item.raw_text,
+                "content_hash": item.content_hash,
+                "imported_hashes": [item.content_hash],
+                "import_key": item.import_key,
+                "similar_to_id": item.similar_to,
+                "source_file": item.source_file[:500],
+                "extracted": _jsonable(machine),
+                "imported_at": now,
+                "import_run_id": self.importer.run_id,
                 **machine,
-            )
+            }
             if self.importer.publish:
-                article.status = Article.Status.PUBLISHED
-                article.published_at = article.published_at or now
-            articles.append(article)
-        # bulk_create records no history: it starts before the first change (articles.history).
-        Article.objects.bulk_create(articles)
+                row["status"] = Article.Status.PUBLISHED
+                row["published_at"] = row["published_at"] or now
+            rows.append(row)
+        # No history rows: it starts before the first change (articles.history).
+        article_ids = insert_rows(Article, rows, with_ids=True)
 
         # People: each article's listed people, then each speaker it did not list.
         groups: list[list[ExtractedPerson]] = []
@@ -594,33 +595,41 @@ class _Session:
         resolved = self.resolve_people(groups)
 
         mentions, quotes, results = [], [], []
-        for item, article, (first, count) in zip(items, articles, spans, strict=True):
+        for item, article_id, row, (first, count) in zip(
+            items, article_ids, rows, spans, strict=True
+        ):
             own = resolved[first : first + count]
             ids = ChainMap(*(r.ids for r in own))
-            mentions += _new_mentions(article, item.extracted.people, ids)
-            new_quotes = self.new_quotes(article, item.extracted, ids)
+            mentions += (
+                {"article_id": article_id, **fields}
+                for fields in _mention_fields(item.extracted.people, ids)
+            )
+            new_quotes = self.new_quotes(article_id, item.extracted, ids)
             quotes += new_quotes
             results.append(
                 FileResult(
                     path=item.label,
                     outcome=CREATED,
-                    article_id=article.pk,
-                    headline=article.headline,
+                    article_id=article_id,
+                    headline=row["headline"],
                     people_created=sum(r.people_created for r in own),
                     quotes_created=len(new_quotes),
                 )
             )
-        Mention.objects.bulk_create(mentions)
-        Quote.objects.bulk_create(quotes)  # history: see articles.history
-        Shingle.objects.bulk_create(
-            Shingle(article=article, value=value)
-            for article, item in zip(articles, items, strict=True)
-            for value in item.sketch
+        insert_rows(Mention, mentions)
+        insert_rows(Quote, quotes)  # history: see articles.history
+        insert_rows(
+            Shingle,
+            [
+                {"article_id": article_id, "value": value}
+                for article_id, item in zip(article_ids, items, strict=True)
+                for value in item.sketch
+            ],
         )
-        _link_related(dict(zip(articles, items, strict=True)))
+        _link_related(dict(zip(article_ids, items, strict=True)))
         if self.importer.publish:
             # Bulk inserts send no signals: readers' counts and visibility, once per batch.
-            _refresh_public_state(articles=[article.pk for article in articles])
+            _refresh_public_state(articles=article_ids)
         for result, item in zip(results, items, strict=True):
             if item.similar_to:
                 result.similar_to, result.similarity = item.similar_to, item.similarity
@@ -650,8 +659,8 @@ class _Session:
             "flags": flags,
         }
 
-    def new_quotes(self, article: Article, extracted: ExtractedArticle, people) -> list[Quote]:
-        """Unsaved quotes for a new article (one per place in the text)."""
+    def new_quotes(self, article_id: int, extracted: ExtractedArticle, people) -> list[dict]:
+        """The rows of a new article's quotes (one per place in the text), for insert_rows."""
         taken = set()
         quotes = []
         for eq in extracted.quotes:
@@ -660,12 +669,12 @@ class _Session:
             taken.add((eq.paragraph, eq.start))
             machine = self.quote_fields(eq, people)
             quotes.append(
-                Quote(
-                    article=article,
-                    extracted=_jsonable(machine),
-                    import_run_id=self.importer.run_id,
+                {
+                    "article_id": article_id,
+                    "extracted": _jsonable(machine),
+                    "import_run_id": self.importer.run_id,
                     **machine,
-                )
+                }
             )
         return quotes
 
@@ -753,7 +762,7 @@ class _Session:
         keys_of = [{p.name: _name_keys(p) for p in group} for group in groups]
         unknown = {k for keys in keys_of for ks in keys.values() for k in ks if k not in cache}
         found = ChainMap(cache, self._lookup_keys(unknown) if unknown else {})
-        new_people: list[Person] = []  # a new person's id is -(its index + 1) until inserted
+        new_people: list[dict] = []  # a new person's id is -(its index + 1) until inserted
         resolved = []
         for group, keys in zip(groups, keys_of, strict=True):
             ids: dict[str, int] = {}
@@ -781,12 +790,14 @@ class _Session:
             resolved.append(_Resolved(ids=ids, people_created=len(made)))
         variants = self._new_variants(groups, resolved)
         if new_people:
-            slugs = _unique_slugs(Person, [slugify(p.name)[:190] or "person" for p in new_people])
+            slugs = _unique_slugs(
+                Person, [slugify(p["name"])[:190] or "person" for p in new_people]
+            )
             for person, slug in zip(new_people, slugs, strict=True):
-                person.slug = slug
+                person["slug"] = slug
             # No history rows yet: articles.history records one before the first change.
-            Person.objects.bulk_create(new_people)
-            real = {-(i + 1): row.pk for i, row in enumerate(new_people)}
+            new_ids = insert_rows(Person, new_people, with_ids=True)
+            real = {-(i + 1): pk for i, pk in enumerate(new_ids)}
             self._renumber(real, resolved)
             for variant in variants:
                 variant.person_id = real.get(variant.person_id, variant.person_id)
@@ -877,42 +888,44 @@ def _name_keys(person: ExtractedPerson) -> list[str]:
     return [k for k in dict.fromkeys(name_key(n) for n in [person.name, *person.aliases]) if k]
 
 
-def _new_person(person: ExtractedPerson, *, run_id: int | None = None) -> Person:
+def _new_person(person: ExtractedPerson, *, run_id: int | None = None) -> dict:
+    """The row of a new person, for insert_rows."""
     role = (person.role or "")[:300]
     name = person.name[:200]
-    return Person(
-        name=name,
-        name_key=name_key(name),
-        slug="",  # chosen with the other new people's, just before they are inserted
-        role=role,
-        extracted={"name": person.name, "role": role},
-        import_run_id=run_id,
-    )
+    return {
+        "name": name,
+        "name_key": name_key(name),
+        "slug": "",  # chosen with the other new people's, just before they are inserted
+        "role": role,
+        "extracted": {"name": person.name, "role": role},
+        "import_run_id": run_id,
+    }
 
 
-def _new_mentions(article: Article, people: list[ExtractedPerson], ids) -> list[Mention]:
-    """Unsaved mentions of each listed person, with the role this article gives them."""
+def _mention_fields(people: list[ExtractedPerson], ids) -> list[dict]:
+    """The fields of a mention of each listed person (one each), with the role this
+    article gives them; ``ids`` maps names to person ids."""
     wanted: dict[int, ExtractedPerson] = {}
     for person in people:
         wanted.setdefault(ids[person.name], person)
     return [
-        Mention(
-            article=article,
-            person_id=pid,
-            role=(person.role or "")[:300],
-            extracted={"role": (person.role or "")[:300]},
-            rule=(person.rule or "")[:80],
-            evidence=(person.evidence or "")[:300],
-            confidence=person.confidence,
-        )
+        {
+            "person_id": pid,
+            "role": (person.role or "")[:300],
+            "extracted": {"role": (person.role or "")[:300]},
+            "rule": (person.rule or "")[:80],
+            "evidence": (person.evidence or "")[:300],
+            "confidence": person.confidence,
+        }
         for pid, person in wanted.items()
     ]
 
 
-def _link_related(articles: dict[Article, _Item]) -> bool:
-    """Link each article to the articles its "Related article" lines point to. True if any."""
+def _link_related(articles: dict[int, _Item]) -> bool:
+    """Link each article (by id) to the articles its "Related article" lines point to.
+    True if any."""
     wanted = {
-        a.pk: {r.url for r in item.extracted.page.related if r.url} for a, item in articles.items()
+        pk: {r.url for r in item.extracted.page.related if r.url} for pk, item in articles.items()
     }
     urls = set().union(*wanted.values())
     if not urls:
@@ -925,12 +938,12 @@ def _link_related(articles: dict[Article, _Item]) -> bool:
         )
     )
     links = [
-        Link(from_article_id=pk, to_article_id=by_url[url])
+        {"from_article_id": pk, "to_article_id": by_url[url]}
         for pk, article_urls in wanted.items()
         for url in sorted(article_urls)
         if url in by_url and by_url[url] != pk and (pk, by_url[url]) not in already
     ]
-    Link.objects.bulk_create(links)
+    insert_rows(Link, links)
     return bool(links)
 
 
@@ -980,7 +993,7 @@ class _ArticleUpdater:
             article.save()
         people = self._sync_people()
         quotes_created = self._sync_quotes(people)
-        if _link_related({article: item}):
+        if _link_related({article.pk: item}):
             self.changed = True
         self._sync_sketch()
         if self.changed:
@@ -1018,7 +1031,10 @@ class _ArticleUpdater:
         self.people_created += sum(r.people_created for r in resolved)
         self.changed |= any(r.variants_added for r in resolved)
         existing = {m.person_id: m for m in self.article.mentions.all()}
-        wanted = {m.person_id: m for m in _new_mentions(self.article, people, ids)}
+        wanted = {
+            fields["person_id"]: Mention(article=self.article, **fields)
+            for fields in _mention_fields(people, ids)
+        }
         new_mentions = []
         for person_id, fresh in wanted.items():
             mention, role = existing.get(person_id), fresh.role

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import importing
 from articles.importing import CREATED, FAILED, UNCHANGED, UPDATED, Importer, _Session
 from articles.models import Article, Mention, Person, PersonVariant, Quote, Source
 from tests.conftest import DATA
@@ -161,10 +162,14 @@ def test_people_variants_editors_add_are_matched_by_the_next_import(seeds_dir, t
 
 
 def test_a_failing_file_leaves_nothing_behind(seeds_dir, monkeypatch):
-    def explode(*args, **kwargs):
-        raise IntegrityError("simulated failure while writing quotes")
+    insert_rows = importing.insert_rows
 
-    monkeypatch.setattr(Quote.objects, "bulk_create", explode)
+    def explode(model, rows, **kwargs):
+        if model is Quote:
+            raise IntegrityError("simulated failure while writing quotes")
+        return insert_rows(model, rows, **kwargs)
+
+    monkeypatch.setattr(importing, "insert_rows", explode)
     result = import_one(seeds_dir / SEED)
     assert result.outcome == FAILED
     assert "simulated failure" in result.error

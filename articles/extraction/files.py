@@ -27,6 +27,11 @@ from .types import ExtractedArticle, ExtractionError
 PARALLEL_MIN_FILES = 64
 # How many files a worker may run ahead of the writer: bounds memory whatever N is.
 AHEAD_PER_WORKER = 16
+# Files handed to a worker process at once. Each hand-over costs both processes pickling
+# and bookkeeping (futures, queues, a wake-up), paid once per task: eight files a task
+# made the importing process's own CPU about a quarter less (1.42 -> 1.04-1.15 ms an
+# article, 3,000 articles into PostgreSQL, bench/import_cpu.py).
+FILES_PER_TASK = 8
 
 
 @dataclass(frozen=True)
@@ -187,14 +192,27 @@ def iter_loaded(
             yield path, load_or_error(path, max_bytes)
         return
     remaining = iter(paths)
+    limit = max(ahead, workers * AHEAD_PER_WORKER)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = deque(
-            (path, pool.submit(load_or_error, path, max_bytes))
-            for path in islice(remaining, max(ahead, workers * AHEAD_PER_WORKER))
-        )
+        pending: deque = deque()  # (paths, future of their results), in order
+        queued = 0  # files in ``pending``
+
+        def top_up() -> None:
+            nonlocal queued
+            while queued < limit and (chunk := list(islice(remaining, FILES_PER_TASK))):
+                pending.append((chunk, pool.submit(load_all, chunk, max_bytes)))
+                queued += len(chunk)
+
+        top_up()
         while pending:
-            path, future = pending.popleft()
-            following = next(remaining, None)
-            if following is not None:
-                pending.append((following, pool.submit(load_or_error, following, max_bytes)))
-            yield path, future.result()
+            chunk, future = pending.popleft()
+            queued -= len(chunk)
+            top_up()
+            yield from zip(chunk, future.result(), strict=True)
+
+
+def load_all(
+    paths: list[Path | RefusedInput], max_bytes: int
+) -> list[LoadedFile | ExtractionError]:
+    """:func:`load_or_error` for each path, in order (one worker task)."""
+    return [load_or_error(path, max_bytes) for path in paths]
