@@ -694,28 +694,7 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
 
 # What a quote's item and its Last-Modified read (QuoteSerializer, quote_changed_at), and the
 # columns the lists order and filter by: model instances of these columns only.
-QUOTE_ITEM_COLUMNS = (
-    "text",
-    "kind",
-    "sentence",
-    "said_to",
-    "paragraph",
-    "start",
-    "state",
-    "updated_at",
-    "article__headline",
-    "article__slug",
-    "article__published_at",
-    "article__created_at",
-    "article__updated_at",
-    "article__source__name",
-    "article__source__slug",
-    "speaker__name",
-    "speaker__slug",
-    "speaker__updated_at",
-    "speaker_organization__name",
-    "speaker_organization__slug",
-)
+QUOTE_ITEM_COLUMNS = (*(c for c in QUOTE_ROW_COLUMNS if c != "pk"), "start")
 
 
 def quotes_queryset():
