@@ -1185,3 +1185,10 @@ def test_a_participle_after_a_quotation_and_its_speaker_is_the_speakers():
         ("We will win", "Nora Blyth"),
         ("close the port.", "Nora Blyth"),
     ]
+
+
+@pytest.mark.parametrize("verb", ["stated", "remarked", "conceded"])
+def test_a_single_name_that_states_or_concedes_speaks(verb):
+    body = f'"We inform the local authorities," Pelham {verb}.'
+    assert names(body) == ["Pelham"]
+    assert speakers(body) == [("We inform the local authorities", "Pelham")]
