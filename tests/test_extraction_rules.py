@@ -1192,3 +1192,18 @@ def test_a_single_name_that_states_or_concedes_speaks(verb):
     body = f'"We inform the local authorities," Pelham {verb}.'
     assert names(body) == ["Pelham"]
     assert speakers(body) == [("We inform the local authorities", "Pelham")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'From Blyth\'s Facebook post: "We must move on."',
+        'In Blyth\'s statement: "We must move on."',
+    ],
+)
+def test_the_owner_of_a_post_or_statement_is_its_speaker(sentence):
+    body = ["Senator Nora Blyth left the race on Monday.", sentence]
+    assert speakers(*body) == [("We must move on.", "Nora Blyth")]
+    assert speakers(body[0], sentence.replace("post", "photo").replace("statement", "garden")) != [
+        ("We must move on.", "Nora Blyth")
+    ]

@@ -84,6 +84,7 @@ SPEECH_VERBS = words("speech_verbs")
 SAY_VERBS = words("say_verbs")
 # Verbs that only count when the quotation sits right next to them.
 ADJACENT_ONLY_VERBS = words("adjacent_only_verbs")
+MESSAGE_NOUNS = words("message_nouns") | words("remark_nouns")
 SALUTATIONS = words("salutations")
 LESSER_RANKS = words("lesser_ranks")
 PHRASAL_SPEECH_VERBS = frozenset(tuple(e.split()) for e in words("phrasal_speech_verbs"))

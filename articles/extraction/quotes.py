@@ -635,6 +635,9 @@ class _Attributor:
         ):
             k -= 1
         if k - 1 >= lo and tokens[k - 1].possessive:
+            owner = frame.name_ending_at.get(tokens[k - 1].end)
+            if owner is not None and owner.kind != "place" and tok.low in lx.MESSAGE_NOUNS:
+                return self.speaker_named(owner)  # "Doe's statement said", "Doe's post:"
             role, end = description_after(tokens, k)
             if role is not None and end == j + 1:
                 name = self.resolver.roles.get(role.lower())
