@@ -1207,3 +1207,11 @@ def test_the_owner_of_a_post_or_statement_is_its_speaker(sentence):
     assert speakers(body[0], sentence.replace("post", "photo").replace("statement", "garden")) != [
         ("We must move on.", "Nora Blyth")
     ]
+
+
+def test_who_after_a_name_and_a_comma_is_that_person_speaking():
+    body = (
+        "Then there was the radio host Nora Blyth, who lamented in an interview, "
+        '"We have spent years on this."'
+    )
+    assert speakers(body) == [("We have spent years on this.", "Nora Blyth")]

@@ -507,6 +507,11 @@ class _Attributor:
             if quoted is not None:
                 return quoted
         tok = tokens[j]
+        if tok.low == "who" and j - 2 >= lo and tokens[j - 1].text == ",":
+            # "said Mr. Ekovich, who noted that ...": the person the clause is about
+            m = frame.name_ending_at.get(tokens[j - 2].end)
+            if m is not None and m.kind == "person" and not m.possessive:
+                return self.speaker_named(m)
         if tok.text == ",":
             # "Putin, who is visiting France, said" / "John Podesta, Clinton's chairman, said"
             k = j - 1
