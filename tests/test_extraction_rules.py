@@ -1215,3 +1215,11 @@ def test_who_after_a_name_and_a_comma_is_that_person_speaking():
         '"We have spent years on this."'
     )
     assert speakers(body) == [("We have spent years on this.", "Nora Blyth")]
+
+
+def test_a_question_is_not_given_to_the_next_sentence_that_quotes_its_own_words():
+    body = [
+        "Senator Nora Blyth and her aide Ida Marlow exchanged emails.",
+        'Blyth answers Marlow with, "Why now?" Marlow then writes back, "You look fine."',
+    ]
+    assert speakers(*body) == [("Why now?", "Nora Blyth"), ("You look fine.", "Ida Marlow")]

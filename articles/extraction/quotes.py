@@ -1306,6 +1306,14 @@ def introduced_later(a: _Attributor, frame: _Frame, j: int, hi: int) -> _Speaker
     return None
 
 
+def _introduces_quote(a: _Attributor, tokens: list[Token], lo: int, hi: int) -> bool:
+    """Whether sentence ``[lo, hi)`` has a speech verb with a quotation right after it: its
+    own quotation's ('"Why now?" Doe then writes back, "You look cute."': Doe's words are the
+    second ones, not the question; not a title further on)."""
+    verb = next((v for v in range(lo, min(hi, lo + 12)) if a._is_verb(tokens[v], True)), None)
+    return verb is not None and any(t.low == _QUOTE for t in tokens[verb + 1 : min(hi, verb + 4)])
+
+
 def _only_who_said(a: _Attributor, tokens: list[Token], lo: int, hi: int) -> bool:
     """Whether sentence ``[lo, hi)`` only says who spoke: "Doe said.", "Jane Doe, the
     mayor, said on Monday.", "said Doe." (no more than a few words after its verb)."""
@@ -1349,7 +1357,12 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
         # Past a "?" or "!", or past a full stop when the next sentence is no more than who
         # said it ('"We won." Doe said.'); not into a new statement ('"…." He said the
         # plan would fail.' gives no speaker to the quotation before it).
-        if tokens[q].text.rstrip()[-1:] in "?!" or _only_who_said(a, tokens, hi, nxt):
+        asked = tokens[q].text.rstrip()[-1:] in "?!"
+        if (
+            asked
+            and not _introduces_quote(a, tokens, hi, nxt)
+            or _only_who_said(a, tokens, hi, nxt)
+        ):
             hi = nxt
     j = q + 1
     while j < hi and tokens[j].text in ",—–-:":
