@@ -1223,3 +1223,12 @@ def test_a_question_is_not_given_to_the_next_sentence_that_quotes_its_own_words(
         'Blyth answers Marlow with, "Why now?" Marlow then writes back, "You look fine."',
     ]
     assert speakers(*body) == [("Why now?", "Nora Blyth"), ("You look fine.", "Ida Marlow")]
+
+
+def test_a_name_inside_a_phrase_opened_by_a_preposition_is_not_the_clauses_subject():
+    body = [
+        "Ida Marlow was sent to prison on Monday.",
+        "In an interview with journalist Nora Blyth last year, Marlow said she was sorry and "
+        'added, "I will plead guilty."',
+    ]
+    assert speakers(*body) == [("I will plead guilty.", "Ida Marlow")]

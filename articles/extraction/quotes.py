@@ -750,9 +750,8 @@ class _Attributor:
                 if tok.low in lx.PRONOUNS_PERSON and (j == lo or tokens[j - 1].text == ","):
                     return self.resolver.pronoun(tok.low)
                 continue
-            prev = tokens[j - 1].low if j > lo else ""
-            if prev in _PREPOSITIONS or m.possessive:
-                continue
+            if m.possessive or _in_prepositional_phrase(tokens, j, lo):
+                continue  # "In an interview with journalist Jane Roe, Doe said": Doe
             return self.speaker_named(m)
         return None
 
@@ -1035,6 +1034,22 @@ def _agent_noun(low: str) -> bool:
     "blogger", "protester", "activist", "historian", "participant" (long enough that
     "order" or "paper" is not one; things written are never speakers' nouns)."""
     return len(low) >= 7 and low.endswith(_AGENT_ENDINGS) and low not in lx.WRITTEN_THINGS
+
+
+def _in_prepositional_phrase(tokens: list[Token], j: int, lo: int) -> bool:
+    """Whether the name starting at token ``j`` ends a phrase opened by a preposition, past
+    a few lower-case words before it: "with journalist Jane Roe", "for Jane Roe"."""
+    for k in range(j - 1, max(lo, j - 4) - 1, -1):
+        if tokens[k].low in _PREPOSITIONS:
+            return True
+        if (
+            not tokens[k].is_word
+            or tokens[k].is_cap
+            or tokens[k].low in lx.FUNCTION_WORDS
+            or tokens[k].low in lx.SPEECH_VERBS  # "by quoting Leonardo da Vinci"
+        ):
+            return False
+    return False
 
 
 def _ends_person(frame: _Frame, j: int) -> bool:
