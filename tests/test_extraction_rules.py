@@ -1232,3 +1232,15 @@ def test_a_name_inside_a_phrase_opened_by_a_preposition_is_not_the_clauses_subje
         'added, "I will plead guilty."',
     ]
     assert speakers(*body) == [("I will plead guilty.", "Ida Marlow")]
+
+
+def test_the_name_a_preposition_points_to_before_a_colon_is_not_the_speaker():
+    body = [
+        "Senator Nora Blyth and Mayor Ida Marlow met on Monday.",
+        'Senator Nora Blyth delivered a blunt message to Marlow: "Stop attacking people."',
+        'More from Marlow: "We will not stop."',
+    ]
+    assert speakers(*body) == [
+        ("Stop attacking people.", "Nora Blyth"),
+        ("We will not stop.", "Ida Marlow"),
+    ]

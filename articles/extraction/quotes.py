@@ -1583,12 +1583,23 @@ def dash_signature(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _
     return None
 
 
+def _addressed(a: _Attributor, frame: _Frame, j: int, lo: int) -> bool:
+    """Whether the name ending at token ``j`` is what a preposition other than "from" points
+    to: "a message to Trump:", "on CNN:" (but "More from Jones:" is Jones's)."""
+    m = frame.name_ending_at.get(frame.tokens[j].end)
+    if m is None or not a._after_preposition(frame, j, lo):
+        return False
+    return frame.tokens[_start_index(frame, m, j) - 1].low != "from"
+
+
 @SPEAKER.rule("name_colon")
 def name_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """A name and a colon: 'Frank Newport and Jim Harter: "We found..."'."""
     tokens = frame.tokens
     if q - 1 >= lo and tokens[q - 1].text == ":":
-        speaker = a.first_of_joint(frame, q - 2, lo) or a._np_ending_at(frame, q - 2, lo)
+        speaker = None
+        if not _addressed(a, frame, q - 2, lo):  # "a blunt message to Trump:", "on CNN:"
+            speaker = a.first_of_joint(frame, q - 2, lo) or a._np_ending_at(frame, q - 2, lo)
         if speaker is None:
             speaker = a.clause_subject(frame, lo, q - 1)
         if speaker is not None:
