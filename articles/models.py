@@ -550,10 +550,10 @@ class PublicCountQuerySet(models.QuerySet):
         # Every uncached list reads it: one primary-key lookup, written out once rather
         # than built and compiled by the ORM per request (about as long as the page's own).
         connection = connections[self.db]
+        quote = connection.ops.quote_name
         sql = _KEPT_COUNT_SQL.format(
-            table=connection.ops.quote_name(PublicCount._meta.db_table),
-            **{name: connection.ops.quote_name(name) for name in ("count", "name", "key")},
-            valid_until=connection.ops.quote_name("valid_until"),
+            table=quote(PublicCount._meta.db_table),
+            **{column: quote(column) for column in ("count", "name", "key", "valid_until")},
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
