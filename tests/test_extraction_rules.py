@@ -1244,3 +1244,47 @@ def test_the_name_a_preposition_points_to_before_a_colon_is_not_the_speaker():
         ("Stop attacking people.", "Nora Blyth"),
         ("We will not stop.", "Ida Marlow"),
     ]
+
+
+def test_a_few_quoted_words_inside_an_aside_do_not_hide_its_speaker():
+    body = [
+        "Delegates gathered in the hall on Thursday.",
+        '"We have had better days than this one," delegate Nora Blyth, wearing a hat and '
+        '"Vote Marlow" pins, said as the balloons fell.',
+    ]
+    assert speakers(*body)[0] == ("We have had better days than this one", "Nora Blyth")
+
+
+def test_a_lone_speech_verb_before_another_is_a_surname():
+    body = [
+        "The drug maker's chief executive, Ian Read, spoke to analysts on Monday.",
+        '"We believe this deal is a great deal for shareholders," Read said.',
+    ]
+    assert speakers(*body) == [
+        ("We believe this deal is a great deal for shareholders", "Ian Read")
+    ]
+
+
+def test_a_participle_after_a_quotation_keeps_the_cue_before_it():
+    body = [
+        "The club's director, Ida Marlow, wrote to its members on Monday.",
+        'Marlow said the members will still meet, but said, "It is time we change how we do '
+        'it," promising the Friends of the Club a new start.',
+    ]
+    assert speakers(*body) == [("It is time we change how we do it", "Ida Marlow")]
+
+
+def test_a_speaker_known_only_by_a_given_name_is_that_person():
+    body = '"There never was an order to wait," said the station chief known as Bob.'
+    assert speakers(body) == [("There never was an order to wait", "Bob")]
+
+
+def test_a_social_network_before_a_say_verb_is_the_company_speaking():
+    body = (
+        '"Our work in this area has changed," Twitter said in a statement, adding that the '
+        "accounts had been removed."
+    )
+    quote = extract_quotes([body], extract_people([body]))[0]
+    assert (quote.speaker, quote.speaker_type) == ("Twitter", "organization")
+    other = '"Our work in this area has changed," a post on Twitter said.'
+    assert extract_quotes([other], extract_people([other]))[0].speaker != "Twitter"

@@ -237,6 +237,23 @@ def _speech_after(tokens: list[Token], i: int) -> bool:
     return i < n and tokens[i].low in lx.SAY_VERBS
 
 
+def _platform_speaking(tokens: list[Token], run: list[int]) -> bool:
+    """Whether a lone social network's name before a "say" verb is the company speaking:
+    '"…," Twitter said in a statement' (where "on Twitter" is the platform)."""
+    return (
+        len(run) == 1
+        and _bare(tokens[run[0]].low) in lx.SOCIAL_NETWORKS
+        and (run[0] == 0 or tokens[run[0] - 1].low not in lx.FUNCTION_WORDS)
+        and _speech_after(tokens, run[0] + 1)
+    )
+
+
+def _says_itself(tokens: list[Token], run: list[int]) -> bool:
+    """Whether a lone capitalised speech verb is a name because a speech verb follows it:
+    '"…," Read said' is Ian Read's, where 'Says Doe' opens a sentence with its verb."""
+    return len(run) == 1 and run[0] > 0 and _speech_after(tokens, run[0] + 1)
+
+
 def _speech_after_appositive(tokens: list[Token], i: int) -> bool:
     """Whether ``i`` opens an appositive followed by a speech verb: "Name, 67, a farmer, said"."""
     n = len(tokens)
@@ -504,6 +521,7 @@ def _given_name_first(
 
 
 _SELF = frozenset("herself himself themselves".split())
+_KNOWN_AS = frozenset({"known", "identified"})
 
 
 @PEOPLE.rule("given_name_introduced")
@@ -529,6 +547,8 @@ def _given_name_introduced(tokens: list[Token], i: int) -> str | None:
         return ""  # "identified herself as Paulina", "gave her name as Anna"
     if low[-1] == "as" and low[-2] == "only" and low[-3] in _SELF:
         return ""  # "identified herself only as Paulina"
+    if low[-1] == "as" and (low[-2] in _KNOWN_AS or low[-2] == "only" and low[-3] in _KNOWN_AS):
+        return ""  # "the base chief known as Bob", "a protester identified only as Anna"
     if low[-1] == "named" and low[-2] in lx.PEOPLE_NOUNS:
         return ""  # "a soldier named Ivan"
     after = tokens[i + 1].text if i + 1 < len(tokens) else "."
@@ -702,7 +722,7 @@ def _scan_paragraph(
                 # "New" starts a name when a capitalised word follows: "The New York Times"
                 and not (tokens[run[0]].low == "new" and len(run) > 1)
             )
-            or tokens[run[0]].low in lx.SPEECH_VERBS
+            or (tokens[run[0]].low in lx.SPEECH_VERBS and not _says_itself(tokens, run))
             or (
                 len(run) > 1
                 and _starts_sentence(tokens, run[0])
@@ -750,6 +770,7 @@ def _scan_paragraph(
         if not name_idx:
             if (
                 last_low in lx.ORG_HEADS
+                or _platform_speaking(tokens, run)
                 or last_low in lx.ORG_WORDS
                 or _bare(tokens[run[0]].low) in lx.ORG_WORDS  # "Downing Street"
                 or (last.text.isupper() and len(last.text) > 1 and "." not in last.text)

@@ -515,7 +515,11 @@ class _Attributor:
         if tok.text == ",":
             # "Putin, who is visiting France, said" / "John Podesta, Clinton's chairman, said"
             k = j - 1
-            while k >= lo and tokens[k].text != "," and tokens[k].low != _QUOTE:
+            while (
+                k >= lo
+                and tokens[k].text != ","
+                and (tokens[k].low != _QUOTE or _short_quoted_words(frame, k))
+            ):
                 k -= 1
             if k >= lo and tokens[k].text == "," and k - 1 >= lo:
                 inner = self._np_ending_at(frame, j - 1, k + 1)
@@ -1036,6 +1040,16 @@ def _agent_noun(low: str) -> bool:
     return len(low) >= 7 and low.endswith(_AGENT_ENDINGS) and low not in lx.WRITTEN_THINGS
 
 
+def _short_quoted_words(frame: _Frame, k: int) -> bool:
+    """Whether the quotation at token ``k`` is a few quoted words inside an aside, not speech:
+    'Doe, wearing "Vote Roe" pins, said' (up to four words, no punctuation)."""
+    span = frame.spans[frame.quote_at[k]] if k in frame.quote_at else None
+    if span is None:
+        return False
+    words = frame.text[span.start : span.end].split()
+    return len(words) <= 4 and all(w.strip("-'’").isalnum() for w in words)
+
+
 def _in_prepositional_phrase(tokens: list[Token], j: int, lo: int) -> bool:
     """Whether the name starting at token ``j`` ends a phrase opened by a preposition, past
     a few lower-case words before it: "with journalist Jane Roe", "for Jane Roe"."""
@@ -1405,6 +1419,8 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
                 return before
         if a._is_verb(tok, adjacent=True) and v > j and tokens[v - 1].low in _NOUN_MARKERS:
             return None  # '"one more hoax" a report that ...': "report" is a noun here
+        if _participle_after_cue(a, frame, q, lo, v, j):
+            return None  # '…, but said, "…," promising …': the cue before the quotation's
         if a._is_verb(tok, adjacent=True) or (
             tok.low == "according" and v + 1 < hi and tokens[v + 1].low == "to"
         ):
@@ -1427,6 +1443,20 @@ def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) ->
         ):
             return None
     return None
+
+
+def _participle_after_cue(a: _Attributor, frame: _Frame, q: int, lo: int, v: int, j: int) -> bool:
+    """Whether the speech verb at ``v`` is a participle right after the quotation whose own
+    cue comes just before it: 'Doe said, "…," adding that …' (the participle shares the
+    subject of the verb before; no one is named after it)."""
+    tokens = frame.tokens
+    return (
+        v == j
+        and tokens[v].low.endswith("ing")
+        and q - 2 >= lo
+        and tokens[q - 1].text in ",:"
+        and a._is_verb(tokens[q - 2], adjacent=True)
+    )
 
 
 @SPEAKER.rule("subject_before_colon")
