@@ -1288,3 +1288,27 @@ def test_a_social_network_before_a_say_verb_is_the_company_speaking():
     assert (quote.speaker, quote.speaker_type) == ("Twitter", "organization")
     other = '"Our work in this area has changed," a post on Twitter said.'
     assert extract_quotes([other], extract_people([other]))[0].speaker != "Twitter"
+
+
+def test_a_lone_surname_that_is_also_a_word_before_said_is_the_person():
+    body = [
+        "Allen West, a professor who once worked in the Senate, praised the bill.",
+        '"This is the first rollback in decades," West said.',
+    ]
+    assert speakers(*body) == [("This is the first rollback in decades", "Allen West")]
+    assert speakers('"It is cold in the north," the West said.') != [
+        ("It is cold in the north", "Allen West")
+    ]
+
+
+def test_a_capital_the_after_quoted_words_ending_in_a_comma_names_an_outlet():
+    body = '"The final count was 699 to 695," The Beacon reported.'
+    assert speakers(body) == [("The final count was 699 to 695", "the Beacon")]
+
+
+def test_the_writers_i_quote_is_no_cue():
+    body = [
+        "Nora Blyth spoke at a rally in Ohio on Monday.",
+        'No wonder Blyth said, and I quote, "We love the voters." It was a long night.',
+    ]
+    assert speakers(*body) == [("We love the voters.", "Nora Blyth")]

@@ -210,8 +210,14 @@ def _titled_with_the(tokens: list[Token], i: int, run: list[int]) -> bool:
         i == run[0]
         and i > 1
         and tokens[i - 1].text == "The"
-        and not _starts_sentence(tokens, i - 1)
+        and (not _starts_sentence(tokens, i - 1) or _after_quoted_clause(tokens, i - 1))
     )
+
+
+def _after_quoted_clause(tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` follows quoted words that end in a comma, so the sentence goes
+    on: '"…," The Blaze reported' (a capital "The" there is part of a name)."""
+    return i >= 2 and tokens[i - 1].text in QUOTE_MARKS and tokens[i - 2].text == ","
 
 
 def _surname_word_after_given_name(tokens: list[Token], run: list[int]) -> bool:
@@ -223,6 +229,16 @@ def _surname_word_after_given_name(tokens: list[Token], run: list[int]) -> bool:
     while k > 0 and _is_initial(tokens[run[k]]):
         k -= 1
     return lx.is_given_name(tokens[run[k]].text)
+
+
+def _surname_word_speaking(tokens: list[Token], i: int) -> bool:
+    """Whether a lone surname that is also a word is a name because a "say" verb follows it:
+    '"…," West said' (Allen West, named in full earlier), not "the West"."""
+    return (
+        _bare(tokens[i].low) in lx.SURNAME_WORDS
+        and (i == 0 or tokens[i - 1].low != "the")
+        and _speech_after(tokens, i + 1)
+    )
 
 
 def _is_particle(tok: Token) -> bool:
@@ -760,6 +776,7 @@ def _scan_paragraph(
             # A surname that is also such a word ends the name after a given name:
             # "Prime Minister Theresa May", "Rep. Allen West".
             or (k == len(run) and _surname_word_after_given_name(tokens, run))
+            or (k == len(run) == 1 and _surname_word_speaking(tokens, run[0]))
         ):
             k -= 1
         name_idx = run[k:]

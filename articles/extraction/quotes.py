@@ -1529,6 +1529,18 @@ def according_to(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spe
     return None
 
 
+def _writer_quoting(tokens: list[Token], v: int, lo: int) -> bool:
+    """Whether the verb at ``v`` is the writer's aside "and I quote" / "I quote", set off
+    after another speech verb: 'Doe said, and I quote, "…"' is Doe's."""
+    return (
+        tokens[v].low == "quote"
+        and v - 1 >= lo
+        and tokens[v - 1].low == "i"
+        and v + 1 < len(tokens)
+        and tokens[v + 1].text == ","
+    )
+
+
 @SPEAKER_BEFORE.rule("speech_verb")
 def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speaker | None:
     """A speech verb before the quote: its subject ('Doe said "…"'), the name after it
@@ -1536,6 +1548,8 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
     tokens = frame.tokens
     if not a._is_verb(tokens[v], adjacent=True):
         return None  # (first, as it is cheap: this rule is tried at every token)
+    if _writer_quoting(tokens, v, lo):
+        return None  # 'Doe said, and I quote, "…"': the cue is "said", further back
     between = tokens[v + 1 : q]
     adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
     if not a._is_verb(tokens[v], adjacent):
