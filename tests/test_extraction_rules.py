@@ -1312,3 +1312,24 @@ def test_the_writers_i_quote_is_no_cue():
         'No wonder Blyth said, and I quote, "We love the voters." It was a long night.',
     ]
     assert speakers(*body) == [("We love the voters.", "Nora Blyth")]
+
+
+def test_a_full_stop_inside_a_word_ends_no_sentence():
+    body = (
+        '"I understand why people back him," said Sen. Nora Blyth, R-S.C. "I get that. '
+        'But he is wrong."'
+    )
+    assert speakers(body) == [
+        ("I understand why people back him", "Nora Blyth"),
+        ("I get that. But he is wrong.", "Nora Blyth"),
+    ]
+
+
+def test_issuing_a_statement_introduces_its_quotation():
+    opening = "Senator Nora Blyth lost the vote on Monday."
+    sentence = 'After the vote, Blyth issued a statement, "We will appeal this ruling."'
+    assert speakers(opening, sentence) == [("We will appeal this ruling.", "Nora Blyth")]
+    assert speakers(opening, sentence.replace("statement", "ruling")) == []
+    # The statement in the next paragraph, after a colon:
+    body = [opening, "Blyth released the following statement:", '"We will appeal this ruling."']
+    assert speakers(*body) == [("We will appeal this ruling.", "Nora Blyth")]

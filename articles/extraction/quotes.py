@@ -274,6 +274,28 @@ def _read_phrasal_verbs(tokens: list[Token]) -> None:
         if tokens[i + 1].low == "on" and i + 2 < len(tokens) and tokens[i + 2].is_word:
             continue  # "went on" ends its clause; "went on a tour", "goes on recess" do not
         tokens[i] = replace(tokens[i], low="said")
+    for i in range(len(tokens) - 3):
+        if _issues_statement(tokens, i):
+            tokens[i] = replace(tokens[i], low="said")
+
+
+_ISSUING_VERBS = frozenset("issued issues released releases".split())
+_STATEMENT_WORDS = frozenset("statement statements".split())
+
+
+def _issues_statement(tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` issues a statement its quotation follows, read as "said": 'Doe
+    issued a statement, "…"', 'Roe released the following statement: "…"'."""
+    if tokens[i].low not in _ISSUING_VERBS or tokens[i + 1].low not in _DETERMINERS:
+        return False
+    for k in range(i + 2, min(len(tokens) - 1, i + 5)):
+        if tokens[k].low in _STATEMENT_WORDS:
+            return tokens[k + 1].text in ",:" and (
+                k + 2 >= len(tokens) or tokens[k + 2].low == _QUOTE
+            )
+        if not tokens[k].is_word or tokens[k].is_cap:
+            return False
+    return False
 
 
 def _frame(text: str, all_tokens: list[Token], name_spans: list[NameSpan]) -> _Frame:
@@ -337,6 +359,8 @@ def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
         else:
             in_bracket = opened >= 0 and i - opened <= _SHORT_BRACKET
             ends = tok.text in _SENTENCE_END and not in_bracket
+        if tok.text == "." and nxt.start == tok.end and nxt.low != _QUOTE:
+            ends = False  # a full stop inside a word: "R-S.C.", "U.S.A."
         if (
             ends
             and (nxt.is_cap or nxt.low == _QUOTE or nxt.text[:1].isdigit())
