@@ -1333,3 +1333,12 @@ def test_issuing_a_statement_introduces_its_quotation():
     # The statement in the next paragraph, after a colon:
     body = [opening, "Blyth released the following statement:", '"We will appeal this ruling."']
     assert speakers(*body) == [("We will appeal this ruling.", "Nora Blyth")]
+
+
+def test_a_plural_speech_noun_about_someone_is_no_cue():
+    body = [
+        "Ida Marlow and Nora Blyth spoke on Monday.",
+        "On television, the campaign chairman, Ida Marlow, dismissed criticism of the "
+        "senator's comments about Ms. Blyth as \"the other side's talking points.\"",
+    ]
+    assert speakers(*body) == [("the other side's talking points.", "Ida Marlow")]

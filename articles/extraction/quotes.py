@@ -1553,6 +1553,24 @@ def according_to(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spe
     return None
 
 
+def _plural_noun_cue(tokens: list[Token], v: int, lo: int) -> bool:
+    """Whether the speech-verb word at ``v`` is a plural noun after an owner or an article,
+    about something: "criticism of Doe's comments about Roe as "…"", "the remarks on" (not
+    "Doe says", nor the words themselves: "one of Roe's quotes as its headline: "…"")."""
+    low = tokens[v].low
+    return (
+        low.endswith("s")
+        and low != "says"
+        and v - 1 >= lo
+        and (tokens[v - 1].possessive or tokens[v - 1].low in _NOUN_MARKERS)
+        and v + 1 < len(tokens)
+        and tokens[v + 1].low in _ABOUT
+    )
+
+
+_ABOUT = frozenset("about on regarding concerning of over".split())
+
+
 def _writer_quoting(tokens: list[Token], v: int, lo: int) -> bool:
     """Whether the verb at ``v`` is the writer's aside "and I quote" / "I quote", set off
     after another speech verb: 'Doe said, and I quote, "…"' is Doe's."""
@@ -1574,6 +1592,8 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
         return None  # (first, as it is cheap: this rule is tried at every token)
     if _writer_quoting(tokens, v, lo):
         return None  # 'Doe said, and I quote, "…"': the cue is "said", further back
+    if _plural_noun_cue(tokens, v, lo):
+        return None  # "Doe's comments about Roe", "the remarks": nouns, nobody speaking
     between = tokens[v + 1 : q]
     adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
     if not a._is_verb(tokens[v], adjacent):
