@@ -1342,3 +1342,12 @@ def test_a_plural_speech_noun_about_someone_is_no_cue():
         "senator's comments about Ms. Blyth as \"the other side's talking points.\"",
     ]
     assert speakers(*body) == [("the other side's talking points.", "Ida Marlow")]
+
+
+@pytest.mark.parametrize("group", ["Americans", "Russians", "Europeans", "Latinos", "Hispanics"])
+def test_a_people_in_the_plural_is_no_person(group):
+    sentence = f"Many more {group} said that they were tired of the campaign."
+    assert names("The poll was published on Monday.", sentence) == []
+    assert names("The poll was published on Monday.", "Dana Evans said she was tired.") == [
+        "Dana Evans"
+    ]

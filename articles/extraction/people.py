@@ -171,6 +171,7 @@ def _is_name_token(tok: Token) -> bool:
     return not (
         low in lx.FUNCTION_WORDS
         or low in lx.NON_NAME_WORDS
+        or _people_plural(low)
         or low in lx.ORG_HEADS
         or low in lx.DAYS_AND_MONTHS
         or is_title(tok)
@@ -508,6 +509,19 @@ def _demonym(low: str) -> bool:
         return False
     stem = low[:-3]
     return any(place in lx.PLACES for place in (stem + "ia", stem + "a", stem))
+
+
+def _people_plural(low: str) -> bool:
+    """Whether a word names a people or a group in the plural, never one person:
+    "Americans", "Russians", "Europeans", "Latinos" (not "Evans", "Adams")."""
+    if len(low) < 5 or not low.endswith("s"):
+        return False
+    one = low[:-1]
+    return (
+        one in lx.NON_NAME_WORDS
+        or _demonym(one)
+        or (one.endswith("an") and (one[:-1] in lx.PLACES or one[:-2] in lx.PLACES))
+    )
 
 
 @PEOPLE.rule("given_name_first")
