@@ -1133,7 +1133,7 @@ def test_one_word_titled_with_a_capital_the_inside_a_sentence_is_not_a_person():
 
 
 def test_subject_before_aside_gives_a_quotation_in_an_aside_to_the_person_before_it():
-    body = 'Mayor Ida Marlow, calling the plan "a disgrace," said the council would vote no.'
+    body = 'Mayor Ida Marlow, calling on the council to reject "a disgrace," said it would vote no.'
     assert speakers(body) == [("a disgrace", "Ida Marlow")]
     with rules.disabled("speaker.subject_before_aside"):
         assert speakers(body) != [("a disgrace", "Ida Marlow")]
@@ -1351,3 +1351,57 @@ def test_a_people_in_the_plural_is_no_person(group):
     assert names("The poll was published on Monday.", "Dana Evans said she was tired.") == [
         "Dana Evans"
     ]
+
+
+def test_as_someone_puts_it_after_an_owner_is_theirs():
+    body = [
+        "Nora Blyth writes a column for the Post.",
+        'As The Post\'s Nora Blyth puts it, "The senators are unmoved."',
+    ]
+    assert speakers(*body) == [("The senators are unmoved.", "Nora Blyth")]
+
+
+def test_a_described_speaker_after_a_question_is_found_past_the_apposition():
+    body = [
+        "Ida Marlow and Nora Blyth volunteer for the campaign.",
+        '"I am calling from the campaign. How are you today?" Marlow, a retired worker '
+        'from a nuclear plant, said into the phone. "We are talking with supporters."',
+    ]
+    assert speakers(*body) == [
+        ("I am calling from the campaign. How are you today?", "Ida Marlow"),
+        ("We are talking with supporters.", "Ida Marlow"),
+    ]
+
+
+def test_an_owners_description_then_a_role_and_the_name_after_an_inverted_verb():
+    body = [
+        "Senator Ida Marlow held a rally in Ohio on Friday.",
+        '"It is about time," exhorted Marlow\'s introducer, actress Nora Blyth.',
+    ]
+    assert speakers(*body) == [("It is about time", "Nora Blyth")]
+
+
+def test_calling_someone_something_is_a_quotation_of_the_caller():
+    body = [
+        "Ida Marlow, the former governor, has struggled in the polls.",
+        'Marlow called his rival "totally scripted and kind of robotic."',
+    ]
+    assert speakers(*body) == [("totally scripted and kind of robotic.", "Ida Marlow")]
+
+
+def test_a_quotation_after_a_sentence_ending_with_a_speech_verb_is_its_speakers():
+    body = [
+        '"Time is running out," said Ida Marlow, an editor.',
+        'The university\'s Nora Blyth agreed. "Voters want an alternative to both men."',
+    ]
+    assert speakers(*body)[-1] == ("Voters want an alternative to both men.", "Nora Blyth")
+    with rules.disabled("speaker_context.said_just_before"):
+        assert speakers(*body)[-1:] != [("Voters want an alternative to both men.", "Nora Blyth")]
+
+
+def test_booming_a_quotation_is_speech():
+    body = [
+        "Nora Blyth closed the convention on Thursday.",
+        'Blyth gestured to the crowd, then leaned in and boomed: "We will win in November."',
+    ]
+    assert speakers(*body) == [("We will win in November.", "Nora Blyth")]

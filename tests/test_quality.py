@@ -48,24 +48,19 @@ def score(gold: Path, pred: Path, *args: str) -> str:
     return result.stdout
 
 
-def test_polnear_test_split_attribution_reaches_the_bar(tmp_path):
+def test_polnear_test_split_reaches_the_bars(tmp_path):
+    """The issue's bars on PolNeAR's test split (reported, never tuned on): quote F1 0.96,
+    attribution 0.90."""
     pred = dry_run_json(EVAL / "polnear" / "test", tmp_path / "pred.jsonl")
     summary = score(
         EVAL / "polnear" / "test",
         pred,
         "--quotes-only",
         "--min-attr",
-        "0.89",
+        "0.90",
         "--min-quote-f1",
         "0.96",
     )
-    assert summary.strip().splitlines()[-1].startswith("OK")
-
-
-@pytest.mark.xfail(strict=True, reason="the issue's bar (0.90) is not reached yet: 0.896")
-def test_polnear_test_split_attribution_reaches_0_90(tmp_path):
-    pred = dry_run_json(EVAL / "polnear" / "test", tmp_path / "pred.jsonl")
-    summary = score(EVAL / "polnear" / "test", pred, "--quotes-only", "--min-attr", "0.90")
     assert summary.strip().splitlines()[-1].startswith("OK")
 
 
@@ -97,10 +92,10 @@ def test_seeds_score_perfectly_against_gold(tmp_path):
 # headline; and whether every caption and credit must be right.
 VARIED = [
     ("varied", "0.95", "0.93", "0.97", "0.99", "0", "1.0", True),
-    ("varied2", "0.97", "0.93", "0.96", "0.99", "0", "1.0", True),
-    ("varied_html", "0.94", "0.92", "0.97", "0.99", "1", "1.0", True),
+    ("varied2", "0.98", "0.94", "0.96", "0.99", "0", "1.0", True),
+    ("varied_html", "0.96", "0.94", "0.97", "0.99", "1", "1.0", True),
     # Messy pages (print-to-PDF headers, live blogs, Q&A, dash attributions): not all solved.
-    ("varied3", "0.95", "0.91", "0.94", "0.97", "2", "1.0", False),
+    ("varied3", "0.96", "0.92", "0.94", "0.97", "2", "1.0", False),
 ]
 
 

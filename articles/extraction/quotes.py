@@ -949,7 +949,7 @@ SPEAKER_BEFORE = Registry("speaker_before")
 # The word each speaker_before rule fires at, besides a speech verb: the frame lists the
 # tokens holding one or a speech verb (_Frame.cues), so a quote looks at its sentence's cues,
 # not at every token.
-_CUE_WORDS = frozenset({"put", "clear", "according"})
+_CUE_WORDS = frozenset({"put", "puts", "clear", "according"})
 _Found = tuple[_Speaker, int, str] | None
 
 
@@ -1216,10 +1216,10 @@ def _modifiers_before_name(frame: _Frame, j: int, k: int, m: NameSpan, hi: int) 
 
 def _short_description(tokens: list[Token], j: int, k: int) -> bool:
     """Whether ``tokens[j:k]`` is a short noun phrase (two to five words) opened by a
-    determiner, ending in a lower-case noun: "another Twitter user", "a local farmer" (not
-    "the report")."""
+    determiner or an owner, ending in a lower-case noun: "another Twitter user", "a local
+    farmer", "Doe's introducer" (not "the report")."""
     return (
-        tokens[j].low in _NP_OPENERS
+        (tokens[j].low in _NP_OPENERS or tokens[j].possessive)
         and 2 <= k - j <= 5
         and not tokens[k - 1].is_cap
         and all(t.is_word for t in tokens[j:k])
@@ -1400,23 +1400,27 @@ def subject_before_aside(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int
     return a.speaker_named(m), j, "speaker.subject_before_aside"
 
 
+def _past_own_sentence(a: _Attributor, frame: _Frame, q: int, hi: int) -> int:
+    """Where the search for the speaker of a quotation that ends its sentence stops: past a
+    "?" or "!", or past a full stop when the next sentence is no more than who said it
+    ('"We won." Doe said.'); not into a new statement ('"…." He said the plan would fail.'
+    gives no speaker to the quotation before it)."""
+    if q != hi - 1:
+        return hi
+    tokens = frame.tokens
+    nxt = _sentence_end(frame, hi)
+    asked = tokens[q].text.rstrip()[-1:] in "?!"
+    if asked and not _introduces_quote(a, tokens, hi, nxt) or _only_who_said(a, tokens, hi, nxt):
+        return nxt
+    return hi
+
+
 @SPEAKER.rule("verb_after_quote")
 def verb_after_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
     """A speech verb right after the quotation, even past a "?" or "!" that ends the
     quoted words: '"Why?" Obama asked.', '"We will win," said Jane Doe, the mayor.'."""
     tokens = frame.tokens
-    if q == hi - 1:
-        nxt = _sentence_end(frame, hi)
-        # Past a "?" or "!", or past a full stop when the next sentence is no more than who
-        # said it ('"We won." Doe said.'); not into a new statement ('"…." He said the
-        # plan would fail.' gives no speaker to the quotation before it).
-        asked = tokens[q].text.rstrip()[-1:] in "?!"
-        if (
-            asked
-            and not _introduces_quote(a, tokens, hi, nxt)
-            or _only_who_said(a, tokens, hi, nxt)
-        ):
-            hi = nxt
+    hi = _past_own_sentence(a, frame, q, hi)
     j = q + 1
     while j < hi and tokens[j].text in ",—–-:":
         j += 1
@@ -1521,9 +1525,9 @@ def verb_before_quote(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -
 
 @SPEAKER_BEFORE.rule("as_put_it")
 def as_put_it(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Speaker | None:
-    """'As Jo Doe put it, "…"': the subject before "put it"."""
+    """'As Jo Doe put it, "…"', 'As Doe puts it, "…"': the subject before "put it"."""
     tokens = frame.tokens
-    if tokens[v].low == "put" and v + 1 < q and tokens[v + 1].low == "it":
+    if tokens[v].low in ("put", "puts") and v + 1 < q and tokens[v + 1].low == "it":
         speaker = a.np_left(frame, v, lo)
         if speaker is not None and speaker.name:
             return speaker
@@ -1571,6 +1575,22 @@ def _plural_noun_cue(tokens: list[Token], v: int, lo: int) -> bool:
 _ABOUT = frozenset("about on regarding concerning of over".split())
 
 
+_CALL = frozenset("call calls called calling".split())
+
+
+def _called_object(tokens: list[Token], v: int, q: int) -> bool:
+    """Whether "call" and its quotation have only a short object between them, the way a
+    name is given: 'Doe called his rival "totally scripted"', 'called the moment "a
+    panic"' (an owner or article and up to two lower-case words)."""
+    between = tokens[v + 1 : q]
+    return (
+        tokens[v].low in _CALL
+        and 2 <= len(between) <= 3
+        and (between[0].low in _NOUN_MARKERS or between[0].possessive)
+        and all(t.is_word and not t.is_cap and t.low not in lx.SPEECH_VERBS for t in between[1:])
+    )
+
+
 def _writer_quoting(tokens: list[Token], v: int, lo: int) -> bool:
     """Whether the verb at ``v`` is the writer's aside "and I quote" / "I quote", set off
     after another speech verb: 'Doe said, and I quote, "…"' is Doe's."""
@@ -1595,7 +1615,9 @@ def speech_verb(a: _Attributor, frame: _Frame, v: int, q: int, lo: int) -> _Spea
     if _plural_noun_cue(tokens, v, lo):
         return None  # "Doe's comments about Roe", "the remarks": nouns, nobody speaking
     between = tokens[v + 1 : q]
-    adjacent = all(not t.is_word or t.low in _BRIDGE for t in between)
+    adjacent = all(not t.is_word or t.low in _BRIDGE for t in between) or _called_object(
+        tokens, v, q
+    )
     if not a._is_verb(tokens[v], adjacent):
         return None
     if tokens[v].low.endswith("ing") and v > lo and tokens[v - 1].text == ",":
@@ -1697,8 +1719,10 @@ def name_colon(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Foun
 
 @SPEAKER.rule("verb_later_in_sentence")
 def verb_later_in_sentence(a: _Attributor, frame: _Frame, q: int, lo: int, hi: int) -> _Found:
-    """A speech verb later in the sentence: '"common sense" actions ..., Jean-Pierre added.'."""
+    """A speech verb later in the sentence: '"common sense" actions ..., Jean-Pierre added.',
+    or past a question the quotation ends with: '"How are you?" Doe, a volunteer, said.'."""
     tokens, cues = frame.tokens, frame.cues
+    hi = _past_own_sentence(a, frame, q, hi)
     for k in range(bisect_right(cues, q), bisect_left(cues, hi)):
         v = cues[k]
         if a._is_verb(tokens[v], adjacent=False):
@@ -1913,6 +1937,34 @@ def official_designation(frame: _Frame, q: int, lo: int, text: str) -> bool:
 def transcript_label(a: _Attributor, text: str) -> _Speaker | None:
     """A transcript line's label names its speaker: '"WALLACE: Let's start with ..."'."""
     return a.transcript_speaker(text) if CONTEXT.enabled("transcript_label") else None
+
+
+@CONTEXT.rule("said_just_before")
+def said_just_before(
+    a: _Attributor, frame: _Frame, lo: int
+) -> tuple[_Speaker, tuple[int, int]] | None:
+    """A whole-sentence quote with no cue, right after a sentence that ends with someone's
+    speech verb, is theirs: 'Roe agreed. "We are running out of time."' -> Roe (not the
+    speaker of an earlier quotation). Returns the speaker and that sentence's bounds."""
+    if not CONTEXT.enabled("said_just_before"):
+        return None
+    k = bisect_left(frame.sentences, (lo, lo)) - 1
+    if k < 0 or frame.sentences[k][1] != lo:
+        return None
+    plo, phi = frame.sentences[k]
+    tokens = frame.tokens
+    end = phi - 1 if tokens[phi - 1].text == "." else phi
+    v = end - 1
+    while v > plo and tokens[v].low.endswith("ly") and not tokens[v].is_cap:
+        v -= 1  # "Roe disagreed strongly."
+    if v <= plo or not a._is_verb(tokens[v], adjacent=True):
+        return None
+    if any(t.low == _QUOTE for t in tokens[plo:phi]):
+        return None
+    speaker = a.np_left(frame, v, plo)
+    if speaker is None or not speaker.name or speaker.kind != "person":
+        return None
+    return speaker, (plo, phi)
 
 
 @CONTEXT.rule("same_paragraph_before")
@@ -2195,7 +2247,10 @@ def extract_quotes(paragraphs: list[str], people: list[ExtractedPerson]) -> list
                 # quote, but not one to hand to the previous speaker.
                 speakers[i] = _NOBODY
                 continue
-            if (k := same_paragraph_before(last_k)) is not None:
+            if (said := said_just_before(attributor, frame, lo)) is not None:
+                speakers[i], how[i] = said[0], "speaker_context.said_just_before"
+                origin[i] = _sentence_text(frame, said[1])
+            elif (k := same_paragraph_before(last_k)) is not None:
                 speakers[i], how[i] = speakers[k], "speaker_context.same_paragraph_before"
                 origin[i] = _sentence_text(frame, found[k][3])
             elif (intro := introduced_with_colon(q, prev_intro)) is not None:
