@@ -267,7 +267,8 @@ class _Frame:
 def _read_phrasal_verbs(tokens: list[Token]) -> None:
     """A verb and particle that report speech are read as "said" on the verb: '"…," Doe
     shot back', 'Roe fired back: "…"', '"…," Doe went on' (the token keeps its text and
-    offsets; the particle stays a word between the verb and the quotation)."""
+    offsets; the particle stays a word between the verb and the quotation); so is a verb
+    issuing a statement its quotation follows (:func:`_issues_statement`)."""
     for i in range(len(tokens) - 1):
         if (tokens[i].low, tokens[i + 1].low) not in lx.PHRASAL_SPEECH_VERBS:
             continue
@@ -275,7 +276,7 @@ def _read_phrasal_verbs(tokens: list[Token]) -> None:
             continue  # "went on" ends its clause; "went on a tour", "goes on recess" do not
         tokens[i] = replace(tokens[i], low="said")
     for i in range(len(tokens) - 3):
-        if _issues_statement(tokens, i):
+        if tokens[i].low in _ISSUING_VERBS and _issues_statement(tokens, i):
             tokens[i] = replace(tokens[i], low="said")
 
 
