@@ -8,6 +8,7 @@ the API) and is left alone. See ``articles.importing``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -63,13 +64,13 @@ def public_path(name: str, slug: str, day=None) -> str:
 
 
 class SourceQuerySet(models.QuerySet):
-    def public(self) -> SourceQuerySet:
+    def public(self, *, now: dt.datetime | None = None) -> SourceQuerySet:
         """Sources readers may meet: of a published article, or quoted in one (not rejected).
 
         Reads ``public_since``, which ``articles.publishing.refresh_public_state`` keeps up
-        to date on every write.
+        to date on every write. ``now``: the time to see them at (default: now).
         """
-        return self.filter(public_since__lte=timezone.now())
+        return self.filter(public_since__lte=now or timezone.now())
 
 
 class Source(models.Model):
@@ -167,13 +168,13 @@ class Imported(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
-    def public(self) -> PersonQuerySet:
+    def public(self, *, now: dt.datetime | None = None) -> PersonQuerySet:
         """People readers may meet: named in, or quoted (not rejected) in, a published article.
 
         Reads ``public_since``, which ``articles.publishing.refresh_public_state`` keeps up
-        to date on every write.
+        to date on every write. ``now``: the time to see them at (default: now).
         """
-        return self.filter(public_since__lte=timezone.now())
+        return self.filter(public_since__lte=now or timezone.now())
 
     def with_counts(self) -> PersonQuerySet:
         return self.annotate(
@@ -266,9 +267,10 @@ class PersonVariant(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
-        """What readers may see: published, and its publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, now: dt.datetime | None = None) -> ArticleQuerySet:
+        """What readers may see: published, and its publication time has come (by ``now``,
+        default: now)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
@@ -682,14 +684,15 @@ class QuoteQuerySet(models.QuerySet):
             quotes = quotes.exclude(state=Quote.State.UNREVIEWED, confidence__lt=floor)
         return quotes
 
-    def visible(self) -> QuoteQuerySet:
-        """Quotes readers may see: :meth:`shown`, in a published article whose time has come.
+    def visible(self, *, now: dt.datetime | None = None) -> QuoteQuerySet:
+        """Quotes readers may see: :meth:`shown`, in a published article whose time has come
+        (by ``now``, default: now).
 
         Reads ``public_at``, which ``articles.publishing.refresh_public_state`` keeps up to
         date on every write (``visible_rule()`` is the rule it applies). The confidence floor
         is applied here too, so raising ``NEWSROOM_PUBLIC_MIN_CONFIDENCE`` takes effect at once.
         """
-        return self.shown().filter(public_at__lte=timezone.now())
+        return self.shown().filter(public_at__lte=now or timezone.now())
 
     def visible_rule(self) -> QuoteQuerySet:
         """The same rule computed from the articles (for checks and for refreshing)."""
