@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections
@@ -138,9 +139,15 @@ def page_cursor(connection):
         raw.prepare_threshold = _NEVER_BY_COUNT
     with connection.wrap_database_errors:
         cursor = _PreparingCursor(raw)
-    # As Django's own cursors: results in the connection's time zone.
     timestamptz = raw.adapters.types["timestamptz"].oid
-    if connection.timezone != raw.adapters.get_loader(timestamptz, Format.TEXT).timezone:
+    if settings.USE_TZ and connection.timezone_name == "UTC":
+        # Django's loader of aware times is a Python subclass of psycopg's: it parses each
+        # one in Python (a page of stored article rows reads 80, 0.5 ms of a 0.7 ms read).
+        # psycopg's own (in C, psycopg-binary) parses them in the session's time zone,
+        # which Django sets to the connection's: the same instants, in UTC.
+        cursor.adapters.register_loader(timestamptz, _DRIVER_TIMESTAMPTZ_LOADER)
+    elif connection.timezone != raw.adapters.get_loader(timestamptz, Format.TEXT).timezone:
+        # As Django's own cursors: results in the connection's time zone.
         register_tzloader(connection.timezone, cursor)
     if connection.queries_logged:
         return _DebugCursor(cursor, connection)
@@ -148,6 +155,9 @@ def page_cursor(connection):
 
 
 _NEVER_BY_COUNT = 1 << 30
+_DRIVER_TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(
+    psycopg.adapters.types["timestamptz"].oid, Format.TEXT
+)
 
 
 class _DebugCursor(CursorDebugWrapper):
