@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.extraction.people import name_key
 from articles.fields import LineTextField
+from articles.page_queries import page_cursor
 
 # Paragraphs are separated by a blank line (whitespace-only lines count as blank).
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -558,7 +559,8 @@ class PublicCountQuerySet(models.QuerySet):
             **{column: quote(column) for column in ("count", "name", "key", "valid_until")},
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        # Prepared on PostgreSQL (planned once per connection), as the lists' pages are.
+        with page_cursor(connection) as cursor:
             cursor.execute(sql, [name, PublicCount.current_key(), now])
             row = cursor.fetchone()
         return None if row is None else row[0]

@@ -342,6 +342,13 @@ def test_page_queries_are_prepared_with_the_time_their_one_parameter(client, lis
             ['%FROM "articles_quote"%'],
         )
         prepared = cursor.fetchall()  # one per window: page 1 of 20, page 2 of 2
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%FROM "articles_publiccount"%'],
+        )
+        ((counted,),) = cursor.fetchall()
+    assert counted >= 8 * len(PAGED_URLS)  # the kept count's lookup, every list
     assert len(prepared) >= 2 and min(runs for *_, runs in prepared) >= 8  # prepared once
     for statement, types, _ in prepared:
         # The rule's constants written in: the time (of the page and of its ids) the only
