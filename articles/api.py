@@ -36,6 +36,7 @@ from .api_plumbing import (
     list_page_query,
 )
 from .models import Article, Mention, Person, PersonVariant, PublicCount, Quote, Source
+from .page_queries import IdsQuery
 from .rendering import FastJSONRenderer
 from .serializers import (
     PERSON_ROW_COLUMNS,
@@ -773,6 +774,13 @@ def people_queryset(*, now=None):
     )
 
 
+# The names of some people's variants, in the variants' own order (as the serializer's
+# prefetch reads them), by SQL compiled once per number of people.
+PERSON_VARIANTS = IdsQuery(
+    lambda ids: PersonVariant.objects.filter(person_id__in=ids).values("person_id", "name")
+)
+
+
 @extend_schema(tags=["people"])
 class PersonViewSet(ReaderReadOnlyViewSet):
     """People named or quoted in published articles, with their name variants and counts."""
@@ -802,9 +810,8 @@ class PersonViewSet(ReaderReadOnlyViewSet):
         # The variants' names in one query, as the serializer's prefetch reads them.
         variants = {row["pk"]: [] for row in rows}
         if variants:
-            names = PersonVariant.objects.filter(person_id__in=variants)
-            for person_id, name in names.values_list("person_id", "name"):
-                variants[person_id].append(name)
+            for row in PERSON_VARIANTS.rows_for(list(variants)):
+                variants[row["person_id"]].append(row["name"])
         return [person_row_data(row, variants[row["pk"]], self.request) for row in rows]
 
 

@@ -48,21 +48,32 @@ KEPT = 64
 _queries: weakref.WeakSet[PageQuery] = weakref.WeakSet()
 
 
-class _Compiled:
-    __slots__ = ("sql", "params", "at", "converters", "compiler", "shape")
+# Stand-ins for the ids an IdsQuery is built with, found again among its parameters.
+_ID_STAND_INS = tuple(-987_654_321_000_000 - k for k in range(1000))
+_NOW = object()  # the kind of a parameter that takes the time of the request
 
-    def __init__(self, queryset: QuerySet, connection):
+
+class _Compiled:
+    __slots__ = ("sql", "params", "slots", "converters", "compiler", "shape")
+
+    def __init__(self, queryset: QuerySet, connection, ids: int = 0):
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # an empty window: no query, as the ORM runs none
             sql, params = None, ()
-        stand_in = connection.ops.adapt_datetimefield_value(SENTINEL)
+        stand_ins = {connection.ops.adapt_datetimefield_value(SENTINEL): _NOW}
+        stand_ins.update((value, k) for k, value in enumerate(_ID_STAND_INS[:ids]))
         self.sql, self.params = sql, list(params)
-        self.at = [i for i, value in enumerate(self.params) if value == stand_in]
+        # (position, what goes there): the time, or the k-th id.
+        self.slots = [
+            (i, stand_ins[value])
+            for i, value in enumerate(self.params)
+            if not isinstance(value, bool) and _hashable(value) and value in stand_ins
+        ]
         if sql is not None and connection.vendor == "postgresql":
-            self.sql, self.params, self.at = _with_constants_written(
-                connection, self.sql, self.params, self.at
+            self.sql, self.params, self.slots = _with_constants_written(
+                connection, self.sql, self.params, self.slots
             )
         self.converters = {}
         if sql is not None:
@@ -81,15 +92,15 @@ class _Compiled:
         else:
             raise ValueError("A PageQuery reads values() or values_list(named=True) rows.")
 
-    def rows(self, connection) -> list:
+    def rows(self, connection, ids=()) -> list:
         if self.sql is None:
             return []
         params = self.params
-        if self.at:
+        if self.slots:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             params = list(params)
-            for i in self.at:
-                params[i] = now
+            for i, kind in self.slots:
+                params[i] = now if kind is _NOW else ids[kind]
         with page_cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -98,12 +109,20 @@ class _Compiled:
         return [self.shape(row) for row in rows]
 
 
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 _MARKER = "zq0page0time0qz"
 
 
-def _with_constants_written(connection, sql: str, params: list, at: list[int]):
-    """``sql`` with every parameter but the time written in as a literal (quoted by the
-    driver, as Django's own cursors send them), the time left the one parameter.
+def _with_constants_written(connection, sql: str, params: list, slots: list):
+    """``sql`` with every parameter but the time (and the ids) written in as a literal
+    (quoted by the driver, as Django's own cursors send them).
 
     PostgreSQL plans a prepared statement once for all its parameters (a generic plan) only
     when that plan looks no worse than one made for the values given; with the rule's
@@ -112,12 +131,18 @@ def _with_constants_written(connection, sql: str, params: list, at: list[int]):
     and so every run was planned again (about 1 ms). With them written, only the time is
     unknown, and a page's generic plan is the one planned for its values.
     """
-    values = [_MARKER if i in at else value for i, value in enumerate(params)]
+    variable = {i for i, _ in slots}
+    values = [_MARKER if i in variable else value for i, value in enumerate(params)]
     written = connection.ops.compose_sql(sql, values).replace("%", "%%")
     placeholder = connection.ops.compose_sql("%s", [_MARKER])
-    if written.count(placeholder) != len(at):
-        return sql, params, at  # a literal that looks like the marker: keep them all
-    return written.replace(placeholder, "%s"), [params[i] for i in at], list(range(len(at)))
+    if written.count(placeholder) != len(slots):
+        return sql, params, slots  # a literal that looks like the marker: keep them all
+    kept = [params[i] for i, _ in slots]
+    return (
+        written.replace(placeholder, "%s"),
+        kept,
+        [(n, kind) for n, (_, kind) in enumerate(slots)],
+    )
 
 
 def page_cursor(connection):
@@ -214,22 +239,26 @@ class PageQuery:
 
     def rows(self, window: slice) -> list:
         """The rows of ``window`` (a slice with a start and a stop), read now."""
+        return self._run(
+            (window.start, window.stop), lambda: self.page(self.build(SENTINEL), window)
+        )
+
+    def _run(self, key, make, ids=(), count: int = 0) -> list:
         if self._using is None:
             self._using = self.build(SENTINEL).db
         connection = connections[self._using]
         kept = self._kept.get(connection)
         if kept is None:
             kept = self._kept[connection] = OrderedDict()
-        key = (window.start, window.stop)
         compiled = kept.get(key)
         if compiled is None:
-            compiled = _Compiled(self.page(self.build(SENTINEL), window), connection)
+            compiled = _Compiled(make(), connection, count)
             kept[key] = compiled
             while len(kept) > KEPT:
                 kept.popitem(last=False)
         else:
             kept.move_to_end(key)
-        return compiled.rows(connection)
+        return compiled.rows(connection, ids)
 
     def __getitem__(self, window: slice) -> list:
         if not isinstance(window, slice):
@@ -238,6 +267,22 @@ class PageQuery:
 
     def forget(self) -> None:
         self._kept = weakref.WeakKeyDictionary()
+
+
+class IdsQuery(PageQuery):
+    """Rows that belong to some ids (a page's people's variant names), read by SQL compiled
+    once per number of ids: ``build(ids)`` is their queryset (``values()`` rows)."""
+
+    def __init__(self, build: Callable[[list[int]], QuerySet]):
+        super().__init__(lambda now: build([]))
+        self.build_for = build
+
+    def rows_for(self, ids: list[int]) -> list:
+        count = len(ids)
+        if count > len(_ID_STAND_INS):
+            return list(self.build_for(ids))
+        stand_ins = list(_ID_STAND_INS[:count])
+        return self._run(count, lambda: self.build_for(stand_ins), ids, count)
 
 
 @receiver(setting_changed)
