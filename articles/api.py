@@ -28,8 +28,15 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from . import filters, fragments
-from .api_plumbing import FIELDS_PARAM, FORMAT_PARAM, PROBLEM_CONTENT_TYPE, JSONOnlyNegotiation
+from .api_plumbing import (
+    FIELDS_PARAM,
+    FORMAT_PARAM,
+    PROBLEM_CONTENT_TYPE,
+    JSONOnlyNegotiation,
+    list_page_query,
+)
 from .models import Article, Mention, Person, PersonVariant, PublicCount, Quote, Source
+from .page_queries import IdsQuery
 from .rendering import FastJSONRenderer
 from .serializers import (
     PERSON_ROW_COLUMNS,
@@ -417,10 +424,14 @@ class ReaderViewSetMixin:
     def row_changed_at(self, row: dict):
         return row["updated_at"]
 
+    # The list's default page as a PageQuery (articles.page_queries: its SQL compiled once
+    # per window), read as rows of ``row_columns``.
+    page_query = None
+
     def rows_queryset(self):
-        """The list's queryset for a page read as rows (no prefetch: ``rows_data`` reads
-        whatever else the items show)."""
-        return self.get_queryset().prefetch_related(None)
+        """The list for a page read as rows (no prefetch: ``rows_data`` reads whatever else
+        the items show)."""
+        return self.page_query
 
     def build_list_from_rows(self):
         self.page_columns = self.row_columns
@@ -626,6 +637,16 @@ QUOTE_COLUMNS = (
 )
 
 
+# The article list's default page: stored rows (articles.fragments), what readers see
+# (without ``status=``, PreviewMixin.base_articles is the same rule), built from the rule and
+# the order alone (the rows read no related model).
+ARTICLE_ROWS = list_page_query(
+    lambda now: fragments.listed(
+        Article.objects.published(now=now).order_by(*ARTICLE_ORDER), api=True
+    )
+)
+
+
 @extend_schema(tags=["articles"])
 class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
     """Published articles, newest first.
@@ -653,9 +674,7 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
         # expand=, status=) is answered by the serializer.
         if not self.only_paging():
             return super().build_list()
-        # Built from the rule and the order alone: the rows read no related model.
-        listed = fragments.listed(self.base_articles().order_by(*ARTICLE_ORDER), api=True)
-        page = self.paginate_queryset(listed)
+        page = self.paginate_queryset(ARTICLE_ROWS)
         rows = fragments.stored_rows(page)
         # Rows with no fragment that may be served (rendered under another key, or before
         # a write that skipped refresh_public_state): rendered here, in one more query.
@@ -697,9 +716,9 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
 QUOTE_ITEM_COLUMNS = (*(c for c in QUOTE_ROW_COLUMNS if c != "pk"), "start")
 
 
-def quotes_queryset():
+def quotes_queryset(*, now=None):
     return (
-        Quote.objects.visible()
+        Quote.objects.visible(now=now)
         .select_related("article__source", "speaker", "speaker_organization")
         .only(*QUOTE_ITEM_COLUMNS)
         # Newest first by id: an index scan that stops after one page. Ordering by the
@@ -732,6 +751,9 @@ class QuoteViewSet(ReaderReadOnlyViewSet):
         return quote_changed_at(quote)
 
     row_columns = QUOTE_ROW_COLUMNS
+    page_query = list_page_query(
+        lambda now: quotes_queryset(now=now).prefetch_related(None), QUOTE_ROW_COLUMNS
+    )
 
     def rows_data(self, rows):
         return [quote_row_data(row, self.request) for row in rows]
@@ -740,16 +762,23 @@ class QuoteViewSet(ReaderReadOnlyViewSet):
         return quote_row_changed_at(row)
 
 
-def people_queryset():
+def people_queryset(*, now=None):
     """Visible people with their counts, all kept on the rows (articles.publishing)."""
     public_cache_version()  # counts the articles whose scheduled time has just come
     return (
-        filters.visible_people()
+        filters.visible_people(now=now)
         .alias(quote_count=F("public_quote_count"), article_count=F("public_article_count"))
         .defer("extracted")
         .prefetch_related("variants")
         .order_by("name", "pk")
     )
+
+
+# The names of some people's variants, in the variants' own order (as the serializer's
+# prefetch reads them), by SQL compiled once per number of people.
+PERSON_VARIANTS = IdsQuery(
+    lambda ids: PersonVariant.objects.filter(person_id__in=ids).values("person_id", "name")
+)
 
 
 @extend_schema(tags=["people"])
@@ -769,22 +798,28 @@ class PersonViewSet(ReaderReadOnlyViewSet):
         return people_queryset()
 
     row_columns = PERSON_ROW_COLUMNS
+    page_query = list_page_query(
+        lambda now: people_queryset(now=now).prefetch_related(None), PERSON_ROW_COLUMNS
+    )
+
+    def rows_queryset(self):
+        public_cache_version()  # as people_queryset() does, per request
+        return self.page_query
 
     def rows_data(self, rows):
         # The variants' names in one query, as the serializer's prefetch reads them.
         variants = {row["pk"]: [] for row in rows}
         if variants:
-            names = PersonVariant.objects.filter(person_id__in=variants)
-            for person_id, name in names.values_list("person_id", "name"):
-                variants[person_id].append(name)
+            for row in PERSON_VARIANTS.rows_for(list(variants)):
+                variants[row["person_id"]].append(row["name"])
         return [person_row_data(row, variants[row["pk"]], self.request) for row in rows]
 
 
-def sources_queryset():
+def sources_queryset(*, now=None):
     """Visible sources with their counts, all kept on the rows (articles.publishing)."""
     public_cache_version()  # counts the articles whose scheduled time has just come
     return (
-        filters.visible_sources()
+        filters.visible_sources(now=now)
         .alias(article_count=F("public_article_count"), quote_count=F("public_quote_count"))
         .order_by("name", "pk")
     )
@@ -807,6 +842,13 @@ class SourceViewSet(ReaderReadOnlyViewSet):
         return sources_queryset()
 
     row_columns = SOURCE_ROW_COLUMNS
+    page_query = list_page_query(
+        lambda now: sources_queryset(now=now).prefetch_related(None), SOURCE_ROW_COLUMNS
+    )
+
+    def rows_queryset(self):
+        public_cache_version()  # as sources_queryset() does, per request
+        return self.page_query
 
     def rows_data(self, rows):
         return [source_row_data(row, self.request) for row in rows]

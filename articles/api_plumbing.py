@@ -33,6 +33,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from newsroom.timeouts import is_statement_timeout
 
+from .page_queries import PageQuery
+
 logger = logging.getLogger(__name__)
 
 FIELDS_PARAM = "fields"
@@ -126,14 +128,23 @@ def page_rows(queryset, window: slice, columns: tuple[str, ...] | None = None):
     """``queryset[window]``, the page's ids picked from the listed table alone when they can be.
 
     Ordered by the table's own columns (ending with the id), a page is the ids the table's
-    indexes give for the window, then those rows with their joins (``select_related``, or
-    the related ``columns``): ``WHERE id IN (SELECT id ... LIMIT n)``. Asked in one, the
+    indexes give for the window, then those rows with their joins (``select_related``, the
+    related ``columns``, annotations of joined columns): ``WHERE id IN (SELECT id ... LIMIT
+    n)``. Asked in one, the
     planner may drive the join from the other side and read every row of the joined table
     (every article, for a page of quotes) before it stops. The same rows in the same order
     either way. ``columns``: the page as plain dicts of these columns (``values()``), not
     model instances.
     """
-    joins = queryset.query.select_related or any("__" in name for name in columns or ())
+    query = queryset.query
+    # Joined rows: select_related, related columns, or annotations reading another table
+    # (an article's stored rows: one article published with hundreds of others at the same
+    # time made the planner join all of them to their rows before sorting).
+    joins = (
+        query.select_related
+        or len(query.alias_map) > 1
+        or any("__" in name for name in columns or ())
+    )
     if not joins or not picks_by_own_columns(queryset):
         picked = queryset[window]
     else:
@@ -144,6 +155,17 @@ def page_rows(queryset, window: slice, columns: tuple[str, ...] | None = None):
 def picks_by_own_columns(queryset) -> bool:
     ordering = ReaderPagination.keyset_ordering(queryset)
     return ordering is not None and not any("__" in name for name in ordering)
+
+
+def list_page_query(build, columns: tuple[str, ...] | None = None) -> PageQuery:
+    """A list's PageQuery whose pages are read as :func:`page_rows` reads them (the ids
+    picked from the listed table alone, the rows as ``values()`` of ``columns`` if given)."""
+    return PageQuery(build, lambda queryset, window: page_rows(queryset, window, columns))
+
+
+def orm(queryset):
+    """The ORM's queryset of a list given as a queryset or as a PageQuery."""
+    return queryset.queryset() if isinstance(queryset, PageQuery) else queryset
 
 
 class KeysFirstPaginator(Paginator):
@@ -158,7 +180,11 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = page_rows(self.object_list, slice(bottom, top), self.columns)
+        window = slice(bottom, top)
+        if isinstance(self.object_list, PageQuery):
+            rows = self.object_list.rows(window)  # its own columns, compiled once
+        else:
+            rows = page_rows(self.object_list, window, self.columns)
         return self._get_page(rows, number, self)
 
 
@@ -202,7 +228,8 @@ class ReaderPagination(PageNumberPagination):
         self.columns = getattr(view, "page_columns", None)
         page_size = self.get_page_size(request)
         if self.cursor_mode:
-            return self.paginate_by_cursor(queryset, request, page_size)
+            return self.paginate_by_cursor(orm(queryset), request, page_size)
+        # A list's PageQuery (articles.page_queries): numbered pages by its compiled SQL.
         paginator = self.django_paginator_class(queryset, page_size)
         paginator.columns = self.columns
         kept = getattr(view, "kept_count", lambda: None)()
@@ -224,7 +251,8 @@ class ReaderPagination(PageNumberPagination):
         if offset >= MAX_NUMBERED_ITEMS:
             # The last page, read from the other end: no deep OFFSET.
             size = paginator.count - offset
-            items = list(reversed(page_rows(queryset.reverse(), slice(0, size), self.columns)))
+            rows = page_rows(orm(queryset).reverse(), slice(0, size), self.columns)
+            items = list(reversed(rows))
             self.page = Page(items, number, paginator)
         else:
             self.page = paginator.page(number)
@@ -251,7 +279,10 @@ class ReaderPagination(PageNumberPagination):
     @staticmethod
     def keyset_ordering(queryset) -> tuple[str, ...] | None:
         """The queryset's ordering if a cursor can follow it (ends with the pk), else None."""
-        ordering = tuple(queryset.query.order_by)
+        if isinstance(queryset, PageQuery):
+            ordering = queryset.ordering
+        else:
+            ordering = tuple(queryset.query.order_by)
         names = [str(name).lstrip("-") for name in ordering]
         if not ordering or names[-1] != "pk" or any(n not in CURSOR_FIELDS for n in names):
             return None

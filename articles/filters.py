@@ -24,14 +24,14 @@ from .search import MAX_MATCHES, MAX_QUERY_LENGTH, query_words, search_articles,
 # --- what readers may see -------------------------------------------------------------------
 
 
-def visible_people():
+def visible_people(*, now=None):
     """People named in, or quoted (not rejected) in, an article readers may see."""
-    return Person.objects.public()
+    return Person.objects.public(now=now)
 
 
-def visible_sources():
+def visible_sources(*, now=None):
     """Sources of an article readers may see, or organisations quoted in one."""
-    return Source.objects.public()
+    return Source.objects.public(now=now)
 
 
 # --- fields ---------------------------------------------------------------------------------

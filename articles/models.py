@@ -8,6 +8,7 @@ the API) and is left alone. See ``articles.importing``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 
@@ -20,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.extraction.people import name_key
 from articles.fields import LineTextField
+from articles.page_queries import page_cursor
 
 # Paragraphs are separated by a blank line (whitespace-only lines count as blank).
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -63,13 +65,13 @@ def public_path(name: str, slug: str, day=None) -> str:
 
 
 class SourceQuerySet(models.QuerySet):
-    def public(self) -> SourceQuerySet:
+    def public(self, *, now: dt.datetime | None = None) -> SourceQuerySet:
         """Sources readers may meet: of a published article, or quoted in one (not rejected).
 
         Reads ``public_since``, which ``articles.publishing.refresh_public_state`` keeps up
-        to date on every write.
+        to date on every write. ``now``: the time to see them at (default: now).
         """
-        return self.filter(public_since__lte=timezone.now())
+        return self.filter(public_since__lte=now or timezone.now())
 
 
 class Source(models.Model):
@@ -167,13 +169,13 @@ class Imported(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
-    def public(self) -> PersonQuerySet:
+    def public(self, *, now: dt.datetime | None = None) -> PersonQuerySet:
         """People readers may meet: named in, or quoted (not rejected) in, a published article.
 
         Reads ``public_since``, which ``articles.publishing.refresh_public_state`` keeps up
-        to date on every write.
+        to date on every write. ``now``: the time to see them at (default: now).
         """
-        return self.filter(public_since__lte=timezone.now())
+        return self.filter(public_since__lte=now or timezone.now())
 
     def with_counts(self) -> PersonQuerySet:
         return self.annotate(
@@ -266,9 +268,10 @@ class PersonVariant(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
-        """What readers may see: published, and its publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, now: dt.datetime | None = None) -> ArticleQuerySet:
+        """What readers may see: published, and its publication time has come (by ``now``,
+        default: now)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.DRAFT)
@@ -556,7 +559,8 @@ class PublicCountQuerySet(models.QuerySet):
             **{column: quote(column) for column in ("count", "name", "key", "valid_until")},
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        # Prepared on PostgreSQL (planned once per connection), as the lists' pages are.
+        with page_cursor(connection) as cursor:
             cursor.execute(sql, [name, PublicCount.current_key(), now])
             row = cursor.fetchone()
         return None if row is None else row[0]
@@ -682,14 +686,15 @@ class QuoteQuerySet(models.QuerySet):
             quotes = quotes.exclude(state=Quote.State.UNREVIEWED, confidence__lt=floor)
         return quotes
 
-    def visible(self) -> QuoteQuerySet:
-        """Quotes readers may see: :meth:`shown`, in a published article whose time has come.
+    def visible(self, *, now: dt.datetime | None = None) -> QuoteQuerySet:
+        """Quotes readers may see: :meth:`shown`, in a published article whose time has come
+        (by ``now``, default: now).
 
         Reads ``public_at``, which ``articles.publishing.refresh_public_state`` keeps up to
         date on every write (``visible_rule()`` is the rule it applies). The confidence floor
         is applied here too, so raising ``NEWSROOM_PUBLIC_MIN_CONFIDENCE`` takes effect at once.
         """
-        return self.shown().filter(public_at__lte=timezone.now())
+        return self.shown().filter(public_at__lte=now or timezone.now())
 
     def visible_rule(self) -> QuoteQuerySet:
         """The same rule computed from the articles (for checks and for refreshing)."""

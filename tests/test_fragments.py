@@ -20,6 +20,7 @@ from articles import api, fragments, images, publishing
 from articles.importing import Importer
 from articles.models import Article, ArticleFragment, LeadImage, Mention, Quote
 from tests.factories import ArticleFactory, MentionFactory, PersonFactory, QuoteFactory
+from tests.test_list_rows import by_orm
 from tests.test_views import quoted_article as views_quoted_article
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,8 @@ def assert_fresh(client, article) -> dict:
         full = responses(client, article)
     assert served["page"][0] == 200 and served["api"][0] == 200
     assert served == full
+    with by_orm():  # the lists' pages read by their querysets, not by SQL compiled once
+        assert list_responses(client) == served["lists"]
     return served
 
 

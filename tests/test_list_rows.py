@@ -9,11 +9,14 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models import Model
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from articles import api, publishing, serializers
 from articles.models import Article, Person, PersonVariant, Quote, Source
+from articles.page_queries import PageQuery
 from tests.factories import (
     ArticleFactory,
     MentionFactory,
@@ -53,6 +56,10 @@ def uncached(settings):
 
 @pytest.fixture
 def quotes():
+    return make_quotes()
+
+
+def make_quotes():
     """Quotes of every shape a list item takes: a person or an organisation speaking, or
     no one; verified or not; said to someone; an article with no source; and quotes
     readers do not see (rejected, of a draft, of an article not yet out)."""
@@ -229,3 +236,122 @@ def test_article_lists_of_stored_rows_build_no_model_instance(
     with mock.patch.object(Model, "from_db", side_effect=AssertionError("an instance")):
         for url in ("/", "/?page=1", "/api/v1/articles/", "/api/v1/articles/?cursor="):
             assert client.get(url).status_code == 200, url
+
+
+# --- pages read by SQL compiled once (articles.page_queries) ---------------------------------
+
+PAGED_URLS = (
+    "/",
+    "/?page=last",
+    "/api/v1/articles/",
+    "/api/v1/articles/?page=2&page_size=1",
+    "/api/v1/quotes/",
+    "/api/v1/quotes/?page=2&page_size=2",
+    "/api/v1/people/",
+    "/api/v1/sources/?page_size=1",
+)
+
+
+@contextmanager
+def by_orm():
+    """Every list's page read by its queryset, built and compiled per request, as before."""
+
+    def orm_rows(self, window):
+        return list(self.page(self.queryset(), window))
+
+    with mock.patch.object(PageQuery, "rows", orm_rows):
+        yield
+
+
+@pytest.fixture
+def listed(django_capture_on_commit_callbacks):
+    """The quotes above and a few more articles, every list's count kept (counted at
+    commit)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        quotes = make_quotes()
+        for i in range(3):
+            ArticleFactory(published=True, slug=f"listed-{i}", headline=f"Listed {i}")
+    return quotes
+
+
+def test_compiled_pages_are_the_bytes_the_orm_reads(client, listed):
+    urls = (*PAGED_URLS, *LIST_URLS, "/?page=2", "/api/v1/articles/?cursor=&page_size=2")
+    compiled = served(client, urls)
+    with by_orm():
+        assert served(client, urls) == compiled
+    assert {url for url, found in compiled.items() if found[0] != 200} == {
+        "/?page=2",
+        "/api/v1/quotes/?page=9",
+    }
+    assert b"Listed 2" in compiled["/api/v1/articles/"][1] and b"Listed 2" in compiled["/"][1]
+
+
+def test_list_pages_build_and_compile_no_query_per_request(client, listed):
+    for url in PAGED_URLS:
+        assert client.get(url).status_code == 200, url  # compiled on the first request
+    compiled = []
+    real = SQLCompiler.as_sql
+
+    def recording(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", recording):
+        for url in PAGED_URLS:
+            assert client.get(url).status_code == 200, url
+        assert compiled == []  # the people's variants too: compiled once per number of ids
+        with by_orm():
+            assert client.get("/api/v1/quotes/").status_code == 200
+        assert Quote in compiled
+
+
+def test_a_compiled_page_reads_each_requests_time(
+    client, listed, django_capture_on_commit_callbacks
+):
+    for url in PAGED_URLS:
+        client.get(url)  # compiled before the article's time comes
+    at = timezone.now() + dt.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(published=True, published_at=at, headline="Scheduled news")
+        QuoteFactory(article=article, text="Words said later", state=Quote.State.VERIFIED)
+    for url in ("/", "/api/v1/articles/", "/api/v1/quotes/"):
+        assert b"Scheduled news" not in client.get(url).content, url
+    with mock.patch("django.utils.timezone.now", return_value=at + dt.timedelta(minutes=1)):
+        for url in ("/", "/api/v1/articles/", "/api/v1/quotes/"):
+            assert b"Scheduled news" in client.get(url).content, url
+        assert b"Words said later" in client.get("/api/v1/quotes/").content
+
+
+def test_a_changed_floor_compiles_the_pages_again(client, listed, settings):
+    settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = 0
+    QuoteFactory(article=listed["article"], confidence=0.1, text="Unsure words")
+    assert b"Unsure words" in client.get("/api/v1/quotes/").content  # compiled with no floor
+    settings.NEWSROOM_PUBLIC_MIN_CONFIDENCE = 0.6
+    assert b"Unsure words" not in client.get("/api/v1/quotes/").content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_page_queries_are_prepared_with_the_time_their_one_parameter(client, listed):
+    for _ in range(8):
+        for url in PAGED_URLS:
+            assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, parameter_types::text[], generic_plans + custom_plans"
+            " FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "articles_quote"%'],
+        )
+        prepared = cursor.fetchall()  # one per window: page 1 of 20, page 2 of 2
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%FROM "articles_publiccount"%'],
+        )
+        ((counted,),) = cursor.fetchall()
+    assert counted >= 8 * len(PAGED_URLS)  # the kept count's lookup, every list
+    assert len(prepared) >= 2 and min(runs for *_, runs in prepared) >= 8  # prepared once
+    for statement, types, _ in prepared:
+        # The rule's constants written in: the time (of the page and of its ids) the only
+        # parameter.
+        assert set(types) == {"timestamp with time zone"}, types
+        assert "'rejected'" in statement and "$1" in statement
