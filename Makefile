@@ -16,7 +16,7 @@ override PATH := $(if $(filter-out $(IMPORT_PATH),$(SHELL_PATH)),$(SHELL_PATH),/
 endif
 
 .DEFAULT_GOAL := run
-.PHONY: run superuser import test install install-dev browser lock audit
+.PHONY: run superuser import test install install-dev browser bench-tools lock audit
 
 # pip reads no configuration file: a machine's or user's pip.conf may name extra indexes,
 # which installs from a lock with hashes do not need (and pip warns about each one that is
@@ -80,6 +80,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser: $(AXE_DIR)/axe.min.js
 	@command -v chromium >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# What the benches under bench/ load servers with (wrk), for `make bench-tools`.
+bench-tools: install-dev
+	@command -v wrk >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 $(AXE_DIR)/axe.min.js:
 	@command -v npm >/dev/null 2>&1 || { \

@@ -1,7 +1,7 @@
 """Public pages and API endpoints with the cache missed, beside their ceiling, in one run.
 
 Usage (from the project root, in the virtual environment; needs PostgreSQL and Debian's
-``wrk``, ``apt-get install -y wrk``):
+``wrk``: ``make bench-tools`` installs it):
 
     python bench/uncached_bench.py                       # 1,000 and 10,000 articles, 5 s each
     python bench/uncached_bench.py --n 10000 --seconds 10 --rounds 3
@@ -290,7 +290,7 @@ def main() -> None:
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install -y wrk")
+        sys.exit("wrk is missing: make bench-tools (apt-get install -y wrk)")
     sizes = args.n or [1_000, 10_000]
     if args.one:
         Path(args.out).write_text(json.dumps(measure_one(sizes[0], args)))
