@@ -1402,6 +1402,6 @@ def test_a_quotation_after_a_sentence_ending_with_a_speech_verb_is_its_speakers(
 def test_booming_a_quotation_is_speech():
     body = [
         "Nora Blyth closed the convention on Thursday.",
-        'Blyth gestured to the crowd, then leaned in and boomed: "We will win in November."',
+        'Blyth gestured to the crowd, then leaned in and boomed, "We will win in November."',
     ]
     assert speakers(*body) == [("We will win in November.", "Nora Blyth")]
