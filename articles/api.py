@@ -716,6 +716,23 @@ class ArticleViewSet(PreviewMixin, ReaderReadOnlyViewSet):
 QUOTE_ITEM_COLUMNS = (*(c for c in QUOTE_ROW_COLUMNS if c != "pk"), "start")
 
 
+def rows_page_query(queryset_at, columns):
+    """A list's default page read as rows of ``columns``, its SQL compiled once
+    (``articles.page_queries``), from the list's queryset at a time (``quotes_queryset``),
+    without the prefetches only the serializer reads."""
+    return list_page_query(lambda now: queryset_at(now=now).prefetch_related(None), columns)
+
+
+class CountsComeDueMixin:
+    """A list whose rows keep counts that change when a scheduled article's time comes
+    (people, sources): a page read as rows brings them up to date first, as the list's
+    queryset does (``public_cache_version``)."""
+
+    def rows_queryset(self):
+        public_cache_version()
+        return super().rows_queryset()
+
+
 def quotes_queryset(*, now=None):
     return (
         Quote.objects.visible(now=now)
@@ -751,9 +768,7 @@ class QuoteViewSet(ReaderReadOnlyViewSet):
         return quote_changed_at(quote)
 
     row_columns = QUOTE_ROW_COLUMNS
-    page_query = list_page_query(
-        lambda now: quotes_queryset(now=now).prefetch_related(None), QUOTE_ROW_COLUMNS
-    )
+    page_query = rows_page_query(quotes_queryset, QUOTE_ROW_COLUMNS)
 
     def rows_data(self, rows):
         return [quote_row_data(row, self.request) for row in rows]
@@ -782,7 +797,7 @@ PERSON_VARIANTS = IdsQuery(
 
 
 @extend_schema(tags=["people"])
-class PersonViewSet(ReaderReadOnlyViewSet):
+class PersonViewSet(CountsComeDueMixin, ReaderReadOnlyViewSet):
     """People named or quoted in published articles, with their name variants and counts."""
 
     public_list = PublicCount.List.PEOPLE
@@ -798,13 +813,7 @@ class PersonViewSet(ReaderReadOnlyViewSet):
         return people_queryset()
 
     row_columns = PERSON_ROW_COLUMNS
-    page_query = list_page_query(
-        lambda now: people_queryset(now=now).prefetch_related(None), PERSON_ROW_COLUMNS
-    )
-
-    def rows_queryset(self):
-        public_cache_version()  # as people_queryset() does, per request
-        return self.page_query
+    page_query = rows_page_query(people_queryset, PERSON_ROW_COLUMNS)
 
     def rows_data(self, rows):
         # The variants' names in one query, as the serializer's prefetch reads them.
@@ -826,7 +835,7 @@ def sources_queryset(*, now=None):
 
 
 @extend_schema(tags=["sources"])
-class SourceViewSet(ReaderReadOnlyViewSet):
+class SourceViewSet(CountsComeDueMixin, ReaderReadOnlyViewSet):
     """Outlets, agencies and organisations of published articles and quotes."""
 
     public_list = PublicCount.List.SOURCES
@@ -842,13 +851,7 @@ class SourceViewSet(ReaderReadOnlyViewSet):
         return sources_queryset()
 
     row_columns = SOURCE_ROW_COLUMNS
-    page_query = list_page_query(
-        lambda now: sources_queryset(now=now).prefetch_related(None), SOURCE_ROW_COLUMNS
-    )
-
-    def rows_queryset(self):
-        public_cache_version()  # as sources_queryset() does, per request
-        return self.page_query
+    page_query = rows_page_query(sources_queryset, SOURCE_ROW_COLUMNS)
 
     def rows_data(self, rows):
         return [source_row_data(row, self.request) for row in rows]
